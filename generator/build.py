@@ -1,0 +1,78 @@
+"""The ``build`` command: check, render every output into a fresh folder, then publish it at once.
+
+Nothing is written to ``site/`` until every stage has succeeded: the stages write into a temporary
+folder beside it, which then takes ``site/``'s place by two renames. A failed build leaves the
+previous ``site/`` exactly as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+
+from .check import check
+from .errors import BuildError
+from .model import Content
+
+log = logging.getLogger(__name__)
+
+Stage = Callable[[Content, Path, Path], None]  # (model, project root, output folder)
+
+
+def render_site(content: Content, root: Path, out: Path) -> None:
+    """The website, by MkDocs with the pages generated from the model."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    from .render import mkdocs_plugin
+
+    mkdocs_plugin.use(content)
+    try:
+        config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(out), strict=True)
+        mkdocs_build(config)
+    except MkDocsException as exc:
+        raise BuildError(f"MkDocs failed: {exc}") from exc
+    finally:
+        mkdocs_plugin.use(None)
+
+
+STAGES: list[tuple[str, Stage]] = [("website", render_site)]
+
+
+def build(root: Path, site_dir: Path | None = None) -> Path:
+    """Check ``root/content`` and build every output into ``site_dir`` (``root/site``)."""
+    root = root.resolve()
+    site_dir = (site_dir or root / "site").resolve()
+    content = check(root)
+    with _staging(site_dir) as out:
+        for name, stage in STAGES:
+            log.info("building the %s", name)
+            stage(content, root, out)
+        _publish(out, site_dir)
+    log.info("published %s", site_dir)
+    return site_dir
+
+
+@contextmanager
+def _staging(site_dir: Path):
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    out = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
+    try:
+        yield out
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def _publish(out: Path, site_dir: Path) -> None:
+    """Put the new build in place of the old one; the old one is removed only afterwards."""
+    old = site_dir.with_name(f".{site_dir.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    if site_dir.exists():
+        site_dir.rename(old)
+    out.rename(site_dir)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,115 @@
+"""The command line: ``python -m generator check|build|serve|new-issue``.
+
+Each command imports its stage only when it runs, so ``check`` starts fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import ContentError, GeneratorError, Severity
+
+log = logging.getLogger("generator")
+
+
+def common(func):
+    """Options every command takes."""
+
+    @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
+                  help="The project folder (the one holding content/ and mkdocs.yml).")
+    @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+    @functools.wraps(func)
+    def wrapper(root: Path, quiet: bool, **kwargs):
+        _logging(quiet)
+        try:
+            return func(root=root, **kwargs)
+        except ContentError as exc:
+            _report(exc.problems)
+            sys.exit(1)
+        except GeneratorError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+def _logging(quiet: bool) -> None:
+    from rich.logging import RichHandler
+
+    handler = RichHandler(show_time=False, show_path=False, markup=False, console=None)
+    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(message)s", handlers=[handler], force=True)
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+
+
+def _report(problems) -> None:
+    """Each problem on a line of its own, ``path:line:col: severity: message [kind]``, then a count."""
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    errors = sum(p.severity is Severity.ERROR for p in problems)
+    warnings = len(problems) - errors
+    click.echo(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", err=True)
+
+
+@click.group()
+@click.version_option(package_name="jiahe-publications")
+def main() -> None:
+    """Build the Secretariat's gazette, yearbook and phone directory from content/."""
+
+
+@main.command()
+@common
+def check(root: Path) -> None:
+    """Validate content/ and report every problem; exit 1 if any is an error."""
+    from .check import problems_of
+    from .errors import errors_in
+
+    _content, problems = problems_of(root)
+    _report(problems)
+    if errors_in(problems) or _content is None:
+        sys.exit(1)
+
+
+@main.command()
+@common
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to publish (default: site/ in the project).")
+def build(root: Path, site_dir: Path | None) -> None:
+    """Check content/, then build everything into site/ (replaced only if all succeeds)."""
+    from .build import build as run_build
+
+    out = run_build(root, site_dir)
+    click.echo(f"built {out}")
+
+
+@main.command()
+@common
+@click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
+def serve(root: Path, dev_addr: str) -> None:
+    """Preview the site, rebuilding when content/ changes."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    root = root.resolve()
+    mkdocs_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True,
+                 watch=[str(root / "content"), str(root / "themes")])
+
+
+@main.command("new-issue")
+@common
+@click.option("--date", "date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Publication date (default: the next day on the schedule).")
+def new_issue(root: Path, date: dt.datetime | None) -> None:
+    """Scaffold the next gazette issue."""
+    from .check import check as run_check
+    from .scaffold import next_issue, write_issue
+
+    content = run_check(root)
+    issue = next_issue(content, date.date() if date else None, dt.date.today())
+    for path in write_issue(root, content, issue):
+        click.echo(f"created {path.relative_to(root.resolve()) if path.is_absolute() else path}")
+    click.echo(f"issue {issue.number:02d} of {issue.year}, dated {issue.date}: add its notices beside issue.yml")

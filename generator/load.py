@@ -1,0 +1,306 @@
+"""Read ``content/`` into the model, reporting every problem of every file.
+
+Files are read one by one and each is checked against its schema here; rules that need more than
+one file (gaps between issues, references, translations) are in :mod:`generator.validate`.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import logging
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+from types import MappingProxyType
+
+from .errors import Kind, Problem, Source
+from .model import Agency, Book, Chapter, Content, Directory, Gazette, Issue, Notice, Site, StatTable
+from .model.gazette import NOTICE_NAME
+from .model.common import LANGUAGES
+from .model.yearbook import CHAPTER_NAME
+from .schema import INVALID, Reader, hint
+from .yamlio import compose, read_text, relative, split_front_matter
+
+log = logging.getLogger(__name__)
+
+#: Largest attachment, image or table accepted.
+ASSET_LIMIT = 20 * 1024 * 1024
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+@dataclasses.dataclass
+class Loader:
+    """Reads one project's ``content/`` folder; ``problems`` collects everything found."""
+
+    root: Path  # the project: paths in messages are relative to it
+    content: Path
+    problems: list[Problem] = dataclasses.field(default_factory=list)
+    #: what exists on disk even if it failed to load ("agency:fire", "issue:2026/02",
+    #: "chapter:2025/en/01-overview"), so that cross-file rules do not report it missing again
+    present: set[str] = dataclasses.field(default_factory=set)
+
+    def source(self, path: Path) -> Source:
+        return Source(relative(path, self.root))
+
+    def report(self, kind: Kind, where: Source | Path, **params: object) -> None:
+        source = where if isinstance(where, Source) else self.source(where)
+        self.problems.append(Problem.of(kind, source, **params))
+
+    # -- files ------------------------------------------------------------------------------------
+
+    def _inside(self, path: Path) -> bool:
+        """Whether a file really lies in content/ (a symlink may point elsewhere)."""
+        try:
+            path.resolve().relative_to(self.content.resolve())
+            return True
+        except ValueError:
+            return False
+
+    def entries(self, folder: Path) -> Iterator[Path]:
+        """The entries of a folder in name order, skipping hidden ones and links leading out."""
+        if not folder.is_dir():
+            return
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith("."):
+                continue
+            if not self._inside(path):
+                self.report(Kind.OUTSIDE_CONTENT, path, what="file", value=path.name, reason="it is a link to a file outside")
+                continue
+            yield path
+
+    def yaml(self, path: Path):
+        text = read_text(path, self.root, self.problems)
+        return None if text is None else compose(text.text, text.source, self.problems)
+
+    def front_matter(self, path: Path):
+        text = read_text(path, self.root, self.problems)
+        return None if text is None else split_front_matter(text, self.problems)
+
+    def reference(self, base: Path, value: str, where: Source, what: str) -> Path | None:
+        """A file named in content, relative to ``base``: it must exist and stay inside content/."""
+        ref = PurePosixPath(value)
+        if ref.is_absolute() or re.match(r"^[A-Za-z]:", value) or "\\" in value:
+            self.report(Kind.OUTSIDE_CONTENT, where, what=what, value=value, reason="write a path relative to this file")
+            return None
+        target = base / Path(*ref.parts)
+        if not Path(os.path.normpath(target)).is_relative_to(self.content):
+            self.report(Kind.OUTSIDE_CONTENT, where, what=what, value=value, reason="'..' leads out of content/")
+            return None
+        if not self._inside(target):
+            self.report(Kind.OUTSIDE_CONTENT, where, what=what, value=value, reason="it is a link to a file outside")
+            return None
+        if not target.is_file():
+            self.report(Kind.MISSING_FILE, where, what=what, value=value)
+            return None
+        if target.stat().st_size > ASSET_LIMIT:
+            self.report(Kind.FILE_TOO_LARGE, where, size=target.stat().st_size, limit=ASSET_LIMIT)
+            return None
+        return target
+
+    # -- the publications -------------------------------------------------------------------------
+
+    def load(self) -> Content | None:
+        site = self.load_site()
+        directory = self.load_directory()
+        gazette = self.load_gazette(site)
+        yearbooks = tuple(self.load_yearbooks())
+        if site is None:
+            return None
+        return Content(site=site, gazette=gazette, yearbooks=yearbooks, directory=directory)
+
+    def load_site(self) -> Site | None:
+        path = self.content / "site.yml"
+        if not path.is_file():
+            self.report(Kind.MISSING_FILE, path, what="file", value="content/site.yml")
+            return None
+        doc = self.yaml(path)
+        if doc is None:
+            return None
+        site = Reader(doc, self.problems).read(Site, doc.node)
+        return None if site is INVALID else site
+
+    def load_directory(self) -> Directory:
+        agencies = []
+        for path in self.entries(self.content / "directory"):
+            if path.suffix != ".yml" or not _ID.fullmatch(path.stem):
+                self.report(Kind.BAD_NAME, path, what="file", name=path.name,
+                            rule="name a directory file <agency-id>.yml with lowercase ASCII letters, digits and hyphens")
+                continue
+            self.present.add(f"agency:{path.stem}")
+            doc = self.yaml(path)
+            if doc is not None:
+                agency = Reader(doc, self.problems).read(Agency, doc.node, id=path.stem, source=doc.source)
+                if agency is not INVALID:
+                    agencies.append(agency)
+        return Directory(agencies=tuple(agencies))
+
+    def load_gazette(self, site: Site | None) -> Gazette:
+        issues = []
+        for year_dir in self.entries(self.content / "gazette"):
+            if not (year_dir.is_dir() and re.fullmatch(r"\d{4}", year_dir.name)):
+                self.report(Kind.BAD_NAME, year_dir, what="entry", name=year_dir.name, rule="the gazette holds one folder per year, named YYYY")
+                continue
+            for issue_dir in self.entries(year_dir):
+                if not (issue_dir.is_dir() and re.fullmatch(r"\d{2}", issue_dir.name) and issue_dir.name != "00"):
+                    self.report(Kind.BAD_NAME, issue_dir, what="entry", name=issue_dir.name,
+                                rule="a year holds one folder per issue, named by its two-digit number: 01, 02, …")
+                    continue
+                self.present.add(f"issue:{year_dir.name}/{issue_dir.name}")
+                issue = self.load_issue(issue_dir, int(year_dir.name), int(issue_dir.name), site)
+                if issue is not None:
+                    issues.append(issue)
+        return Gazette(issues=tuple(issues))
+
+    def load_issue(self, folder: Path, year: int, number: int, site: Site | None) -> Issue | None:
+        path = folder / "issue.yml"
+        notices = []
+        for entry in self.entries(folder):
+            if entry.suffix == ".md":
+                if not re.fullmatch(NOTICE_NAME, entry.name):
+                    self.report(Kind.BAD_NAME, entry, what="notice file", name=entry.name,
+                                rule="name it <SS>-<slug>.md: a two-digit position and lowercase ASCII words, e.g. 03-parking-fees.md")
+                    continue
+                notice = self.load_notice(entry, year, number, site)
+                if notice is not None:
+                    notices.append(notice)
+        if not path.is_file():
+            self.report(Kind.MISSING_FILE, folder, what="issue file", value=f"{relative(folder, self.root)}/issue.yml")
+            return None
+        doc = self.yaml(path)
+        if doc is None:
+            return None
+        issue = Reader(doc, self.problems).read(Issue, doc.node, year=year, number=number, notices=tuple(notices), source=doc.source)
+        return None if issue is INVALID else issue
+
+    def load_notice(self, path: Path, year: int, number: int, site: Site | None) -> Notice | None:
+        parsed = self.front_matter(path)
+        if parsed is None:
+            return None
+        reader = Reader(parsed.front, self.problems)
+        result = reader.fields(Notice, parsed.front.node, "front matter")
+        if result is None:
+            return None
+        values, where = result
+        match = re.fullmatch(NOTICE_NAME, path.name)
+        ok = True
+        if site is not None:
+            category = site.category(values["category"])
+            if category is None:
+                names = [c.name.zh_hant for c in site.categories] + [c.slug for c in site.categories]
+                self.report(Kind.UNKNOWN_REFERENCE, where["category"], what="category", value=values["category"],
+                            hint=hint(values["category"], names) or f" (one of {', '.join(c.name.zh_hant for c in site.categories)})")
+                ok = False
+            else:
+                values["category"] = category.slug
+        attachments = []
+        for attachment in values.get("attachments", ()):
+            target = self.reference(path.parent, attachment.file, attachment.where["file"], "attachment")
+            ok &= target is not None
+            if target is not None:
+                attachment = dataclasses.replace(attachment, path=relative(target, self.root), size=target.stat().st_size)
+            attachments.append(attachment)
+        values["attachments"] = tuple(attachments)
+        if not parsed.body.strip():
+            self.report(Kind.EMPTY_VALUE, parsed.front.source.at(parsed.body_line), key="body (the text after the front matter)")
+            ok = False
+        if not ok:
+            return None
+        return Notice(**values, where=MappingProxyType(where), year=year, issue=number, seq=int(match["seq"]),
+                      slug=match["slug"], body=parsed.body, body_line=parsed.body_line, source=parsed.front.source)
+
+    def load_yearbooks(self) -> Iterator[Book]:
+        for folder in self.entries(self.content / "yearbook"):
+            if not (folder.is_dir() and re.fullmatch(r"\d{4}", folder.name)):
+                self.report(Kind.BAD_NAME, folder, what="entry", name=folder.name, rule="the yearbook holds one folder per edition, named YYYY")
+                continue
+            book = self.load_book(folder)
+            if book is not None:
+                yield book
+
+    def load_book(self, folder: Path) -> Book | None:
+        path = folder / "book.yml"
+        if not path.is_file():
+            self.report(Kind.MISSING_FILE, folder, what="file", value=f"{relative(folder, self.root)}/book.yml")
+            return None
+        doc = self.yaml(path)
+        chapters = {language: self.load_chapters(folder / language, language) for language in LANGUAGES}
+        if doc is None:
+            return None
+        book = Reader(doc, self.problems).read(Book, doc.node, year=int(folder.name), source=doc.source)
+        if book is INVALID:
+            return None
+        ok = self.reference(folder, book.cover.file, book.cover.where["file"], "cover image") is not None
+        tables = {}
+        for table_id, table in book.tables.items():
+            loaded = self.load_table(folder, table)
+            ok &= loaded is not None
+            tables[table_id] = loaded or table
+        contents = {}
+        for language in LANGUAGES:
+            order = [entry.chapter for entry in book.chapters]
+            found = chapters[language]
+            contents[language] = tuple(found[name] for name in order if name in found)
+            for name, chapter in found.items():
+                if name not in order:
+                    self.report(Kind.UNKNOWN_REFERENCE, chapter.source, what="chapter", value=name,
+                                hint=f" in the chapters of {relative(path, self.root)}; add it there")
+                    ok = False
+        if not ok:
+            return None
+        return dataclasses.replace(book, tables=MappingProxyType(tables), contents=MappingProxyType(contents))
+
+    def load_chapters(self, folder: Path, language: str) -> dict[str, Chapter]:
+        chapters = {}
+        for path in self.entries(folder):
+            if not re.fullmatch(CHAPTER_NAME + r"\.md", path.name):
+                self.report(Kind.BAD_NAME, path, what="chapter file", name=path.name,
+                            rule="name it <NN>-<slug>.md, e.g. 03-population.md")
+                continue
+            self.present.add(f"chapter:{folder.parent.name}/{language}/{path.stem}")
+            parsed = self.front_matter(path)
+            if parsed is None:
+                continue
+            chapter = Reader(parsed.front, self.problems).read(
+                Chapter, parsed.front.node, "front matter", language=language, name=path.stem,
+                body=parsed.body, body_line=parsed.body_line, source=parsed.front.source)
+            if chapter is not INVALID:
+                chapters[path.stem] = chapter
+        return chapters
+
+    def load_table(self, folder: Path, table: StatTable) -> StatTable | None:
+        where = table.where["file"]
+        path = self.reference(folder, table.file, where, "table")
+        if path is None:
+            return None
+        text = read_text(path, self.root, self.problems, limit=ASSET_LIMIT)
+        if text is None:
+            return None
+        rows = [tuple(cell.strip() for cell in row) for row in csv.reader(io.StringIO(text.text)) if row]
+        if not rows:
+            self.report(Kind.BAD_TABLE, text.source, reason="the table is empty; its first row names the columns")
+            return None
+        header, body = rows[0], rows[1:]
+        ok = True
+        for column, name in enumerate(header, start=1):
+            if name not in table.columns:
+                self.report(Kind.BAD_TABLE, text.source.at(1, column), reason=f"column '{name}' is not described under 'columns' of the table in book.yml")
+                ok = False
+        for name in table.columns:
+            if name not in header:
+                self.report(Kind.BAD_TABLE, table.where["columns"], reason=f"column '{name}' is not in {table.file}")
+                ok = False
+        for line, row in enumerate(body, start=2):
+            if len(row) != len(header):
+                self.report(Kind.BAD_TABLE, text.source.at(line), reason=f"row has {len(row)} cells; the header has {len(header)}")
+                ok = False
+        return dataclasses.replace(table, header=header, rows=tuple(body)) if ok else None
+
+
+def load(root: Path) -> tuple[Content | None, list[Problem], set[str]]:
+    """Read ``root/content``: the model (None without a usable site.yml), every problem, what is present."""
+    loader = Loader(root=root.resolve(), content=(root / "content").resolve())
+    model = loader.load()
+    return model, loader.problems, loader.present

@@ -1,0 +1,112 @@
+"""The yearbook (年鑑): one bilingual edition a year, chapters paired across languages, tables."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from yaml.nodes import Node, ScalarNode
+
+from ..errors import Source
+from ..schema import ChoiceType, DateType, ListType, MapType, Reader, StructType, TextType, Type, key, where_field
+from .common import BILINGUAL, LANGUAGES, LOCALIZED, Bilingual, Localized
+
+#: A chapter's name, shared by its files in every language.
+CHAPTER_NAME = r"\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*"
+
+
+def check_identifier(value: str) -> str | None:
+    """An e-book identifier: an ISBN-13 with a valid check digit, or a URN."""
+    if value.lower().startswith("urn:"):
+        return None if re.fullmatch(r"urn:[a-z0-9][a-z0-9-]{0,31}:\S+", value, re.I) else f"'{value}' is not a valid URN"
+    digits = value.replace("-", "").replace(" ", "")
+    if not re.fullmatch(r"97[89]\d{10}", digits):
+        return f"'{value}' is neither an ISBN-13 (978-…) nor a URN (urn:…)"
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits[:12]))
+    if (10 - total % 10) % 10 != int(digits[12]):
+        return f"'{value}' has a wrong ISBN check digit"
+    return None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Cover:
+    file: str = key(TextType(), required=True)
+    alt: Bilingual = key(BILINGUAL, required=True)
+    where: MappingProxyType = where_field()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StatTable:
+    """A statistics table: a CSV file in ``tables/`` and what it means."""
+
+    file: str = key(TextType(), required=True)
+    title: Bilingual = key(BILINGUAL, required=True)
+    unit: Bilingual = key(BILINGUAL, required=True)
+    source: Bilingual = key(BILINGUAL, required=True)
+    columns: MappingProxyType = key(MapType(BILINGUAL, r"[a-z][a-z0-9_]*"), required=True)
+    where: MappingProxyType = where_field()
+    header: tuple[str, ...] = ()  # set by the loader from the CSV
+    rows: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ChapterEntry:
+    """A place in the reading order: the chapter's name and the languages it is missing in."""
+
+    chapter: str = key(TextType(CHAPTER_NAME, "is not a chapter name like 03-population"), required=True)
+    not_translated: tuple[str, ...] = key(ListType(ChoiceType(LANGUAGES)), default=())
+    where: MappingProxyType = where_field()
+
+
+class ChapterEntryType(Type):
+    """``- 03-population`` or ``- {chapter: 03-population, not_translated: [en]}``."""
+
+    expected = "a chapter name or a mapping with 'chapter'"
+
+    def convert(self, node: Node, reader: Reader, key: str) -> ChapterEntry:
+        if isinstance(node, ScalarNode):
+            name = ChapterEntry.__dataclass_fields__["chapter"].metadata["schema"][0].convert(node, reader, key)
+            return ChapterEntry(chapter=name, where=MappingProxyType({"": reader.source(node), "chapter": reader.source(node)}))
+        return StructType(ChapterEntry).convert(node, reader, key)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Chapter:
+    """One chapter in one language."""
+
+    title: str = key(TextType(), required=True)
+    where: MappingProxyType = where_field()
+    language: str
+    name: str  # NN-slug, the same in every language
+    body: str
+    body_line: int
+    source: Source
+
+    @property
+    def slug(self) -> str:
+        return self.name.split("-", 1)[1]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Book:
+    """One edition of the yearbook, in both languages."""
+
+    title: Bilingual = key(BILINGUAL, required=True)
+    subtitle: Localized | None = key(LOCALIZED)
+    identifier: Bilingual = key(BILINGUAL, required=True)
+    publisher: Bilingual | None = key(BILINGUAL)
+    rights: Bilingual = key(BILINGUAL, required=True)
+    date: dt.date = key(DateType(), required=True)
+    cover: Cover = key(StructType(Cover), required=True)
+    tables: MappingProxyType = key(MapType(StructType(StatTable)), default=MappingProxyType({}))
+    chapters: tuple[ChapterEntry, ...] = key(ListType(ChapterEntryType()), required=True)
+    where: MappingProxyType = where_field()
+    year: int
+    source: Source
+    contents: MappingProxyType = dataclasses.field(default_factory=lambda: MappingProxyType({}))  # language -> tuple[Chapter, ...] in reading order
+
+    def chapters_in(self, language: str) -> tuple[Chapter, ...]:
+        return self.contents.get(language, ())

@@ -1,0 +1,1 @@
+"""The outputs: each module renders the one content model into one kind of output."""

@@ -1,0 +1,41 @@
+"""The website: every generated page and published file, handed to MkDocs by :mod:`.mkdocs_hooks`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from .. import urls
+from ..dates import roc_date
+from ..model import Content
+from . import directory_pages, gazette_pages, yearbook_pages
+from .markdown import Asset, Page, esc, link, page
+
+
+def pages(content: Content) -> Iterator[Page]:
+    yield home(content)
+    yield from gazette_pages.pages(content)
+    yield from yearbook_pages.pages(content)
+    yield from directory_pages.pages(content)
+
+
+def assets(content: Content, root: Path) -> Iterator[Asset]:
+    yield from gazette_pages.assets(content, root)
+    yield from yearbook_pages.assets(content, root)
+
+
+def home(content: Content) -> Page:
+    source = urls.home()
+    site = content.site
+    lines = [f"{esc(site.publisher.zh_hant)}發行之市府公報、年鑑與電話號碼表。", ""]
+    lines += [f"## [{esc(site.gazette.title.zh_hant)}]({link(source, urls.gazette_home())})", ""]
+    if content.gazette.issues:
+        latest = content.gazette.issues[-1]
+        lines += [f"最新一期：[{esc(gazette_pages.label(content, latest))}]({link(source, urls.issue(latest))})"
+                  f"（{roc_date(latest.date)}出刊）", ""]
+    lines += [f"## [{esc(site.city.zh_hant)}年鑑]({link(source, urls.yearbook_home())})", ""]
+    lines += [f"- [{esc(book.title.zh_hant)}]({link(source, urls.book(book))}) · "
+              f"[{esc(book.title.en)}]({link(source, urls.book(book, 'en'))})" for book in reversed(content.yearbooks)]
+    lines += ["", f"## [電話號碼表]({link(source, urls.directory_home())})", "",
+              f"{len(content.directory.agencies)} 個機關的單位與聯絡窗口。"]
+    return Page(source, page(site.publisher.zh_hant, "\n".join(lines)))

@@ -1,0 +1,184 @@
+"""Rules across files: issue numbering and dates, references, translations, images in Markdown.
+
+Each rule is a generator of problems over the loaded model; :func:`validate` runs them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+
+from .errors import Kind, Problem, Source
+from .model import Book, Content, Notice
+from .model.common import LANGUAGES
+from .schema import hint
+
+_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<target>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
+_TABLE = re.compile(r"^\{\{\s*table:\s*(?P<id>[^\s}]+)\s*\}\}\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def validate(content: Content, root: Path, present: set[str] = frozenset()) -> list[Problem]:
+    """Every cross-file problem. ``present`` names items that exist but failed to load (already
+    reported): they are not reported missing again."""
+    rules = (issue_numbers, issue_dates, notice_rules, directory_rules, yearbook_rules)
+    return [problem for rule in rules for problem in rule(content, root, present)]
+
+
+def issue_numbers(content: Content, root: Path, present: set[str]) -> Iterator[Problem]:
+    previous: dict[int, int] = {}
+    for issue in content.gazette.issues:  # sorted by year then number: folder names sort
+        expected = previous.get(issue.year, 0) + 1
+        while expected < issue.number and f"issue:{issue.year}/{expected:02d}" in present:
+            expected += 1  # that issue exists but failed to load
+        if issue.number != expected:
+            yield Problem.of(Kind.ISSUE_GAP, issue.source, number=issue.number, year=issue.year, previous=expected - 1)
+        previous[issue.year] = issue.number
+        if not issue.notices:
+            yield Problem.of(Kind.EMPTY_ISSUE, issue.source, year=issue.year, number=issue.number)
+
+
+def issue_dates(content: Content, root: Path, present: set[str]) -> Iterator[Problem]:
+    days = content.site.gazette.days
+    last: dict[int, dt.date] = {}
+    for issue in content.gazette.issues:
+        where = issue.where["date"]
+        if issue.date.year != issue.year:
+            yield Problem.of(Kind.ISSUE_DATE, where, reason=f"publication date {issue.date} is not in {issue.year}, the year of the folder")
+        elif issue.year in last and issue.date <= last[issue.year]:
+            yield Problem.of(Kind.ISSUE_DATE, where, reason=f"publication date {issue.date} is not after {last[issue.year]}, the date of the issue before")
+        if issue.date.day not in days:
+            yield Problem.of(Kind.OFF_SCHEDULE, where, date=issue.date, days=" or ".join(map(str, days)))
+        last[issue.year] = issue.date
+        for notice in issue.notices:
+            if notice.issued > issue.date:
+                yield Problem.of(Kind.ISSUE_DATE, notice.where["issued"],
+                                 reason=f"issued {notice.issued}, after the issue's publication date {issue.date}")
+
+
+def notice_rules(content: Content, root: Path, present: set[str]) -> Iterator[Problem]:
+    agencies = {agency.id for agency in content.directory.agencies}
+    doc_numbers: dict[str, Notice] = {}
+    for issue in content.gazette.issues:
+        positions: dict[int, Notice] = {}
+        for notice in issue.notices:
+            if notice.seq in positions:
+                yield Problem.of(Kind.DUPLICATE, notice.source, what="position", value=f"{notice.seq:02d}",
+                                 first=positions[notice.seq].source.path)
+            positions.setdefault(notice.seq, notice)
+            key = re.sub(r"\s+", "", notice.doc_number)
+            if key in doc_numbers:
+                yield Problem.of(Kind.DUPLICATE, notice.where["doc_number"], what="document number",
+                                 value=notice.doc_number, first=doc_numbers[key].where["doc_number"])
+            doc_numbers.setdefault(key, notice)
+            if notice.agency not in agencies and f"agency:{notice.agency}" not in present:
+                yield Problem.of(Kind.UNKNOWN_REFERENCE, notice.where["agency"], what="agency", value=notice.agency,
+                                 hint=hint(notice.agency, agencies) or " in content/directory/")
+            yield from markdown_images(notice.body, notice.source, notice.body_line, root)
+
+
+def directory_rules(content: Content, root: Path, present: set[str]) -> Iterator[Problem]:
+    agencies = {agency.id: agency for agency in content.directory.agencies}
+    groups = [group.slug for group in content.site.directory_groups]
+    numbers: dict[tuple[str, str | None], tuple[str, Source]] = {}
+    for agency in content.directory.agencies:
+        if agency.group not in groups:
+            yield Problem.of(Kind.UNKNOWN_REFERENCE, agency.where["group"], what="group", value=agency.group,
+                             hint=hint(agency.group, groups) or f" (one of {', '.join(groups)})")
+        if agency.parent is not None and agency.parent not in agencies and f"agency:{agency.parent}" not in present:
+            yield Problem.of(Kind.UNKNOWN_REFERENCE, agency.where["parent"], what="parent agency", value=agency.parent,
+                             hint=hint(agency.parent, agencies) or " in content/directory/")
+        elif agency.parent is not None and _in_cycle(agency.id, agencies):
+            yield Problem.of(Kind.BAD_VALUE, agency.where["parent"], key="parent", reason="agencies are each other's parents")
+        unit_ids: dict[str, Source] = {}
+        for unit in agency.units:
+            if unit.id in unit_ids:
+                yield Problem.of(Kind.DUPLICATE, unit.where["id"], what="unit id", value=unit.id, first=unit_ids[unit.id])
+            unit_ids.setdefault(unit.id, unit.where["id"])
+        owners = [(f"{agency.id}", agency.contacts)] + [(f"{agency.id}/{unit.id}", unit.contacts) for unit in agency.units]
+        for owner, contacts in owners:
+            for contact in contacts:
+                if not (contact.name or contact.role):
+                    yield Problem.of(Kind.MISSING_KEY, contact.where[""], key="name' or 'role", context=" in this contact")
+                if contact.ext and contact.phone.extension:
+                    yield Problem.of(Kind.BAD_VALUE, contact.where["ext"], key="ext",
+                                     reason=f"the phone number already has extension {contact.phone.extension}")
+                number = (contact.phone.e164, contact.extension)
+                if number[1] and number in numbers and numbers[number][0] != owner:
+                    yield Problem.of(Kind.SHARED_NUMBER, contact.where["phone"], value=contact.phone.national,
+                                     other=numbers[number][0], first=numbers[number][1])
+                numbers.setdefault(number, (owner, contact.where["phone"]))
+
+
+def _in_cycle(start: str, agencies: dict) -> bool:
+    seen, current = set(), start
+    while current is not None and current in agencies:
+        if current in seen:
+            return True
+        seen.add(current)
+        current = agencies[current].parent
+    return False
+
+
+def yearbook_rules(content: Content, root: Path, present: set[str]) -> Iterator[Problem]:
+    for book in content.yearbooks:
+        for entry in book.chapters:
+            for language in LANGUAGES:
+                names = {chapter.name for chapter in book.chapters_in(language)}
+                missing = entry.chapter not in names and f"chapter:{book.year}/{language}/{entry.chapter}" not in present
+                if missing and language not in entry.not_translated:
+                    expected = PurePosixPath(book.source.path.parent, language, entry.chapter + ".md")
+                    yield Problem.of(Kind.MISSING_TRANSLATION, entry.where["chapter"], chapter=entry.chapter,
+                                     language=language, expected=str(expected))
+        for language in LANGUAGES:
+            for chapter in book.chapters_in(language):
+                yield from markdown_images(chapter.body, chapter.source, chapter.body_line, root)
+                yield from table_references(book, chapter.body, chapter.source, chapter.body_line)
+
+
+def _body_lines(body: str, first_line: int) -> Iterator[tuple[int, str]]:
+    """Numbered lines of a Markdown body, skipping fenced code blocks."""
+    fenced = False
+    for number, line in enumerate(body.split("\n"), start=first_line):
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        if not fenced:
+            yield number, line
+
+
+def markdown_images(body: str, source: Source, first_line: int, root: Path) -> Iterator[Problem]:
+    """Every image has alt text and a file inside content/ (relative to the Markdown file)."""
+    content_root = (root / "content").resolve()
+    folder = root / Path(*source.path.parent.parts)
+    for number, line in _body_lines(body, first_line):
+        for match in _IMAGE.finditer(line):
+            where = source.at(number, match.start() + 1)
+            target = match["target"]
+            if not match["alt"].strip():
+                yield Problem.of(Kind.MISSING_ALT, where, value=target)
+            if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I):
+                continue  # a web address: not a file of ours
+            path = folder / target
+            if PurePosixPath(target).is_absolute() or not Path(_normal(path)).is_relative_to(content_root):
+                yield Problem.of(Kind.OUTSIDE_CONTENT, where, what="image", value=target, reason="write a path inside content/, relative to this file")
+            elif not path.resolve().is_relative_to(content_root):
+                yield Problem.of(Kind.OUTSIDE_CONTENT, where, what="image", value=target, reason="it is a link to a file outside")
+            elif not path.is_file():
+                yield Problem.of(Kind.MISSING_FILE, where, what="image", value=target)
+
+
+def _normal(path: Path) -> str:
+    return os.path.normpath(path.absolute())
+
+
+def table_references(book: Book, body: str, source: Source, first_line: int) -> Iterator[Problem]:
+    for number, line in _body_lines(body, first_line):
+        if match := _TABLE.match(line):
+            if match["id"] not in book.tables:
+                yield Problem.of(Kind.UNKNOWN_REFERENCE, source.at(number, line.index(match["id"]) + 1), what="table",
+                                 value=match["id"], hint=hint(match["id"], book.tables) or " under 'tables' in book.yml")
