@@ -39,7 +39,7 @@ class Loader:
     content: Path
     problems: list[Problem] = dataclasses.field(default_factory=list)
     #: what exists on disk even if it failed to load ("agency:fire", "issue:2026/02",
-    #: "chapter:2025/en/01-overview"), so that cross-file rules do not report it missing again
+    #: "notices:2026/02", "chapter:2025/en/01-overview"), so that cross-file rules do not report it missing again
     present: set[str] = dataclasses.field(default_factory=set)
 
     def source(self, path: Path) -> Source:
@@ -159,6 +159,7 @@ class Loader:
         notices = []
         for entry in self.entries(folder):
             if entry.suffix == ".md":
+                self.present.add(f"notices:{year}/{number:02d}")
                 if not re.fullmatch(NOTICE_NAME, entry.name):
                     self.report(Kind.BAD_NAME, entry, what="notice file", name=entry.name,
                                 rule="name it <SS>-<slug>.md: a two-digit position and lowercase ASCII words, e.g. 03-parking-fees.md")

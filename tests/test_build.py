@@ -1,0 +1,85 @@
+"""The first build: a page for every issue, notice, chapter and agency, published atomically."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import NOTICE
+
+
+@pytest.fixture
+def built(project):
+    project.write({
+        "content/gazette/2026/01/01-road-works.md": NOTICE.replace(
+            "keywords:", "attachments:\n  - file: 01-road-works-map.pdf\n    title: 施工範圍圖\nkeywords:"),
+        "content/gazette/2026/01/01-road-works-map.pdf": b"%PDF-1.4\n%%EOF\n",
+    })
+    result = project.run("build")
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+def html(project, page: str) -> str:
+    return (project.root / "site" / page).read_text(encoding="utf-8")
+
+
+def test_home_links_every_publication(built):
+    home = html(built, "index.html")
+    for href in ('href="gazette/"', 'href="gazette/2026/01/"', 'href="yearbook/"', 'href="directory/"'):
+        assert href in home
+
+
+def test_notice_page_shows_its_metadata(built):
+    page = html(built, "gazette/2026/01/01/index.html")
+    assert "<h1" in page and "公告本市道路挖掘管理事項" in page
+    assert "府工字第1150000001號" in page
+    assert '<time datetime="2025-12-20">中華民國114年12月20日</time>' in page
+    assert '<time datetime="2026-01-01">中華民國115年1月1日</time>' in page
+    assert 'href="../../../../directory/city-government/"' in page
+    assert "115年第1期" in page
+
+
+def test_attachment_is_published_beside_the_notice(built):
+    page = html(built, "gazette/2026/01/01/index.html")
+    assert 'href="01-road-works-map.pdf"' in page and "（PDF，15 B）" in page
+    assert (built.root / "site/gazette/2026/01/01/01-road-works-map.pdf").read_bytes() == b"%PDF-1.4\n%%EOF\n"
+
+
+def test_issue_page_groups_notices_by_category(built):
+    page = html(built, "gazette/2026/01/index.html")
+    assert re.search(r"<h2[^>]*>公告", page)
+    assert 'href="01/"' in page
+
+
+def test_yearbook_in_both_languages_with_tables_and_images(built):
+    zh = html(built, "yearbook/2025/overview/index.html")
+    en = html(built, "en/yearbook/2025/overview/index.html")
+    assert "<caption>人口（人）</caption>" in zh and "<caption>Population (persons)</caption>" in en
+    assert '<td class="num">120,345</td>' in zh and '<td class="num">\u221212</td>' in en
+    assert 'src="../images/cover.png"' in zh and 'src="../../../../yearbook/2025/images/cover.png"' in en
+    assert (built.root / "site/yearbook/2025/images/cover.png").is_file()
+    assert (built.root / "site/yearbook/2025/tables/population.csv").is_file()
+
+
+def test_directory_page_with_tel_links(built):
+    page = html(built, "directory/city-government/index.html")
+    assert '<a href="tel:+88652254321,101">(05)225-4321 分機 101</a>' in page
+    assert "總務科" in page
+
+
+def test_no_lunr_search_index(built):
+    assert not list((built.root / "site").rglob("search_index.json"))
+
+
+def test_rebuild_replaces_the_site(built):
+    built.edit("content/gazette/2026/01/01-road-works.md", "公告本市道路挖掘管理事項\n", "公告本市道路挖掘管理新規定\n")
+    result = built.run("build")
+    assert result.returncode == 0, result.stderr
+    assert "公告本市道路挖掘管理新規定" in html(built, "gazette/2026/01/01/index.html")
+    assert not list(built.root.glob(".site-*"))
+
+
+def test_chinese_headings_get_readable_anchors(built):
+    assert '<h2 id="附件">' in html(built, "gazette/2026/01/01/index.html")
