@@ -3,8 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Debian packages the tests need: Chromium for browser tests, CJK fonts so pages render Chinese,
+# Java for EPUBCheck. Installed only when missing (root, or through sudo).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site test check serve clean
+.PHONY: site test check serve system-test-deps clean
 
 site: $(STAMP)
 	$(PY) -m generator build
@@ -15,7 +18,7 @@ check: $(STAMP)
 serve: $(STAMP)
 	$(PY) -m generator serve
 
-test: $(STAMP) $(VENV)/.test-installed
+test: $(STAMP) $(VENV)/.test-installed system-test-deps
 	$(PY) -m pytest
 
 $(STAMP): pyproject.toml
@@ -27,6 +30,16 @@ $(STAMP): pyproject.toml
 $(VENV)/.test-installed: $(STAMP) pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
+
+system-test-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 clean:
 	rm -rf $(VENV) site .site-* build

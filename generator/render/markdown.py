@@ -25,10 +25,12 @@ class Page:
 
 @dataclass(frozen=True)
 class Asset:
-    """A content file published as is (attachment, image, table), and where it goes in the site."""
+    """A file published in the site at ``uri``: a content file as is (attachment, image, table),
+    or bytes made by the build (a download)."""
 
     uri: str
-    path: Path
+    path: Path | None = None
+    data: bytes | None = None
 
 
 def link(source: str, target: str) -> str:

@@ -50,6 +50,9 @@ class GeneratorPlugin(BasePlugin):
             files.append(File.generated(config, item.uri, content=item.text))
             generated += 1
         for asset in site.assets(content, root):
-            files.append(File.generated(config, asset.uri, abs_src_path=str(asset.path)))
+            if asset.data is not None:
+                files.append(File.generated(config, asset.uri, content=asset.data))
+            else:
+                files.append(File.generated(config, asset.uri, abs_src_path=str(asset.path)))
         log.info("generated %d pages from content/", generated)
         return files
