@@ -40,10 +40,18 @@ def common(func):
 
 
 def _logging(quiet: bool) -> None:
+    """Progress on stderr: Rich on a terminal, plain lines in a CI log."""
+    from rich.console import Console
     from rich.logging import RichHandler
 
-    handler = RichHandler(show_time=False, show_path=False, markup=False, console=None)
-    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(message)s", handlers=[handler], force=True)
+    console = Console(stderr=True)
+    if console.is_terminal:
+        handler: logging.Handler = RichHandler(show_time=False, show_path=False, markup=False, console=console)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, handlers=[handler], force=True)
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
 
 

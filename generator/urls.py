@@ -38,6 +38,27 @@ def notice_folder(item: Notice) -> str:
     return notice(item).removesuffix("index.md")
 
 
+def category(slug: str, year: int | None = None) -> str:
+    return f"gazette/category/{slug}/" + (f"{year}/" if year else "") + "index.md"
+
+
+def gazette_agency(agency_id: str, year: int | None = None) -> str:
+    return f"gazette/agency/{agency_id}/" + (f"{year}/" if year else "") + "index.md"
+
+
+def gazette_feed() -> str:
+    return "gazette/feed.atom"
+
+
+def category_feed(slug: str) -> str:
+    return f"gazette/category/{slug}/feed.atom"
+
+
+def absolute(base_url: str, page: str) -> str:
+    """The full URL of a page or file, from the base URL in site.yml."""
+    return base_url.rstrip("/") + url(page)
+
+
 def _prefix(language: str) -> str:
     return "" if language == "zh-Hant" else f"{language}/"
 

@@ -65,7 +65,7 @@ title:
   zh-Hant: 嘉和市年鑑 2025
   en: Jiahe City Yearbook 2025
 identifier:
-  zh-Hant: 978-626-7000-00-1
+  zh-Hant: 978-626-7000-00-7
   en: urn:uuid:5f1c3a2e-8d4b-4c7a-9e2f-1a2b3c4d5e6f
 rights:
   zh-Hant: 著作權所有

@@ -104,3 +104,21 @@ def test_phone_numbers_are_kept_as_typed_and_normalized(project):
     assert (phone.raw, phone.e164, phone.extension) == ("(05)225-4321 分機 101", "+88652254321", "101")
     assert phone.tel_uri == "tel:+88652254321,101"
     assert phone.national == "(05)225-4321 分機 101"
+
+
+def test_isbn_with_a_wrong_check_digit(project):
+    from conftest import BOOK
+
+    text = BOOK.replace("978-626-7000-00-7", "978-626-7000-00-2")
+    project.write({"content/yearbook/2025/book.yml": text})
+    problem = only(project.problems(), Kind.BAD_VALUE)
+    line, column = position(text, "978-626-7000-00-2")
+    assert at(problem) == f"content/yearbook/2025/book.yml:{line}:{column}"
+    assert "check digit" in problem.message
+
+
+def test_identifier_that_is_neither_isbn_nor_urn(project):
+    from conftest import BOOK
+
+    project.write({"content/yearbook/2025/book.yml": BOOK.replace("urn:uuid:5f1c3a2e-8d4b-4c7a-9e2f-1a2b3c4d5e6f", "yearbook-2025-en")})
+    assert "neither an ISBN-13" in only(project.problems(), Kind.BAD_VALUE).message

@@ -31,6 +31,17 @@ def check_identifier(value: str) -> str | None:
     return None
 
 
+IDENTIFIER = TextType(check=check_identifier)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Identifiers(Bilingual):
+    """One identifier per e-book: each language's edition is its own publication."""
+
+    zh_hant: str = key(IDENTIFIER, required=True, name="zh-Hant")
+    en: str = key(IDENTIFIER, required=True)
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Cover:
     file: str = key(TextType(), required=True)
@@ -96,7 +107,7 @@ class Book:
 
     title: Bilingual = key(BILINGUAL, required=True)
     subtitle: Localized | None = key(LOCALIZED)
-    identifier: Bilingual = key(BILINGUAL, required=True)
+    identifier: Identifiers = key(StructType(Identifiers), required=True)
     publisher: Bilingual | None = key(BILINGUAL)
     rights: Bilingual = key(BILINGUAL, required=True)
     date: dt.date = key(DateType(), required=True)

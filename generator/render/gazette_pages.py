@@ -1,4 +1,9 @@
-"""Pages of the gazette: home, year archives, issues and one page per notice."""
+"""Pages of the gazette: home, year archives, issues, and one permanent page per notice.
+
+Listings by category and agency are in :mod:`.gazette_lists`; feeds in :mod:`.feeds`. A notice
+page links only to its neighbours, its issue, category and agency, so its size does not grow
+with the archive.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,12 @@ from itertools import groupby
 from pathlib import Path
 
 from .. import urls
-from ..dates import issue_label, roc_date
+from ..dates import issue_label, roc_date, roc_year
 from ..model import Content, Issue, Notice
+from . import gazette_lists
 from .markdown import Asset, Page, esc, link, page
+
+RECENT_ISSUES = 6
 
 
 def label(content: Content, issue: Issue) -> str:
@@ -21,14 +29,29 @@ def agency_name(content: Content, agency_id: str) -> str:
     return agency.name.zh_hant if agency else agency_id
 
 
+def category_name(content: Content, slug: str) -> str:
+    return next(c.name.zh_hant for c in content.site.categories if c.slug == slug)
+
+
+def time(date) -> str:
+    """A date as readers read it (民國), machine-readable in ``datetime``."""
+    return f'<time datetime="{date.isoformat()}">{roc_date(date)}</time>'
+
+
 def pages(content: Content) -> Iterator[Page]:
     yield gazette_home(content)
     for year, issues in groupby(content.gazette.issues, key=lambda issue: issue.year):
         yield year_page(content, year, list(issues))
-    for issue in content.gazette.issues:
-        yield issue_page(content, issue)
-        for notice in issue.notices:
-            yield notice_page(content, issue, notice)
+    issues = content.gazette.issues
+    for index, issue in enumerate(issues):
+        yield issue_page(content, issue, issues[index - 1] if index else None, issues[index + 1] if index + 1 < len(issues) else None)
+    notices = content.gazette.notices
+    by_id = {issue.id: issue for issue in issues}
+    for index, notice in enumerate(notices):
+        before = notices[index - 1] if index else None
+        after = notices[index + 1] if index + 1 < len(notices) else None
+        yield notice_page(content, by_id[f"{notice.year}/{notice.issue:02d}"], notice, before, after)
+    yield from gazette_lists.pages(content)
 
 
 def assets(content: Content, root: Path) -> Iterator[Asset]:
@@ -37,63 +60,111 @@ def assets(content: Content, root: Path) -> Iterator[Asset]:
             yield Asset(urls.notice_folder(notice) + attachment.file, root / attachment.path)
 
 
+def breadcrumbs(source: str, trail: list[tuple[str, str]]) -> str:
+    """A trail of links above the title: (label, page) pairs, the current page not included."""
+    parts = [f"[{esc(name)}]({link(source, target)})" for name, target in trail]
+    return '<nav class="breadcrumbs" aria-label="導覽路徑" markdown="span">' + " › ".join(parts) + "</nav>\n"
+
+
+def notice_line(content: Content, source: str, notice: Notice, with_issue: bool = False) -> str:
+    """One notice in a list: its title, then agency, document number (and issue)."""
+    details = [esc(agency_name(content, notice.agency)), esc(notice.doc_number)]
+    if with_issue:
+        details.append(issue_label(content.site.gazette.issue_label, notice.year, notice.issue))
+    return f"- [{esc(notice.title)}]({link(source, urls.notice(notice))})  \n  <small>{' · '.join(details)}</small>"
+
+
 def issue_line(content: Content, source: str, issue: Issue) -> str:
-    count = len(issue.notices)
-    return f"- [{esc(label(content, issue))}]({link(source, urls.issue(issue))}) · {roc_date(issue.date)} · {count} 則"
+    return (f"- [{esc(label(content, issue))}]({link(source, urls.issue(issue))}) · {time(issue.date)}出刊 · "
+            f"{len(issue.notices)} 則")
 
 
 def gazette_home(content: Content) -> Page:
     source = urls.gazette_home()
-    title = content.site.gazette.title.zh_hant
-    lines = []
-    if content.gazette.issues:
-        latest = content.gazette.issues[-1]
-        lines += [f"## 最新一期：{esc(label(content, latest))}", "", f"{roc_date(latest.date)}出刊", ""]
-        lines += [notice_line(content, source, notice) for notice in latest.notices]
-        lines += ["", "## 歷期公報", ""]
-        for year in sorted({issue.year for issue in content.gazette.issues}, reverse=True):
-            lines.append(f"- [{year} 年（民國 {year - 1911} 年）]({link(source, urls.gazette_year(year))})")
+    gazette = content.site.gazette
+    lines = [f"{esc(content.site.publisher.zh_hant)}發行，每月 {'、'.join(map(str, gazette.days))} 日出刊。"
+             f"[訂閱最新公報（Atom）]({link(source, urls.gazette_feed())})", ""]
+    issues = content.gazette.issues
+    if issues:
+        latest = issues[-1]
+        lines += [f"## 最新一期：[{esc(label(content, latest))}]({link(source, urls.issue(latest))})", "",
+                  f"{time(latest.date)}出刊", ""]
+        lines += contents_by_category(content, source, latest, level="###")
+        lines += ["## 近期公報", ""] + [issue_line(content, source, i) for i in reversed(issues[-RECENT_ISSUES:])] + [""]
+        lines += ["## 歷年公報", ""]
+        for year in sorted({issue.year for issue in issues}, reverse=True):
+            count = sum(1 for issue in issues if issue.year == year)
+            lines.append(f"- [{year} 年（民國 {roc_year(year)} 年）]({link(source, urls.gazette_year(year))}) · {count} 期")
+        lines.append("")
     else:
         lines.append("尚無公報。")
-    return Page(source, page(title, "\n".join(lines)))
+    lines += gazette_lists.index_links(content, source)
+    return Page(source, page(gazette.title.zh_hant, "\n".join(lines), feeds=[urls.gazette_feed()]))
 
 
 def year_page(content: Content, year: int, issues: list[Issue]) -> Page:
     source = urls.gazette_year(year)
-    lines = [issue_line(content, source, issue) for issue in reversed(issues)]
+    lines = [breadcrumbs(source, [(content.site.gazette.title.zh_hant, urls.gazette_home())])]
+    lines += [f"{year} 年（民國 {roc_year(year)} 年）共 {len(issues)} 期、"
+              f"{sum(len(i.notices) for i in issues)} 則。", ""]
+    lines += [issue_line(content, source, issue) for issue in reversed(issues)]
     return Page(source, page(f"{content.site.gazette.title.zh_hant} {year} 年", "\n".join(lines)))
 
 
-def notice_line(content: Content, source: str, notice: Notice) -> str:
-    return (f"- [{esc(notice.title)}]({link(source, urls.notice(notice))})  \n"
-            f"  {esc(agency_name(content, notice.agency))} · {esc(notice.doc_number)}")
+def contents_by_category(content: Content, source: str, issue: Issue, level: str = "##") -> list[str]:
+    """An issue's notices grouped by category, in the order configured in site.yml."""
+    lines = []
+    for category in content.site.categories:
+        notices = [n for n in issue.notices if n.category == category.slug]
+        if notices:
+            lines += [f"{level} {esc(category.name.zh_hant)}", ""] + [notice_line(content, source, n) for n in notices] + [""]
+    return lines
 
 
-def issue_page(content: Content, issue: Issue) -> Page:
+def neighbours(source: str, before: tuple[str, str] | None, after: tuple[str, str] | None, what: str) -> str:
+    """Links to the previous and next item: (label, page) or None."""
+    parts = []
+    if before:
+        parts.append(f'<a class="prev" rel="prev" href="{link(source, before[1]).removesuffix("index.md")}">'
+                     f"‹ 上一{what}：{esc(before[0])}</a>")
+    if after:
+        parts.append(f'<a class="next" rel="next" href="{link(source, after[1]).removesuffix("index.md")}">'
+                     f"下一{what}：{esc(after[0])} ›</a>")
+    return f'<nav class="neighbours" aria-label="上一{what}與下一{what}">' + "".join(parts) + "</nav>" if parts else ""
+
+
+def issue_page(content: Content, issue: Issue, before: Issue | None, after: Issue | None) -> Page:
     source = urls.issue(issue)
-    lines = [f"{roc_date(issue.date)}出刊", ""]
+    lines = [breadcrumbs(source, [(content.site.gazette.title.zh_hant, urls.gazette_home()),
+                                  (f"{issue.year} 年", urls.gazette_year(issue.year))])]
+    lines += [f"{time(issue.date)}出刊 · 共 {len(issue.notices)} 則", ""]
     if issue.title:
         lines += [f"**{esc(issue.title)}**", ""]
     if issue.notes:
         lines += [esc(issue.notes), ""]
-    for category in content.site.categories:
-        notices = [n for n in issue.notices if n.category == category.slug]
-        if notices:
-            lines += [f"## {category.name.zh_hant}", ""] + [notice_line(content, source, n) for n in notices] + [""]
+    lines += contents_by_category(content, source, issue)
+    lines.append(neighbours(source, before and (label(content, before), urls.issue(before)),
+                            after and (label(content, after), urls.issue(after)), "期"))
     title = f"{content.site.gazette.title.zh_hant} {label(content, issue)}"
     return Page(source, page(title, "\n".join(lines)))
 
 
-def notice_page(content: Content, issue: Issue, notice: Notice) -> Page:
-    source = urls.notice(notice)
-    category = next(c for c in content.site.categories if c.slug == notice.category)
+def citation(content: Content, issue: Issue, notice: Notice) -> str:
+    """The line a lawyer or a clerk pastes into a document to cite the notice."""
+    url = urls.absolute(content.site.base_url, urls.notice(notice))
+    return (f"{content.site.gazette.title.zh_hant}{label(content, issue)}（{roc_date(issue.date)}），"
+            f"{agency_name(content, notice.agency)}{notice.doc_number}「{notice.title}」，{url}")
+
+
+def metadata_rows(content: Content, source: str, issue: Issue, notice: Notice) -> list[tuple[str, str]]:
+    category = category_name(content, notice.category)
     rows = [
-        ("發文機關", f"[{esc(agency_name(content, notice.agency))}]({link(source, urls.agency(notice.agency))})"),
-        ("發文字號", esc(notice.doc_number)),
-        ("發文日期", f'<time datetime="{notice.issued.isoformat()}">{roc_date(notice.issued)}</time>'),
-        ("刊登公報", f"[{esc(label(content, issue))}]({link(source, urls.issue(issue))})，"
-                     f'<time datetime="{issue.date.isoformat()}">{roc_date(issue.date)}</time>'),
-        ("類別", esc(category.name.zh_hant)),
+        ("發文機關", f"[{esc(agency_name(content, notice.agency))}]({link(source, urls.agency(notice.agency))})"
+                     f"（[本機關公告]({link(source, urls.gazette_agency(notice.agency))})）"),
+        ("發文字號", f'<span class="doc-number">{esc(notice.doc_number)}</span>'),
+        ("發文日期", time(notice.issued)),
+        ("刊登公報", f"[{esc(label(content, issue))}]({link(source, urls.issue(issue))})，{time(issue.date)}"),
+        ("類別", f"[{esc(category)}]({link(source, urls.category(notice.category))})"),
     ]
     if notice.signer:
         rows.append(("署名", esc(notice.signer)))
@@ -101,19 +172,62 @@ def notice_page(content: Content, issue: Issue, notice: Notice) -> Page:
         rows.append(("關鍵詞", "、".join(esc(k) for k in notice.keywords)))
     if notice.title_en:
         rows.append(("英文標題", f'<span lang="en">{esc(notice.title_en)}</span>'))
-    meta = ["| 項目 | 內容 |", "|---|---|"] + [f"| {name} | {value} |" for name, value in rows]
-    body = notice.body.strip()
-    lines = meta + ["", body, ""]
+    return rows
+
+
+def notice_page(content: Content, issue: Issue, notice: Notice, before: Notice | None, after: Notice | None) -> Page:
+    source = urls.notice(notice)
+    category = category_name(content, notice.category)
+    lines = [breadcrumbs(source, [(content.site.gazette.title.zh_hant, urls.gazette_home()),
+                                  (f"{notice.year} 年", urls.gazette_year(notice.year)),
+                                  (label(content, issue), urls.issue(issue)), (category, urls.category(notice.category))])]
+    lines += ['<div class="notice-meta" markdown="1">', "", "| 項目 | 內容 |", "|---|---|"]
+    lines += [f"| {name} | {value} |" for name, value in metadata_rows(content, source, issue, notice)]
+    lines += ["", "</div>", "", notice.body.strip(), ""]
     if notice.attachments:
         lines += ["## 附件", ""]
         for attachment in notice.attachments:
-            name = attachment.title or attachment.file
             kind = Path(attachment.file).suffix.lstrip(".").upper()
-            lines.append(f"- [{esc(name)}]({attachment.file})（{kind}，{_size(attachment.size)}）")
-    return Page(source, page(notice.title, "\n".join(lines)))
+            lines.append(f"- [{esc(attachment.title or attachment.file)}]({attachment.file})"
+                         f"（{kind}，{file_size(attachment.size)}）")
+        lines.append("")
+    lines += ['<div class="citation" markdown="1">', "", "**引用本則**", "", "```text", citation(content, issue, notice), "```",
+              "", "</div>", ""]
+    lines.append(neighbours(source, before and (before.title, urls.notice(before)), after and (after.title, urls.notice(after)), "則"))
+    return Page(source, page(notice.title, "\n".join(lines), jsonld=jsonld(content, issue, notice),
+                             description=f"{agency_name(content, notice.agency)} {notice.doc_number}，{roc_date(issue.date)}刊登"))
 
 
-def _size(size: int) -> str:
+def jsonld(content: Content, issue: Issue, notice: Notice) -> dict:
+    """schema.org description of a notice: an article in a periodical issue, by a government body."""
+    base = content.site.base_url
+    agency = content.directory.agency(notice.agency)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "@id": urls.absolute(base, urls.notice(notice)),
+        "url": urls.absolute(base, urls.notice(notice)),
+        "headline": notice.title,
+        "identifier": notice.doc_number,
+        "inLanguage": "zh-Hant",
+        "dateCreated": notice.issued.isoformat(),
+        "datePublished": issue.date.isoformat(),
+        "articleSection": category_name(content, notice.category),
+        "author": {"@type": "GovernmentOrganization", "name": agency.name.zh_hant if agency else notice.agency,
+                   "url": urls.absolute(base, urls.agency(notice.agency))},
+        "publisher": {"@type": "GovernmentOrganization", "name": content.site.publisher.zh_hant},
+        "isPartOf": {"@type": "PublicationIssue", "issueNumber": str(issue.number), "datePublished": issue.date.isoformat(),
+                     "url": urls.absolute(base, urls.issue(issue)),
+                     "isPartOf": {"@type": "Periodical", "name": content.site.gazette.title.zh_hant}},
+    }
+    if notice.keywords:
+        data["keywords"] = ", ".join(notice.keywords)
+    if notice.title_en:
+        data["alternativeHeadline"] = notice.title_en
+    return data
+
+
+def file_size(size: int) -> str:
     if size < 1024:
         return f"{size} B"
     if size < 1024 * 1024:

@@ -50,6 +50,22 @@ def esc(text: str) -> str:
     return html.escape(text, quote=True).replace("[", "&#91;").replace("]", "&#93;").replace("*", "&#42;").replace("_", "&#95;")
 
 
+def plain_text(markdown_text: str) -> str:
+    """The text of a Markdown body without markup (for summaries, feeds, data files)."""
+    import markdown
+    import nh3
+
+    rendered = markdown.markdown(markdown_text, extensions=["tables", "footnotes", "generator.render.cjk"])
+    text = html.unescape(nh3.clean(rendered, tags=set()))
+    return re.sub(r"[ \t]*\n\s*", "\n", text).strip()
+
+
+def summary(markdown_text: str, limit: int = 160) -> str:
+    """The first ``limit`` characters of the plain text, on one line."""
+    text = " ".join(plain_text(markdown_text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def relink_images(body: str, resolve: Callable[[str], str | None]) -> str:
     """Rewrite image targets in Markdown with ``resolve`` (which returns None to keep a target)."""
 

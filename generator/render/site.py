@@ -8,7 +8,7 @@ from pathlib import Path
 from .. import urls
 from ..dates import roc_date
 from ..model import Content
-from . import directory_pages, gazette_pages, yearbook_pages
+from . import directory_pages, feeds, gazette_pages, yearbook_pages
 from .markdown import Asset, Page, esc, link, page
 
 
@@ -21,6 +21,7 @@ def pages(content: Content) -> Iterator[Page]:
 
 def assets(content: Content, root: Path) -> Iterator[Asset]:
     yield from gazette_pages.assets(content, root)
+    yield from feeds.assets(content)
     yield from yearbook_pages.assets(content, root)
 
 
