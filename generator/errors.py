@@ -66,6 +66,7 @@ class Kind(enum.Enum):
     MISSING_FILE = ("missing-file", "{what} '{value}' does not exist")
     OUTSIDE_CONTENT = ("outside-content", "{what} '{value}' points outside content/: {reason}")
     MISSING_ALT = ("missing-alt", "image '{value}' has no alt text; describe the image between the brackets: ![…]({value})")
+    UNSAFE_MARKUP = ("unsafe-markup", "{what} is not allowed in content: it could run a script in readers' browsers")
     EMPTY_ISSUE = ("empty-issue", "issue {year}/{number:02d} has no notices yet", Severity.WARNING)
     BAD_TABLE = ("bad-table", "{reason}")
 

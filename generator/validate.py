@@ -20,6 +20,14 @@ from .schema import hint
 _IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<target>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _TABLE = re.compile(r"^\{\{\s*table:\s*(?P<id>[^\s}]+)\s*\}\}\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
+_CODE_SPAN = re.compile(r"`+[^`]*`+")
+#: Markup that can run script, with what the message calls it.
+_UNSAFE = [
+    (re.compile(r"<\s*(script|iframe|object|embed|frame|frameset|applet|base|form|meta|link|style|svg|math)\b", re.I),
+     lambda m: f"raw HTML <{m[1].lower()}>", 0),
+    (re.compile(r"<[a-z][^>]*?\s(on[a-z]+)\s*=", re.I), lambda m: f"the event attribute '{m[1].lower()}='", 1),
+    (re.compile(r"(?:\]\(|=\s*[\"']?|<)\s*((?:java|vb)script|data)\s*:", re.I), lambda m: f"a '{m[1].lower()}:' link", 1),
+]  # (pattern, what it is, the group whose position is reported)
 
 
 def validate(content: Content, root: Path, present: set[str] = frozenset()) -> list[Problem]:
@@ -79,6 +87,7 @@ def notice_rules(content: Content, root: Path, present: set[str]) -> Iterator[Pr
                 yield Problem.of(Kind.UNKNOWN_REFERENCE, notice.where["agency"], what="agency", value=notice.agency,
                                  hint=hint(notice.agency, agencies) or " in content/directory/")
             yield from markdown_images(notice.body, notice.source, notice.body_line, root)
+            yield from unsafe_markup(notice.body, notice.source, notice.body_line)
 
 
 def directory_rules(content: Content, root: Path, present: set[str]) -> Iterator[Problem]:
@@ -137,6 +146,7 @@ def yearbook_rules(content: Content, root: Path, present: set[str]) -> Iterator[
         for language in LANGUAGES:
             for chapter in book.chapters_in(language):
                 yield from markdown_images(chapter.body, chapter.source, chapter.body_line, root)
+                yield from unsafe_markup(chapter.body, chapter.source, chapter.body_line)
                 yield from table_references(book, chapter.body, chapter.source, chapter.body_line)
 
 
@@ -149,6 +159,15 @@ def _body_lines(body: str, first_line: int) -> Iterator[tuple[int, str]]:
             continue
         if not fenced:
             yield number, line
+
+
+def unsafe_markup(body: str, source: Source, first_line: int) -> Iterator[Problem]:
+    """Raw HTML or links that could run script: refused where they are, outside code."""
+    for number, line in _body_lines(body, first_line):
+        text = _CODE_SPAN.sub(lambda m: " " * len(m[0]), line)  # code spans show markup, they don't run it
+        for pattern, what, group in _UNSAFE:
+            for match in pattern.finditer(text):
+                yield Problem.of(Kind.UNSAFE_MARKUP, source.at(number, match.start(group) + 1), what=what(match))
 
 
 def markdown_images(body: str, source: Source, first_line: int, root: Path) -> Iterator[Problem]:

@@ -42,7 +42,7 @@ def listing(content: Content, name: str, kind: str, notices: list[Notice], where
     source = where()
     years = _by_year(notices)
     trail = [(content.site.gazette.title.zh_hant, urls.gazette_home())]
-    lines = [breadcrumbs(source, trail)]
+    lines = [breadcrumbs(source, trail, f"{kind}：{name}")]
     if feed:
         lines += [f"[訂閱本類別最新公報（Atom）]({link(source, feed)})", ""]
     lines += ["## 歷年", ""] + [f"- [{year} 年]({link(source, where(year))}) · {len(items)} 則" for year, items in years.items()]
@@ -52,7 +52,7 @@ def listing(content: Content, name: str, kind: str, notices: list[Notice], where
     yield Page(source, page(f"{kind}：{name}", "\n".join(lines), **meta))
     for year, items in years.items():
         year_source = where(year)
-        lines = [breadcrumbs(year_source, trail + [(name, source)]), f"{year} 年共 {len(items)} 則，由新至舊排列。", ""]
+        lines = [breadcrumbs(year_source, trail + [(name, source)], f"{kind}：{name}（{year} 年）"), f"{year} 年共 {len(items)} 則，由新至舊排列。", ""]
         lines += [notice_line(content, year_source, n, with_issue=True) for n in reversed(items)]
         yield Page(year_source, page(f"{kind}：{name}（{year} 年）", "\n".join(lines)))
 

@@ -60,10 +60,20 @@ def assets(content: Content, root: Path) -> Iterator[Asset]:
             yield Asset(urls.notice_folder(notice) + attachment.file, root / attachment.path)
 
 
-def breadcrumbs(source: str, trail: list[tuple[str, str]]) -> str:
-    """A trail of links above the title: (label, page) pairs, the current page not included."""
+def nav_section(content: Content) -> list[dict]:
+    """Years (newest first), each with its page and its issues (newest first), for the site's nav."""
+    years = []
+    for year, issues in groupby(reversed(content.gazette.issues), key=lambda issue: issue.year):
+        years.append({f"{year} 年": [urls.gazette_year(year), *({label(content, i): urls.issue(i)} for i in issues)]})
+    return years
+
+
+def breadcrumbs(source: str, trail: list[tuple[str, str]], title: str) -> str:
+    """A trail of links above the page's title: (label, page) pairs, then the title as the h1
+    (mkdocs-material adds its own h1 only when the page has none)."""
     parts = [f"[{esc(name)}]({link(source, target)})" for name, target in trail]
-    return '<nav class="breadcrumbs" aria-label="導覽路徑" markdown="span">' + " › ".join(parts) + "</nav>\n"
+    return ('<nav class="breadcrumbs" aria-label="導覽路徑" markdown="span">' + " › ".join(parts) + "</nav>\n\n"
+            f"# {esc(title)}\n")
 
 
 def notice_line(content: Content, source: str, notice: Notice, with_issue: bool = False) -> str:
@@ -104,11 +114,12 @@ def gazette_home(content: Content) -> Page:
 
 def year_page(content: Content, year: int, issues: list[Issue]) -> Page:
     source = urls.gazette_year(year)
-    lines = [breadcrumbs(source, [(content.site.gazette.title.zh_hant, urls.gazette_home())])]
+    title = f"{content.site.gazette.title.zh_hant} {year} 年"
+    lines = [breadcrumbs(source, [(content.site.gazette.title.zh_hant, urls.gazette_home())], title)]
     lines += [f"{year} 年（民國 {roc_year(year)} 年）共 {len(issues)} 期、"
               f"{sum(len(i.notices) for i in issues)} 則。", ""]
     lines += [issue_line(content, source, issue) for issue in reversed(issues)]
-    return Page(source, page(f"{content.site.gazette.title.zh_hant} {year} 年", "\n".join(lines)))
+    return Page(source, page(title, "\n".join(lines)))
 
 
 def contents_by_category(content: Content, source: str, issue: Issue, level: str = "##") -> list[str]:
@@ -123,7 +134,7 @@ def contents_by_category(content: Content, source: str, issue: Issue, level: str
 
 def neighbours(source: str, before: tuple[str, str] | None, after: tuple[str, str] | None, what: str) -> str:
     """Links to the previous and next item: (label, page) or None."""
-    parts = []
+    parts = []  # raw HTML links: directory URLs, written the way MkDocs writes its own
     if before:
         parts.append(f'<a class="prev" rel="prev" href="{link(source, before[1]).removesuffix("index.md")}">'
                      f"‹ 上一{what}：{esc(before[0])}</a>")
@@ -135,8 +146,9 @@ def neighbours(source: str, before: tuple[str, str] | None, after: tuple[str, st
 
 def issue_page(content: Content, issue: Issue, before: Issue | None, after: Issue | None) -> Page:
     source = urls.issue(issue)
+    title = f"{content.site.gazette.title.zh_hant} {label(content, issue)}"
     lines = [breadcrumbs(source, [(content.site.gazette.title.zh_hant, urls.gazette_home()),
-                                  (f"{issue.year} 年", urls.gazette_year(issue.year))])]
+                                  (f"{issue.year} 年", urls.gazette_year(issue.year))], title)]
     lines += [f"{time(issue.date)}出刊 · 共 {len(issue.notices)} 則", ""]
     if issue.title:
         lines += [f"**{esc(issue.title)}**", ""]
@@ -145,7 +157,6 @@ def issue_page(content: Content, issue: Issue, before: Issue | None, after: Issu
     lines += contents_by_category(content, source, issue)
     lines.append(neighbours(source, before and (label(content, before), urls.issue(before)),
                             after and (label(content, after), urls.issue(after)), "期"))
-    title = f"{content.site.gazette.title.zh_hant} {label(content, issue)}"
     return Page(source, page(title, "\n".join(lines)))
 
 
@@ -180,10 +191,12 @@ def notice_page(content: Content, issue: Issue, notice: Notice, before: Notice |
     category = category_name(content, notice.category)
     lines = [breadcrumbs(source, [(content.site.gazette.title.zh_hant, urls.gazette_home()),
                                   (f"{notice.year} 年", urls.gazette_year(notice.year)),
-                                  (label(content, issue), urls.issue(issue)), (category, urls.category(notice.category))])]
-    lines += ['<div class="notice-meta" markdown="1">', "", "| 項目 | 內容 |", "|---|---|"]
-    lines += [f"| {name} | {value} |" for name, value in metadata_rows(content, source, issue, notice)]
-    lines += ["", "</div>", "", notice.body.strip(), ""]
+                                  (label(content, issue), urls.issue(issue)), (category, urls.category(notice.category))],
+                         notice.title)]
+    lines += ['<dl class="notice-meta" markdown="1">']
+    for name, value in metadata_rows(content, source, issue, notice):  # md_in_html wants one element per line
+        lines += [f"<dt>{name}</dt>", f'<dd markdown="span">{value}</dd>']
+    lines += ["</dl>", "", notice.body.strip(), ""]
     if notice.attachments:
         lines += ["## 附件", ""]
         for attachment in notice.attachments:

@@ -25,6 +25,23 @@ def assets(content: Content, root: Path) -> Iterator[Asset]:
     yield from yearbook_pages.assets(content, root)
 
 
+def nav(content: Content, configured: list | None) -> list:
+    """The configured nav, with the gazette's years and issues under the gazette's home page.
+
+    Notices stay out of the nav: with ``navigation.prune`` a page then carries only its own
+    section, so a notice page does not grow with the archive (DESIGN.md's measurements).
+    """
+    section = gazette_pages.nav_section(content)
+    result = []
+    for item in configured or []:
+        if isinstance(item, dict) and list(item.values()) == [urls.gazette_home()]:
+            (title,) = item
+            result.append({title: [urls.gazette_home(), *section]})
+        else:
+            result.append(item)
+    return result
+
+
 def home(content: Content) -> Page:
     source = urls.home()
     site = content.site
