@@ -70,10 +70,11 @@ def nav_section(content: Content) -> list[dict]:
 
 def breadcrumbs(source: str, trail: list[tuple[str, str]], title: str) -> str:
     """A trail of links above the page's title: (label, page) pairs, then the title as the h1
-    (mkdocs-material adds its own h1 only when the page has none)."""
+    (mkdocs-material adds its own h1 only when the page has none; raw HTML keeps the title
+    free of a permalink anchor)."""
     parts = [f"[{esc(name)}]({link(source, target)})" for name, target in trail]
     return ('<nav class="breadcrumbs" aria-label="導覽路徑" markdown="span">' + " › ".join(parts) + "</nav>\n\n"
-            f"# {esc(title)}\n")
+            f"<h1>{esc(title)}</h1>\n")
 
 
 def notice_line(content: Content, source: str, notice: Notice, with_issue: bool = False) -> str:

@@ -1,0 +1,146 @@
+"""The gazette's pages on the built shipped site: every page kind, what a reader checks on each."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from generator import urls
+from generator.check import check
+from generator.dates import roc_date
+
+from conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def content():
+    return check(REPO)
+
+
+def page(site_dir: Path, uri: str):
+    path = site_dir / uri.replace("index.md", "index.html")
+    assert path.is_file(), f"{uri} was not built"
+    return lxml_html.fromstring(path.read_bytes())
+
+
+def texts(tree, xpath: str) -> list[str]:
+    return [" ".join(e.text_content().split()) for e in tree.xpath(xpath)]
+
+
+def test_every_page_kind_is_built(site_dir, content):
+    issue = content.gazette.issues[0]
+    notice = issue.notices[0]
+    for uri in [urls.gazette_home(), urls.gazette_year(issue.year), urls.issue(issue), urls.notice(notice),
+                "gazette/category/index.md", urls.category(notice.category), urls.category(notice.category, notice.year),
+                "gazette/agency/index.md", urls.gazette_agency(notice.agency), urls.gazette_agency(notice.agency, notice.year)]:
+        page(site_dir, uri)
+    assert (site_dir / urls.gazette_feed()).is_file()
+    for category in content.site.categories:
+        assert (site_dir / urls.category_feed(category.slug)).is_file()
+
+
+def test_permalinks_follow_the_pattern(site_dir, content):
+    for notice in content.gazette.notices:
+        assert (site_dir / f"gazette/{notice.year}/{notice.issue:02d}/{notice.seq:02d}/index.html").is_file()
+
+
+def test_gazette_home_shows_the_latest_issue(site_dir, content):
+    latest = content.gazette.issues[-1]
+    tree = page(site_dir, urls.gazette_home())
+    assert any("115年第4期" in t for t in texts(tree, "//h2"))
+    links = tree.xpath("//article//a/@href")
+    for notice in latest.notices:
+        assert f"{latest.year}/{latest.number:02d}/{notice.seq:02d}/" in links
+    assert "category/notices/" in links and "feed.atom" in links
+
+
+def test_issue_page_groups_by_category_in_configured_order(site_dir, content):
+    issue = content.gazette.issues[1]
+    tree = page(site_dir, urls.issue(issue))
+    headings = texts(tree, "//article//h2")
+    configured = [c.name.zh_hant for c in content.site.categories]
+    present = [name for name in configured if name in headings]
+    assert headings[: len(present)] == present
+    assert len(tree.xpath("//article//li/a[contains(@href, '/') and not(contains(@href, '..'))]")) >= len(issue.notices)
+    assert tree.xpath("//nav[@class='neighbours']/a[@rel='prev']/@href") == ["../01/"]
+    assert tree.xpath("//nav[@class='neighbours']/a[@rel='next']/@href") == ["../03/"]
+
+
+def test_notice_page_metadata(site_dir, content):
+    issue = content.gazette.issues[2]
+    notice = next(n for n in issue.notices if n.attachments)
+    tree = page(site_dir, urls.notice(notice))
+    meta = dict(zip(texts(tree, "//dl[@class='notice-meta']/dt"), texts(tree, "//dl[@class='notice-meta']/dd")))
+    agency = content.directory.agency(notice.agency)
+    assert meta["發文機關"].startswith(agency.name.zh_hant)
+    assert meta["發文字號"] == notice.doc_number
+    assert meta["發文日期"] == roc_date(notice.issued)
+    assert meta["刊登公報"] == f"115年第{issue.number}期，{roc_date(issue.date)}"
+    assert tree.xpath("//dl//time/@datetime") == [notice.issued.isoformat(), issue.date.isoformat()]
+    assert f"../../../../directory/{notice.agency}/" in tree.xpath("//dl//a/@href")
+    attachment = notice.attachments[0]
+    assert tree.xpath(f"//a[@href='{attachment.file}']")
+    assert (site_dir / urls.notice_folder(notice) / attachment.file).read_bytes() == (REPO / attachment.path).read_bytes()
+
+
+def test_notice_page_navigation_and_citation(site_dir, content):
+    notice = content.gazette.issues[1].notices[0]  # the first of issue 2: its previous one is in issue 1
+    tree = page(site_dir, urls.notice(notice))
+    category = next(c.name.zh_hant for c in content.site.categories if c.slug == notice.category)
+    assert texts(tree, "//nav[@class='breadcrumbs']/a") == ["嘉和市政府公報", "2026 年", "115年第2期", category]
+    previous = content.gazette.issues[0].notices[-1]
+    assert tree.xpath("//nav[@class='neighbours']/a[@rel='prev']/@href") == [f"../../01/{previous.seq:02d}/"]
+    citation = texts(tree, "//div[@class='citation']//code")[0]
+    assert notice.doc_number in citation and f"https://publications.jiahe.gov.tw/gazette/2026/02/01/" in citation
+    assert tree.xpath("//link[@rel='canonical']/@href") == ["https://publications.jiahe.gov.tw/gazette/2026/02/01/"]
+
+
+def test_notice_page_json_ld(site_dir, content):
+    notice = content.gazette.notices[0]
+    tree = page(site_dir, urls.notice(notice))
+    (script,) = tree.xpath("//script[@type='application/ld+json']/text()")
+    data = json.loads(script)
+    assert data["@type"] == "Article" and data["headline"] == notice.title
+    assert data["identifier"] == notice.doc_number
+    assert data["datePublished"] == content.gazette.issues[0].date.isoformat()
+    assert data["isPartOf"]["@type"] == "PublicationIssue"
+    assert data["url"] == urls.absolute(content.site.base_url, urls.notice(notice))
+
+
+def test_category_and_agency_pages_list_newest_first(site_dir, content):
+    for uri, selected in [
+        (urls.category("notices", 2026), [n for n in content.gazette.notices if n.category == "notices"]),
+        (urls.gazette_agency("transportation", 2026), [n for n in content.gazette.notices if n.agency == "transportation"]),
+    ]:
+        tree = page(site_dir, uri)
+        titles = texts(tree, "//article//li/a")
+        assert titles == [n.title for n in reversed(selected)]
+
+
+def test_notices_stay_out_of_the_nav(site_dir, content):
+    tree = page(site_dir, urls.issue(content.gazette.issues[0]))
+    nav_links = tree.xpath("//nav[contains(@class, 'md-nav--primary')]//a/@href")
+    assert any(re.search(r"(^|/)02/$", href) for href in nav_links)  # issues are in the nav
+    assert not any(re.search(r"/\d\d/\d\d/$", href) for href in nav_links)  # notices are not
+
+
+def test_sitemap_lists_every_notice(site_dir, content):
+    sitemap = (site_dir / "sitemap.xml").read_text(encoding="utf-8")
+    for notice in content.gazette.notices:
+        assert f"<loc>{urls.absolute(content.site.base_url, urls.notice(notice))}</loc>" in sitemap
+
+
+def test_print_stylesheet_hides_navigation(site_dir, content, browser):
+    """A notice printed on A4 shows the notice, not the site's navigation."""
+    notice = content.gazette.notices[0]
+    tab = browser.new_page()
+    tab.goto((site_dir / urls.notice(notice).replace("index.md", "index.html")).as_uri())
+    tab.emulate_media(media="print")
+    for selector in (".md-header", ".md-tabs", ".md-sidebar--primary", ".md-footer", "nav.breadcrumbs"):
+        assert not tab.locator(selector).first.is_visible(), selector
+    assert tab.locator("h1").first.is_visible()
+    tab.close()
