@@ -83,3 +83,17 @@ def test_rebuild_replaces_the_site(built):
 
 def test_chinese_headings_get_readable_anchors(built):
     assert '<h2 id="附件">' in html(built, "gazette/2026/01/01/index.html")
+
+
+def test_failing_build_leaves_the_built_site_byte_for_byte(shipped):
+    import hashlib
+
+    assert shipped.run("build").returncode == 0
+    site = shipped.root / "site"
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(site.rglob("*")) if p.is_file()}
+    assert len(before) > 100
+    shipped.edit("content/gazette/2026/02/issue.yml", "date: 2026-01-16", "date: 2026-01-32")
+    result = shipped.run("build")
+    assert result.returncode == 1 and "content/gazette/2026/02/issue.yml:" in result.stderr
+    after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(site.rglob("*")) if p.is_file()}
+    assert after == before

@@ -1,0 +1,59 @@
+"""A synthetic gazette archive for scale checks and benchmarks: N valid notices in earlier years.
+
+The notices reuse the shipped ones' bodies (so page sizes are realistic) with new titles and
+document numbers; issues appear on the schedule, 20 notices each, 24 issues a year, in the years
+before the shipped content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PER_ISSUE = 20
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the shipped project (content, themes, mkdocs.yml) to add an archive to."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("content", "themes"):
+        shutil.copytree(REPO / name, target / name, dirs_exist_ok=True)
+    shutil.copy(REPO / "mkdocs.yml", target / "mkdocs.yml")
+    return target
+
+
+def add_archive(project: Path, notices: int, first_year: int | None = None) -> int:
+    """Write ``notices`` notices into years before the shipped gazette; returns how many issues."""
+    gazette = project / "content" / "gazette"
+    templates = sorted(gazette.glob("*/*/*.md"))
+    shipped_first = min(int(p.name) for p in gazette.iterdir())
+    issues = -(-notices // PER_ISSUE)
+    years = -(-issues // 24)
+    year = first_year or shipped_first - years
+    written, number, serial = 0, 0, 0
+    while written < notices:
+        number += 1
+        if number > 24:
+            year, number = year + 1, 1
+        month, day = (number + 1) // 2, 1 if number % 2 else 16
+        date = dt.date(year, month, day)
+        folder = gazette / str(year) / f"{number:02d}"
+        folder.mkdir(parents=True)
+        (folder / "issue.yml").write_text(f"date: {date.isoformat()}\n", encoding="utf-8")
+        for seq in range(1, min(PER_ISSUE, notices - written) + 1):
+            serial += 1
+            template = templates[serial % len(templates)].read_text(encoding="utf-8")
+            (folder / f"{seq:02d}-archived.md").write_text(_variant(template, serial, date), encoding="utf-8")
+            written += 1
+    return number + (year - (first_year or shipped_first - years)) * 24
+
+
+def _variant(template: str, serial: int, date: dt.date) -> str:
+    text = re.sub(r"^title: (.*)$", lambda m: f"title: {m[1]}（第{serial}號檔案）", template, count=1, flags=re.M)
+    text = re.sub(r"^doc_number: .*$", f"doc_number: 府檔字第{date.year - 1911:03d}{serial:07d}號", text, count=1, flags=re.M)
+    text = re.sub(r"^issued: .*$", f"issued: {(date - dt.timedelta(days=5)).isoformat()}", text, count=1, flags=re.M)
+    text = re.sub(r"^attachments:\n(?:  .*\n)+", "", text, flags=re.M)
+    return text
