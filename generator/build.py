@@ -41,7 +41,22 @@ def render_site(content: Content, root: Path, out: Path) -> None:
         mkdocs_plugin.use(None)
 
 
-STAGES: list[tuple[str, Stage]] = [("website", render_site)]
+def index_search(content: Content, root: Path, out: Path) -> None:
+    """The search index, by Pagefind over the built HTML."""
+    from .render.search import index_site
+
+    index_site(content, root, out)
+
+
+def build_data(content: Content, root: Path, out: Path) -> None:
+    """The open-data packages, validated by frictionless; first, so that an invalid package is
+    reported as such rather than as a broken link in the website (see render/data_validation.py)."""
+    from .render.data_validation import build_data as write_and_validate
+
+    write_and_validate(content, root, out)
+
+
+STAGES: list[tuple[str, Stage]] = [("open data", build_data), ("website", render_site), ("search index", index_search)]
 
 
 def build(root: Path, site_dir: Path | None = None) -> Path:

@@ -104,7 +104,7 @@ def serve(root: Path, dev_addr: str) -> None:
 
     root = root.resolve()
     mkdocs_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True,
-                 watch=[str(root / "content"), str(root / "themes")])
+                 watch=[str(root / "content"), str(root / "datasets"), str(root / "themes")])
 
 
 @main.command("new-issue")

@@ -59,6 +59,9 @@ class Kind(enum.Enum):
     UNKNOWN_REFERENCE = ("unknown-reference", "{what} '{value}' does not exist{hint}")
     DUPLICATE = ("duplicate", "{what} '{value}' is already used at {first}")
     SHARED_NUMBER = ("shared-number", "{value} is also listed for {other} at {first}", Severity.WARNING)
+    BAD_EXTENSION = ("bad-extension", "{value} is a {sort} number: {reason}")
+    BAD_FAX = ("bad-fax", "fax {value} is a {sort} number; a fax needs a landline")
+    TOLL_FREE_EXTENSION = ("toll-free-extension", "{value} is a toll-free number, which callers reach directly: is the extension right?", Severity.WARNING)
     ISSUE_GAP = ("issue-gap", "issue {number:02d} of {year} follows issue {previous:02d}: issue numbers must have no gaps")
     ISSUE_DATE = ("issue-date", "{reason}")
     OFF_SCHEDULE = ("off-schedule", "publication date {date} is not on a schedule day (day {days} of the month)", Severity.WARNING)
@@ -69,6 +72,9 @@ class Kind(enum.Enum):
     UNSAFE_MARKUP = ("unsafe-markup", "{what} is not allowed in content: it could run a script in readers' browsers")
     EMPTY_ISSUE = ("empty-issue", "issue {year}/{number:02d} has no notices yet", Severity.WARNING)
     BAD_TABLE = ("bad-table", "{reason}")
+    # open-data descriptors (datasets/)
+    UNKNOWN_FIELD = ("unknown-field", "{what} '{name}' is not in the data of {owner}{hint}; the data has {known}")
+    UNDESCRIBED_FIELD = ("undescribed-field", "{what} '{name}' of {owner} has no description; describe it under '{key}'")
 
     def __init__(self, slug: str, template: str, severity: Severity = Severity.ERROR) -> None:
         self.slug = slug

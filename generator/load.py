@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
 from .errors import Kind, Problem, Source
-from .model import Agency, Book, Chapter, Content, Directory, Gazette, Issue, Notice, Site, StatTable
+from .model import Agency, Book, Chapter, Content, Dataset, Directory, Gazette, Issue, Notice, Site, StatTable
 from .model.gazette import NOTICE_NAME
 from .model.common import LANGUAGES
 from .model.yearbook import CHAPTER_NAME
@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 #: Largest attachment, image or table accepted.
 ASSET_LIMIT = 20 * 1024 * 1024
+#: The folder of the open-data descriptors, beside content/ (they describe content; they are not content).
+DATASETS = "datasets"
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -107,9 +109,30 @@ class Loader:
         directory = self.load_directory()
         gazette = self.load_gazette(site)
         yearbooks = tuple(self.load_yearbooks())
+        datasets = self.load_datasets()
         if site is None:
             return None
-        return Content(site=site, gazette=gazette, yearbooks=yearbooks, directory=directory)
+        return Content(site=site, gazette=gazette, yearbooks=yearbooks, directory=directory, datasets=datasets)
+
+    def load_datasets(self) -> tuple[Dataset, ...]:
+        """The open-data descriptors, ``datasets/<package>.yml`` beside content/ (which packages they
+        must describe, and which fields, is checked by :mod:`generator.validate_datasets`)."""
+        folder = self.root / DATASETS
+        if not folder.is_dir():
+            return ()
+        self.present.add("datasets")
+        datasets = []
+        for path in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
+            if path.suffix != ".yml" or not _ID.fullmatch(path.stem):
+                self.report(Kind.BAD_NAME, path, what="file", name=path.name,
+                            rule="name a dataset descriptor <package>.yml, e.g. gazette.yml")
+                continue
+            self.present.add(f"dataset:{path.stem}")
+            doc = self.yaml(path)
+            dataset = INVALID if doc is None else Reader(doc, self.problems).read(Dataset, doc.node, name=path.stem, source=doc.source)
+            if dataset is not INVALID:
+                datasets.append(dataset)
+        return tuple(datasets)
 
     def load_site(self) -> Site | None:
         path = self.content / "site.yml"
@@ -130,12 +153,18 @@ class Loader:
                             rule="name a directory file <agency-id>.yml with lowercase ASCII letters, digits and hyphens")
                 continue
             self.present.add(f"agency:{path.stem}")
-            doc = self.yaml(path)
-            if doc is not None:
-                agency = Reader(doc, self.problems).read(Agency, doc.node, id=path.stem, source=doc.source)
-                if agency is not INVALID:
-                    agencies.append(agency)
+            agency = self.load_agency(path)
+            if agency is not None:
+                agencies.append(agency)
         return Directory(agencies=tuple(agencies))
+
+    def load_agency(self, path: Path) -> Agency | None:
+        """One directory file; its id is the file name. (Also reads earlier versions: :mod:`generator.history`.)"""
+        doc = self.yaml(path)
+        if doc is None:
+            return None
+        agency = Reader(doc, self.problems).read(Agency, doc.node, id=path.stem, source=doc.source)
+        return None if agency is INVALID else agency
 
     def load_gazette(self, site: Site | None) -> Gazette:
         issues = []

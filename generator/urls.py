@@ -80,9 +80,64 @@ def book_asset(item: Book, name: str) -> str:
     return f"yearbook/{item.year}/{name}"
 
 
+def ebook(item: Book, language: str) -> str:
+    """The EPUB of an edition in one language."""
+    return f"ebooks/yearbook-{item.year}-{language}.epub"
+
+
 def directory_home() -> str:
     return "directory/index.md"
 
 
 def agency(item: Agency | str) -> str:
     return f"directory/{item if isinstance(item, str) else item.id}/index.md"
+
+
+#: Agency ids that would take the address of another directory page.
+DIRECTORY_RESERVED = ("changes",)
+
+
+def directory_changes() -> str:
+    """The directory's recent changes."""
+    return "directory/changes/index.md"
+
+
+def directory_download(extension: str) -> str:
+    """The whole directory as one file: ``csv``, ``json``, ``ods`` or ``vcf``."""
+    return f"directory/directory.{extension}"
+
+
+def directory_changes_data() -> str:
+    """The change record, machine-readable."""
+    return "directory/changes.json"
+
+
+def agency_vcard(item: Agency | str) -> str:
+    """One agency's vCards, beside its page."""
+    agency_id = item if isinstance(item, str) else item.id
+    return f"directory/{agency_id}/{agency_id}.vcf"
+
+
+def data_home() -> str:
+    """The open-data catalogue: every package, its resources and downloads."""
+    return "data/index.md"
+
+
+def data_package(name: str) -> str:
+    """One data package's page (its descriptor and files are beside it: :func:`data_file`)."""
+    return f"data/{name}/index.md"
+
+
+def data_file(package: str, name: str) -> str:
+    """A file of a data package: ``datapackage.json``, ``notices.csv``, ``notices.json``, …"""
+    return f"data/{package}/{name}"
+
+
+def data_catalog(extension: str) -> str:
+    """The catalogue of every package for the open-data portal: ``csv`` (data.gov.tw's columns) or ``jsonld`` (DCAT)."""
+    return f"data/catalog.{extension}"
+
+
+def data_checksums() -> str:
+    """The SHA-256 checksums of every published data file (``sha256sum -c`` format)."""
+    return "data/SHA256SUMS"

@@ -16,6 +16,8 @@ from .errors import Kind, Problem, Source
 from .model import Book, Content, Notice
 from .model.common import LANGUAGES
 from .schema import hint
+from .validate_datasets import dataset_rules
+from .validate_directory import directory_rules
 
 _IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<target>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _TABLE = re.compile(r"^\{\{\s*table:\s*(?P<id>[^\s}]+)\s*\}\}\s*$")
@@ -33,7 +35,7 @@ _UNSAFE = [
 def validate(content: Content, root: Path, present: set[str] = frozenset()) -> list[Problem]:
     """Every cross-file problem. ``present`` names items that exist but failed to load (already
     reported): they are not reported missing again."""
-    rules = (issue_numbers, issue_dates, notice_rules, directory_rules, yearbook_rules)
+    rules = (issue_numbers, issue_dates, notice_rules, directory_rules, yearbook_rules, dataset_rules)
     return [problem for rule in rules for problem in rule(content, root, present)]
 
 
@@ -88,49 +90,6 @@ def notice_rules(content: Content, root: Path, present: set[str]) -> Iterator[Pr
                                  hint=hint(notice.agency, agencies) or " in content/directory/")
             yield from markdown_images(notice.body, notice.source, notice.body_line, root)
             yield from unsafe_markup(notice.body, notice.source, notice.body_line)
-
-
-def directory_rules(content: Content, root: Path, present: set[str]) -> Iterator[Problem]:
-    agencies = {agency.id: agency for agency in content.directory.agencies}
-    groups = [group.slug for group in content.site.directory_groups]
-    numbers: dict[tuple[str, str | None], tuple[str, Source]] = {}
-    for agency in content.directory.agencies:
-        if agency.group not in groups:
-            yield Problem.of(Kind.UNKNOWN_REFERENCE, agency.where["group"], what="group", value=agency.group,
-                             hint=hint(agency.group, groups) or f" (one of {', '.join(groups)})")
-        if agency.parent is not None and agency.parent not in agencies and f"agency:{agency.parent}" not in present:
-            yield Problem.of(Kind.UNKNOWN_REFERENCE, agency.where["parent"], what="parent agency", value=agency.parent,
-                             hint=hint(agency.parent, agencies) or " in content/directory/")
-        elif agency.parent is not None and _in_cycle(agency.id, agencies):
-            yield Problem.of(Kind.BAD_VALUE, agency.where["parent"], key="parent", reason="agencies are each other's parents")
-        unit_ids: dict[str, Source] = {}
-        for unit in agency.units:
-            if unit.id in unit_ids:
-                yield Problem.of(Kind.DUPLICATE, unit.where["id"], what="unit id", value=unit.id, first=unit_ids[unit.id])
-            unit_ids.setdefault(unit.id, unit.where["id"])
-        owners = [(f"{agency.id}", agency.contacts)] + [(f"{agency.id}/{unit.id}", unit.contacts) for unit in agency.units]
-        for owner, contacts in owners:
-            for contact in contacts:
-                if not (contact.name or contact.role):
-                    yield Problem.of(Kind.MISSING_KEY, contact.where[""], key="name' or 'role", context=" in this contact")
-                if contact.ext and contact.phone.extension:
-                    yield Problem.of(Kind.BAD_VALUE, contact.where["ext"], key="ext",
-                                     reason=f"the phone number already has extension {contact.phone.extension}")
-                number = (contact.phone.e164, contact.extension)
-                if number[1] and number in numbers and numbers[number][0] != owner:
-                    yield Problem.of(Kind.SHARED_NUMBER, contact.where["phone"], value=contact.phone.national,
-                                     other=numbers[number][0], first=numbers[number][1])
-                numbers.setdefault(number, (owner, contact.where["phone"]))
-
-
-def _in_cycle(start: str, agencies: dict) -> bool:
-    seen, current = set(), start
-    while current is not None and current in agencies:
-        if current in seen:
-            return True
-        seen.add(current)
-        current = agencies[current].parent
-    return False
 
 
 def yearbook_rules(content: Content, root: Path, present: set[str]) -> Iterator[Problem]:

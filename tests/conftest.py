@@ -161,10 +161,10 @@ def project(tmp_path: Path) -> Project:
 
 @pytest.fixture
 def shipped(tmp_path: Path) -> Project:
-    """A copy of the shipped content/, mkdocs.yml and themes/."""
+    """A copy of the shipped content/, datasets/, mkdocs.yml and themes/."""
     proj = Project(tmp_path / "shipped")
     proj.root.mkdir()
-    for name in ("content", "themes"):
+    for name in ("content", "datasets", "themes"):
         shutil.copytree(REPO / name, proj.root / name, symlinks=True)
     shutil.copy(REPO / "mkdocs.yml", proj.root / "mkdocs.yml")
     return proj

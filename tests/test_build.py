@@ -65,7 +65,7 @@ def test_yearbook_in_both_languages_with_tables_and_images(built):
 
 def test_directory_page_with_tel_links(built):
     page = html(built, "directory/city-government/index.html")
-    assert '<a href="tel:+88652254321,101">(05)225-4321 分機 101</a>' in page
+    assert '<a href="tel:+88652254321,101">(05)225-4321 分機101</a>' in page
     assert "總務科" in page
 
 

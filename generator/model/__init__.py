@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .common import LANGUAGES, Bilingual, Localized, Phone
+from .dataset import Dataset
 from .directory import Agency, Contact, Directory, Unit
 from .gazette import Attachment, Gazette, Issue, Notice
 from .site import Named, Site
@@ -19,9 +20,10 @@ class Content:
     gazette: Gazette
     yearbooks: tuple[Book, ...]
     directory: Directory
+    datasets: tuple[Dataset, ...] = ()  # datasets/<package>.yml, by name: the open-data descriptors
 
 
 __all__ = [
     "LANGUAGES", "Agency", "Attachment", "Bilingual", "Book", "Chapter", "ChapterEntry", "Contact", "Content",
-    "Directory", "Gazette", "Issue", "Localized", "Named", "Notice", "Phone", "Site", "StatTable", "Unit",
+    "Dataset", "Directory", "Gazette", "Issue", "Localized", "Named", "Notice", "Phone", "Site", "StatTable", "Unit",
 ]

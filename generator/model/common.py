@@ -41,16 +41,43 @@ SLUG = TextType(r"[a-z0-9]+(?:-[a-z0-9]+)*", "is not an id: use lowercase ASCII 
 EMAIL = TextType(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+", "is not an e-mail address")
 URL = TextType(r"https?://[^\s/$.?#][^\s]*", "is not a web address starting with https:// or http://")
 
-_EXTENSION = re.compile(r"^(?P<number>.*?)\s*(?:分機|轉|ext\.?|x|#)\s*(?P<ext>\d{1,6})$", re.IGNORECASE)
+_EXTENSION = re.compile(r"^(?P<number>.*?)\s*(?P<label>分機|轉|ext\.?|x|#)\s*(?P<ext>[^\s].*)?$", re.IGNORECASE)
+
+#: The word shown before an extension, as people write it: (02)2720-8889 分機123.
+EXTENSION_LABEL = "分機"
+
+#: Taiwan's area codes (with the trunk 0) and how many digits a local number has after each.
+#: libphonenumber decides validity; this table only explains a refusal in words an editor knows.
+AREA_CODES = {
+    "02": (8,), "03": (7,), "037": (6,), "04": (7, 8), "049": (7,), "05": (7,), "06": (7,), "07": (7,),
+    "08": (7,), "082": (6,), "0826": (5,), "0836": (5,), "089": (6,),
+}
+
+_KINDS = {
+    phonenumbers.PhoneNumberType.FIXED_LINE: "landline",
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE: "landline",
+    phonenumbers.PhoneNumberType.MOBILE: "mobile",
+    phonenumbers.PhoneNumberType.TOLL_FREE: "toll-free",
+}
+_REFUSED = {
+    phonenumbers.PhoneNumberType.PREMIUM_RATE: "a premium-rate number",
+    phonenumbers.PhoneNumberType.VOIP: "an internet (VoIP) number",
+    phonenumbers.PhoneNumberType.PERSONAL_NUMBER: "a personal number",
+    phonenumbers.PhoneNumberType.PAGER: "a pager number",
+    phonenumbers.PhoneNumberType.SHARED_COST: "a shared-cost number",
+    phonenumbers.PhoneNumberType.UAN: "a universal access number",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class Phone:
-    """A Taiwan phone number as typed, its E.164 form and its extension."""
+    """A Taiwan phone number as typed, its E.164 form, its extension and its kind
+    (``landline``, ``mobile`` or ``toll-free``)."""
 
     raw: str
     e164: str
     extension: str | None = None
+    kind: str = "landline"
 
     @property
     def tel_uri(self) -> str:
@@ -58,34 +85,80 @@ class Phone:
         return f"tel:{self.e164}" + (f",{self.extension}" if self.extension else "")
 
     @property
+    def digits(self) -> str:
+        """The national number as digits only, with the trunk 0: ``052254321``."""
+        return "0" + self.e164.removeprefix("+886")
+
+    @property
+    def number(self) -> str:
+        """The local form people know, without the extension: (05)225-4321, 0912-345-678, 0800-012-345."""
+        digits = self.digits
+        if self.kind != "landline":
+            return f"{digits[:4]}-{digits[4:7]}-{digits[7:]}"
+        area = max((code for code in AREA_CODES if digits.startswith(code)), key=len, default=digits[:2])
+        local = digits[len(area):]
+        head = 4 if len(local) == 8 else 3 if len(local) in (6, 7) else 2
+        return f"({area}){local[:head]}-{local[head:]}"
+
+    @property
     def national(self) -> str:
-        """The local form people know, e.g. (05)225-4321 分機 301."""
-        number = phonenumbers.parse(self.e164)
-        digits = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-        area, _, rest = digits.partition(" ")
-        local = rest.replace(" ", "-") if area.startswith(("09", "080")) else rest.replace(" ", "")
-        if not area.startswith(("09", "080")):
-            local = f"{local[:-4]}-{local[-4:]}"
-            text = f"({area}){local}"
-        else:
-            text = f"{area}-{local}"
-        return text + (f" 分機 {self.extension}" if self.extension else "")
+        """The local form with the extension: (05)225-4321 分機301."""
+        return self.number + (f" {EXTENSION_LABEL}{self.extension}" if self.extension else "")
+
+    def with_extension(self, extension: str | None) -> Phone:
+        """The same number reaching another extension (a contact's ``ext:``)."""
+        return Phone(self.raw, self.e164, extension, self.kind)
 
 
 def parse_phone(raw: str) -> Phone:
     """Parse a number as editors type it; raises ValueError with a reason for a person."""
     number, extension = raw, None
     if match := _EXTENSION.match(raw):
-        number, extension = match["number"], match["ext"]
+        number, extension = match["number"], match["ext"] or ""
+        if not re.fullmatch(r"\d{1,6}", extension):
+            raise ValueError(f"the extension after '{match['label']}' must be 1 to 6 digits, e.g. (05)225-4321 分機 301")
     if not re.fullmatch(r"[\d\s()+\-]+", number):
         raise ValueError("use digits, spaces, hyphens and brackets, e.g. (05)225-4321 分機 301")
     try:
         parsed = phonenumbers.parse(number, "TW")
     except phonenumbers.NumberParseException as exc:
         raise ValueError(str(exc)) from None
+    if parsed.country_code != 886:
+        raise ValueError(f"+{parsed.country_code} is not Taiwan's country code (+886); the directory lists Taiwan numbers")
     if not phonenumbers.is_valid_number(parsed):
-        raise ValueError("no such area code or wrong number of digits")
-    return Phone(raw, phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), extension)
+        raise ValueError(_why_invalid(number))
+    number_type = phonenumbers.number_type(parsed)
+    if number_type in _REFUSED:
+        raise ValueError(f"it is {_REFUSED[number_type]}; list a landline, a mobile (09xx) or a toll-free number (0800, 0809)")
+    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    kind = _KINDS.get(number_type, "landline")
+    if kind == "toll-free" and len(e164) != len("+886800123456"):  # libphonenumber also knows retired 9-digit ones
+        raise ValueError(_why_invalid(number))
+    return Phone(raw, e164, extension, kind)
+
+
+def _why_invalid(typed: str) -> str:
+    """Why libphonenumber refused a number, in the terms of Taiwan's numbering plan."""
+    digits = re.sub(r"\D", "", typed)
+    if typed.lstrip().startswith("+"):
+        digits = "0" + digits.removeprefix("886")
+    if not digits.startswith("0"):
+        if len(digits) <= 5:
+            return "short codes such as 1999 cannot be listed: give a number with its area code"
+        return "start with the area code, e.g. (05)225-4321"
+    if digits.startswith("09"):
+        return f"a mobile number has 10 digits (09xx-xxx-xxx); this one has {len(digits)}"
+    if digits.startswith("080"):
+        return f"a toll-free number has 10 digits (0800-xxx-xxx); this one has {len(digits)}"
+    area = max((code for code in AREA_CODES if digits.startswith(code)), key=len, default=None)
+    if area is None:
+        return f"({digits[:2]}) is not a Taiwan area code"
+    lengths = AREA_CODES[area]
+    local = len(digits) - len(area)
+    if local not in lengths:
+        expected = " or ".join(map(str, lengths))
+        return f"a number with area code ({area}) has {expected} digits after it; this one has {local}"
+    return f"no such number in area code ({area})"
 
 
 class PhoneType(Type):

@@ -62,6 +62,16 @@ class StatTable:
     header: tuple[str, ...] = ()  # set by the loader from the CSV
     rows: tuple[tuple[str, ...], ...] = ()
 
+    def shown_columns(self, language: str) -> tuple[int, ...]:
+        """The positions of the columns a reader in ``language`` sees: a column named ``…_zh`` holds
+        Chinese text and ``…_en`` English text (each shown in its language only); others show in both."""
+        other = {suffix for lang, suffix in COLUMN_SUFFIXES.items() if lang != language}
+        return tuple(i for i, name in enumerate(self.header) if not name.endswith(tuple(other)))
+
+
+#: The column-name suffix of a table's text columns in each language (see StatTable.shown_columns).
+COLUMN_SUFFIXES = {"zh-Hant": "_zh", "en": "_en"}
+
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ChapterEntry:

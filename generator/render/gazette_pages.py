@@ -14,7 +14,7 @@ from pathlib import Path
 from .. import urls
 from ..dates import issue_label, roc_date, roc_year
 from ..model import Content, Issue, Notice
-from . import gazette_lists
+from . import gazette_lists, search
 from .markdown import Asset, Page, esc, link, page
 
 RECENT_ISSUES = 6
@@ -173,7 +173,7 @@ def metadata_rows(content: Content, source: str, issue: Issue, notice: Notice) -
     rows = [
         ("發文機關", f"[{esc(agency_name(content, notice.agency))}]({link(source, urls.agency(notice.agency))})"
                      f"（[本機關公告]({link(source, urls.gazette_agency(notice.agency))})）"),
-        ("發文字號", f'<span class="doc-number">{esc(notice.doc_number)}</span>'),
+        ("發文字號", f'<span class="doc-number" data-pagefind-weight="10">{esc(notice.doc_number)}</span>'),
         ("發文日期", time(notice.issued)),
         ("刊登公報", f"[{esc(label(content, issue))}]({link(source, urls.issue(issue))})，{time(issue.date)}"),
         ("類別", f"[{esc(category)}]({link(source, urls.category(notice.category))})"),
@@ -208,7 +208,12 @@ def notice_page(content: Content, issue: Issue, notice: Notice, before: Notice |
     lines += ['<div class="citation" markdown="1">', "", "**引用本則**", "", "```text", citation(content, issue, notice), "```",
               "", "</div>", ""]
     lines.append(neighbours(source, before and (before.title, urls.notice(before)), after and (after.title, urls.notice(after)), "則"))
-    return Page(source, page(notice.title, "\n".join(lines), jsonld=jsonld(content, issue, notice),
+    agency = agency_name(content, notice.agency)
+    indexed = search.entry("zh-Hant", "gazette",
+                           filters={"category": category, "agency": agency, "year": str(notice.year)},
+                           meta={"date": roc_date(issue.date), "agency": agency, "doc_number": notice.doc_number,
+                                 "issue": label(content, issue)})
+    return Page(source, page(notice.title, "\n".join(lines), jsonld=jsonld(content, issue, notice), search=indexed,
                              description=f"{agency_name(content, notice.agency)} {notice.doc_number}，{roc_date(issue.date)}刊登"))
 
 

@@ -88,36 +88,40 @@ def format_number(cell: str) -> str:
     return ("\u2212" if negative else "") + text
 
 
-def table_html(table: StatTable, language: str, csv_href: str, download_label: str) -> str:
-    """An accessible HTML table: caption, header cells with scope, numbers aligned right."""
-    numeric = [all(_is_number(row[i]) for row in table.rows if row[i]) for i in range(len(table.header))]
-    num = ' class="num"'
-    head = "".join(
-        f'<th scope="col"{num if numeric[i] else ""}>{esc(table.columns[name].get(language))}</th>'
-        for i, name in enumerate(table.header)
-    )
-    rows = []
-    for row in table.rows:
-        cells = []
-        for i, cell in enumerate(row):
-            if numeric[i]:
-                cells.append(f'<td class="num">{format_number(cell)}</td>')
-            elif i == 0:
-                cells.append(f'<th scope="row">{esc(cell)}</th>')
-            else:
-                cells.append(f"<td>{esc(cell)}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    unit = table.unit.get(language)
-    source = table.source.get(language)
-    caption = f"{esc(table.title.get(language))}（{esc(unit)}）" if language == "zh-Hant" else f"{esc(table.title.get(language))} ({esc(unit)})"
-    source_label = "資料來源" if language == "zh-Hant" else "Source"
+def table_html(table: StatTable, language: str, csv_href: str, download_label: str, download: bool = True) -> str:
+    """An accessible table for the site and the e-books alike: caption, header cells with scope,
+    numbers aligned right, only the columns of ``language`` (:meth:`StatTable.shown_columns`).
+    The markup is well-formed XHTML, so pandoc can put it into an EPUB as it is; there the CSV link
+    goes to the website without ``download`` (``download=False``: pandoc would write it unquoted)."""
+    shown = table.shown_columns(language)
+    numeric = {i: all(_is_number(row[i]) for row in table.rows if row[i]) for i in shown}
+    head = "".join(f'<th scope="col"{_NUM if numeric[i] else ""}>{esc(table.columns[table.header[i]].get(language))}</th>'
+                   for i in shown)
+    rows = "".join("<tr>" + "".join(_cell(row[i], numeric[i], i == shown[0]) for i in shown) + "</tr>" for row in table.rows)
+    title, unit, source = (esc(text.get(language)) for text in (table.title, table.unit, table.source))
+    if language == "zh-Hant":
+        caption, source_line = f"{title}（{unit}）", f"資料來源：{source}"
+    else:
+        caption, source_line = f"{title} ({unit})", f"Source: {source}"
     return "\n".join([
-        '<div class="stat-table" markdown="0">',
+        '<div class="stat-table">',
         f"<table><caption>{caption}</caption>",
         f"<thead><tr>{head}</tr></thead>",
-        "<tbody>" + "".join(rows) + "</tbody></table>",
-        f'<p class="stat-table-source">{source_label}：{esc(source)} · <a href="{csv_href}" download>{download_label}</a></p>'
-        if language == "zh-Hant" else
-        f'<p class="stat-table-source">{source_label}: {esc(source)} · <a href="{csv_href}" download>{download_label}</a></p>',
+        f"<tbody>{rows}</tbody></table>",
+        f'<p class="stat-table-source">{source_line} · '
+        f'<a href="{html.escape(csv_href)}"{_DOWNLOAD if download else ""}>{esc(download_label)}</a></p>',
         "</div>",
     ])
+
+
+_NUM = ' class="num"'
+_DOWNLOAD = ' download=""'
+
+
+def _cell(cell: str, numeric: bool, first: bool) -> str:
+    """One body cell: a number formatted and aligned right, or the row's header, or text."""
+    if numeric:
+        return f"<td{_NUM}>{format_number(cell) if cell else ''}</td>"
+    if first:
+        return f'<th scope="row">{esc(cell)}</th>'
+    return f"<td>{esc(cell)}</td>"

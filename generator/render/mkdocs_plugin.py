@@ -57,7 +57,7 @@ class GeneratorPlugin(BasePlugin):
     def on_files(self, files: Files, *, config) -> Files:
         root = Path(config.config_file_path).parent
         generated = 0
-        for item in site.pages(self.content):
+        for item in site.pages(self.content, root):
             if (existing := files.get_file_from_path(item.uri)) is not None:
                 files.remove(existing)
             files.append(File.generated(config, item.uri, content=item.text))

@@ -8,21 +8,26 @@ from pathlib import Path
 from .. import urls
 from ..dates import roc_date
 from ..model import Content
-from . import directory_pages, feeds, gazette_pages, yearbook_pages
+from ..history import record_for
+from . import data_pages, datapackage, directory_data, directory_pages, feeds, gazette_pages, search, yearbook_pages
 from .markdown import Asset, Page, esc, link, page
 
 
-def pages(content: Content) -> Iterator[Page]:
+def pages(content: Content, root: Path | None = None) -> Iterator[Page]:
     yield home(content)
     yield from gazette_pages.pages(content)
-    yield from yearbook_pages.pages(content)
-    yield from directory_pages.pages(content)
+    yield from yearbook_pages.pages(content, root)
+    yield from directory_pages.pages(content, record_for(root, content.directory))
+    yield from search.pages(content)
+    yield from data_pages.pages(content, root)
 
 
 def assets(content: Content, root: Path) -> Iterator[Asset]:
     yield from gazette_pages.assets(content, root)
     yield from feeds.assets(content)
     yield from yearbook_pages.assets(content, root)
+    yield from directory_data.assets(content, record_for(root, content.directory))
+    yield from datapackage.assets(content, root)
 
 
 def nav(content: Content, configured: list | None) -> list:
@@ -56,4 +61,7 @@ def home(content: Content) -> Page:
               f"[{esc(book.title.en)}]({link(source, urls.book(book, 'en'))})" for book in reversed(content.yearbooks)]
     lines += ["", f"## [電話號碼表]({link(source, urls.directory_home())})", "",
               f"{len(content.directory.agencies)} 個機關的單位與聯絡窗口。"]
+    if content.datasets:
+        lines += ["", f"## [開放資料]({link(source, urls.data_home())})", "",
+                  f"{len(content.datasets)} 個資料集（Frictionless 資料包，CSV 與 JSON）。"]
     return Page(source, page(site.publisher.zh_hant, "\n".join(lines)))
