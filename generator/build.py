@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from .check import check
@@ -63,14 +64,25 @@ def build(root: Path, site_dir: Path | None = None) -> Path:
     """Check ``root/content`` and build every output into ``site_dir`` (``root/site``)."""
     root = root.resolve()
     site_dir = (site_dir or root / "site").resolve()
-    content = check(root)
+    with _progress("checking content/"):
+        content = check(root)
     with _staging(site_dir) as out:
         for name, stage in STAGES:
-            log.info("building the %s", name)
-            stage(content, root, out)
+            started = time.perf_counter()
+            with _progress(f"building the {name}"):
+                stage(content, root, out)
+            log.info("built the %s in %.1f s", name, time.perf_counter() - started)
         _publish(out, site_dir)
     log.info("published %s", site_dir)
     return site_dir
+
+
+def _progress(what: str):
+    """A spinner with the current step on a terminal; nothing in a log (each step logs its time)."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    return console.status(what) if console.is_terminal else nullcontext()
 
 
 @contextmanager

@@ -122,17 +122,22 @@ class Loader:
             return ()
         self.present.add("datasets")
         datasets = []
-        for path in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
-            if path.suffix != ".yml" or not _ID.fullmatch(path.stem):
-                self.report(Kind.BAD_NAME, path, what="file", name=path.name,
-                            rule="name a dataset descriptor <package>.yml, e.g. gazette.yml")
-                continue
+        paths = sorted(p for p in folder.iterdir() if not p.name.startswith("."))  # datasets/ is beside content/
+        for path in self.id_files(paths, "name a dataset descriptor <package>.yml, e.g. gazette.yml"):
             self.present.add(f"dataset:{path.stem}")
             doc = self.yaml(path)
             dataset = INVALID if doc is None else Reader(doc, self.problems).read(Dataset, doc.node, name=path.stem, source=doc.source)
             if dataset is not INVALID:
                 datasets.append(dataset)
         return tuple(datasets)
+
+    def id_files(self, paths, rule: str) -> Iterator[Path]:
+        """The ``<id>.yml`` files among ``paths``; any other name is reported with ``rule``."""
+        for path in paths:
+            if path.suffix == ".yml" and _ID.fullmatch(path.stem):
+                yield path
+            else:
+                self.report(Kind.BAD_NAME, path, what="file", name=path.name, rule=rule)
 
     def load_site(self) -> Site | None:
         path = self.content / "site.yml"
@@ -147,11 +152,8 @@ class Loader:
 
     def load_directory(self) -> Directory:
         agencies = []
-        for path in self.entries(self.content / "directory"):
-            if path.suffix != ".yml" or not _ID.fullmatch(path.stem):
-                self.report(Kind.BAD_NAME, path, what="file", name=path.name,
-                            rule="name a directory file <agency-id>.yml with lowercase ASCII letters, digits and hyphens")
-                continue
+        rule = "name a directory file <agency-id>.yml with lowercase ASCII letters, digits and hyphens"
+        for path in self.id_files(self.entries(self.content / "directory"), rule):
             self.present.add(f"agency:{path.stem}")
             agency = self.load_agency(path)
             if agency is not None:

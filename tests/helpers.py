@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from lxml import html as lxml_html
+
 from generator.errors import Kind, Problem
 
 
@@ -24,3 +28,15 @@ def only(problems: list[Problem], kind: Kind) -> Problem:
 
 def at(problem: Problem) -> str:
     return str(problem.source)
+
+
+def built_page(site_dir: Path, uri: str):
+    """The parsed HTML of a built page, by its source path (``gazette/2026/01/index.md``) or file."""
+    path = site_dir / uri.replace("index.md", "index.html")
+    assert path.is_file(), f"{uri} was not built"
+    return lxml_html.fromstring(path.read_bytes())
+
+
+def text(element) -> str:
+    """What a reader sees of an element: its text, spaces folded, without the headings' ¶ signs."""
+    return " ".join(element.text_content().replace("¶", "").split())

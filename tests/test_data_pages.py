@@ -6,15 +6,12 @@ import json
 import posixpath
 from pathlib import Path
 
-from lxml import html as lxml_html
 
 from opendata import descriptor, packages, page_file
+from helpers import built_page as page
 
 BASE = "https://publications.jiahe.gov.tw/"
 
-
-def page(site_dir: Path, path: str):
-    return lxml_html.fromstring((site_dir / path).read_bytes())
 
 
 def resolve(site_dir: Path, page_path: str, href: str) -> Path:

@@ -7,7 +7,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from lxml import html as lxml_html
 
 from generator import urls
 from generator.check import check, problems_of
@@ -15,6 +14,7 @@ from generator.history import TAIPEI, ChangeRecord, Version, compare
 from generator.render import directory_pages
 
 from conftest import REPO
+from helpers import built_page as page, text
 
 
 @pytest.fixture(scope="module")
@@ -22,15 +22,6 @@ def content():
     return check(REPO)
 
 
-def page(site_dir: Path, uri: str):
-    path = site_dir / uri.replace("index.md", "index.html")
-    assert path.is_file(), f"{uri} was not built"
-    return lxml_html.fromstring(path.read_bytes())
-
-
-def text(element) -> str:
-    """What a reader sees, without the headings' permalink signs."""
-    return " ".join(element.text_content().replace("¶", "").split())
 
 
 def row_of(tree, who: str):

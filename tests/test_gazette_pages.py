@@ -7,24 +7,19 @@ import re
 from pathlib import Path
 
 import pytest
-from lxml import html as lxml_html
 
 from generator import urls
 from generator.check import check
 from generator.dates import roc_date
 
 from conftest import REPO
+from helpers import built_page as page
 
 
 @pytest.fixture(scope="module")
 def content():
     return check(REPO)
 
-
-def page(site_dir: Path, uri: str):
-    path = site_dir / uri.replace("index.md", "index.html")
-    assert path.is_file(), f"{uri} was not built"
-    return lxml_html.fromstring(path.read_bytes())
 
 
 def texts(tree, xpath: str) -> list[str]:

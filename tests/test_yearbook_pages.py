@@ -9,14 +9,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from lxml import html as lxml_html
 
 from generator import urls
 from generator.check import check
 from generator.model.common import LANGUAGES
-from generator.render.gazette_pages import file_size
+from generator.render.markdown import file_size
 
 from conftest import MINIMAL, REPO, Project
+from helpers import built_page as page, text
 
 
 @pytest.fixture(scope="module")
@@ -24,19 +24,11 @@ def book():
     return check(REPO).yearbooks[0]
 
 
-def page(site_dir: Path, uri: str):
-    path = site_dir / uri.replace("index.md", "index.html")
-    assert path.is_file(), f"{uri} was not built"
-    return lxml_html.fromstring(path.read_bytes())
-
 
 def target(uri: str, href: str) -> str:
     """Where a relative link on the page built from ``uri`` leads, as a path in the site."""
     return posixpath.normpath(posixpath.join(posixpath.dirname(uri), href.split("#")[0]))
 
-
-def text(element) -> str:
-    return " ".join(element.text_content().split())
 
 
 @pytest.mark.parametrize("language, html_lang", [("zh-Hant", "zh-TW"), ("en", "en")])

@@ -17,8 +17,8 @@ from ..dates import roc_date
 from ..model import Content
 from .data_tables import Field
 from .datapackage import Package, Resource, packages
-from .gazette_pages import breadcrumbs, file_size
-from .markdown import Page, esc, link, page
+from .gazette_pages import breadcrumbs
+from .markdown import Page, esc, file_size, link, page
 
 TITLE = "開放資料"
 TYPES = {"string": "文字", "integer": "整數", "number": "數值", "date": "日期", "datetime": "日期時間", "list": "清單"}

@@ -15,7 +15,7 @@ from .. import urls
 from ..dates import issue_label, roc_date, roc_year
 from ..model import Content, Issue, Notice
 from . import gazette_lists, search
-from .markdown import Asset, Page, esc, link, page
+from .markdown import Asset, Page, esc, file_size, link, page
 
 RECENT_ISSUES = 6
 
@@ -245,10 +245,3 @@ def jsonld(content: Content, issue: Issue, notice: Notice) -> dict:
         data["alternativeHeadline"] = notice.title_en
     return data
 
-
-def file_size(size: int) -> str:
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size / 1024 / 1024:.1f} MB"

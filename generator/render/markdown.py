@@ -125,3 +125,13 @@ def _cell(cell: str, numeric: bool, first: bool) -> str:
     if first:
         return f'<th scope="row">{esc(cell)}</th>'
     return f"<td>{esc(cell)}</td>"
+
+
+def file_size(size: int) -> str:
+    """A download's size as readers expect it: 838 B, 156 KB, 1.5 MB."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+

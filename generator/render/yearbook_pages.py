@@ -18,8 +18,7 @@ from ..dates import english_date, roc_date
 from ..model import Book, Chapter, Content
 from ..model.common import LANGUAGES
 from . import epub, search
-from .gazette_pages import file_size
-from .markdown import Asset, Page, esc, link, page
+from .markdown import Asset, Page, esc, file_size, link, page
 from .yearbook_text import ENDONYMS, LABELS, chapter_text, counterpart, reading_order
 
 EPUB_TYPE = "application/epub+zip"
