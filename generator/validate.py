@@ -140,7 +140,10 @@ def markdown_images(body: str, source: Source, first_line: int, root: Path) -> I
             if not match["alt"].strip():
                 yield Problem.of(Kind.MISSING_ALT, where, value=target)
             if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I):
-                continue  # a web address: not a file of ours
+                yield Problem.of(Kind.OUTSIDE_CONTENT, where, what="image", value=target,
+                                 reason="an image from the web can change or vanish, and e-books are built offline; "
+                                        "put the file in content/ and link it relative to this file")
+                continue
             path = folder / target
             if PurePosixPath(target).is_absolute() or not Path(_normal(path)).is_relative_to(content_root):
                 yield Problem.of(Kind.OUTSIDE_CONTENT, where, what="image", value=target, reason="write a path inside content/, relative to this file")

@@ -248,3 +248,21 @@ def test_all_problems_of_a_run_are_reported(project):
     second_issue(project, number="03")
     kinds = sorted(p.kind.slug for p in project.problems())
     assert kinds == ["bad-date", "issue-gap", "missing-alt", "yaml-syntax"]
+
+
+def test_image_from_the_web_is_refused(project):
+    text = CHAPTER_ZH.replace("../images/cover.png", "https://example.com/cover.png")
+    project.write({CHAPTER_PATH: text})
+    line, column = position(text, "![")
+    problem = only(project.problems(), Kind.OUTSIDE_CONTENT)
+    assert str(problem.source) == f"{CHAPTER_PATH}:{line}:{column}"
+    assert "offline" in problem.message
+
+
+def test_keyword_with_the_open_data_list_separator(project):
+    text = NOTICE.replace("keywords: [道路, 挖掘]", "keywords: [道路;挖掘]")
+    project.write({NOTICE_PATH: text})
+    problem = only(project.problems(), Kind.BAD_VALUE)
+    line, column = position(text, "道路;挖掘")
+    assert str(problem.source) == f"{NOTICE_PATH}:{line}:{column}"
+    assert "make two keywords" in problem.message

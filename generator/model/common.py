@@ -13,6 +13,8 @@ from ..errors import Kind
 from ..schema import Invalid, Reader, StructType, TextType, Type, key, where_field
 
 LANGUAGES = ("zh-Hant", "en")  # the site's languages; the first is the default
+#: How a list is written in one cell of a flat file (the open-data CSVs): no list item may contain it.
+LIST_DELIMITER = ";"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -9,7 +9,7 @@ from types import MappingProxyType
 
 from ..errors import Source
 from ..schema import DateType, ListType, StructType, TextType, key, where_field
-from .common import SLUG
+from .common import LIST_DELIMITER, SLUG
 
 #: A notice's file name: two-digit position, a hyphen, an ASCII slug.
 NOTICE_NAME = r"(?P<seq>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md"
@@ -35,7 +35,8 @@ class Notice:
     doc_number: str = key(TextType(), required=True)
     issued: dt.date = key(DateType(), required=True)
     signer: str | None = key(TextType())
-    keywords: tuple[str, ...] = key(ListType(TextType()), default=())
+    keywords: tuple[str, ...] = key(ListType(TextType(rf"[^{LIST_DELIMITER}]+", f"contains '{LIST_DELIMITER}', which separates "
+                                                       "keywords in the open data: make two keywords")), default=())
     attachments: tuple[Attachment, ...] = key(ListType(StructType(Attachment)), default=())
     where: MappingProxyType = where_field()
     # from the file's place and body

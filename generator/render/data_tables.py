@@ -25,6 +25,7 @@ from urllib.parse import quote
 
 from .. import urls
 from ..dates import issue_label
+from ..model.common import LIST_DELIMITER  # re-exported for datapackage.py
 from ..history import ChangeRecord
 from ..model import Book, Content, Notice, StatTable
 from ..model.common import LANGUAGES
@@ -42,7 +43,6 @@ E164 = r"\+886\d{8,9}"
 EXTENSION = r"\d{1,6}"
 COMMIT = r"[0-9a-f]{40}"
 #: What separates the items of a ``list`` field in CSV (a keyword, a field name never holds one).
-LIST_DELIMITER = ";"
 
 Value = str | int | Decimal | dt.date | dt.datetime | tuple | None  # Decimal: a number keeps its digits
 
