@@ -103,8 +103,8 @@ def serve(root: Path, dev_addr: str) -> None:
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     root = root.resolve()
-    mkdocs_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True,
-                 watch=[str(root / "content"), str(root / "datasets"), str(root / "themes")])
+    watched = [str(root / name) for name in ("content", "datasets", "themes") if (root / name).is_dir()]  # datasets/ is optional
+    mkdocs_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True, watch=watched)
 
 
 @main.command("new-issue")
