@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 

@@ -29,7 +29,7 @@ def notice_with_attachment(project) -> str:
 
 
 def first_chapter(project, language: str) -> str:
-    for path in sorted((project.root / f"content/yearbook").glob(f"*/{language}/*.md")):
+    for path in sorted((project.root / "content/yearbook").glob(f"*/{language}/*.md")):
         if "![" in path.read_text(encoding="utf-8"):
             return path.relative_to(project.root).as_posix()
     raise AssertionError("no chapter with an image")

@@ -4,7 +4,6 @@ of the change record (none, unpublished changes)."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -90,7 +89,7 @@ def test_notice_page_navigation_and_citation(site_dir, content):
     previous = content.gazette.issues[0].notices[-1]
     assert tree.xpath("//nav[@class='neighbours']/a[@rel='prev']/@href") == [f"../../01/{previous.seq:02d}/"]
     citation = texts(tree, "//div[@class='citation']//code")[0]
-    assert notice.doc_number in citation and f"https://publications.jiahe.gov.tw/gazette/2026/02/01/" in citation
+    assert notice.doc_number in citation and "https://publications.jiahe.gov.tw/gazette/2026/02/01/" in citation
     assert tree.xpath("//link[@rel='canonical']/@href") == ["https://publications.jiahe.gov.tw/gazette/2026/02/01/"]
 
 

@@ -25,7 +25,6 @@ from urllib.parse import quote
 
 from .. import urls
 from ..dates import issue_label
-from ..model.common import LIST_DELIMITER  # re-exported for datapackage.py
 from ..history import ChangeRecord
 from ..model import Book, Content, Notice, StatTable
 from ..model.common import LANGUAGES

@@ -30,7 +30,8 @@ from ..history import TAIPEI, ChangeRecord, record_for
 from ..model import Content, Dataset
 from ..model.dataset import FieldText, ResourceText
 from ..model.site import Licence, PublisherContact
-from .data_tables import LIST_DELIMITER, PACKAGES, Field, Table, Value, tables
+from ..model.common import LIST_DELIMITER
+from .data_tables import PACKAGES, Field, Table, Value, tables
 from .markdown import Asset
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"

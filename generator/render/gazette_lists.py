@@ -82,5 +82,5 @@ def index_links(content: Content, source: str) -> list[str]:
     """The gazette home's links to the listings by category and agency."""
     lines = ["## 依類別瀏覽", ""]
     lines += [f"- [{esc(c.name.zh_hant)}]({link(source, urls.category(c.slug))})" for c in content.site.categories]
-    lines += ["", f"## 依機關瀏覽", "", f"[各機關發布之公報]({link(source, urls.gazette_agency('').replace('agency//', 'agency/'))})", ""]
+    lines += ["", "## 依機關瀏覽", "", f"[各機關發布之公報]({link(source, urls.gazette_agency('').replace('agency//', 'agency/'))})", ""]
     return lines
