@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from .. import urls
 from ..model import Content
 from ..model.dataset import FREQUENCIES
+from ..spreadsheet import guard
 from .datapackage import FORMATS, PROFILE, Package, sha256
 
 #: The columns of catalog.csv: data.gov.tw's dataset metadata, in its order.
@@ -88,9 +89,10 @@ def catalog_row(content: Content, package: Package) -> dict[str, str]:
 def catalog_csv(content: Content, packages: tuple[Package, ...]) -> bytes:
     """One row per package under :data:`COLUMNS`; UTF-8 without byte-order mark, LF line ends."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(catalog_row(content, package) for package in packages)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    rows = (list(catalog_row(content, package).values()) for package in packages)  # in COLUMNS' order
+    writer.writerows(guard("catalog.csv", list(COLUMNS), rows))
     return out.getvalue().encode("utf-8")
 
 

@@ -31,6 +31,7 @@ from ..model import Content, Dataset
 from ..model.dataset import FieldText, ResourceText
 from ..model.site import Licence, PublisherContact
 from ..model.common import LIST_DELIMITER
+from ..spreadsheet import guard
 from .data_tables import PACKAGES, Field, Table, Value, tables
 from .markdown import Asset
 
@@ -157,7 +158,7 @@ def to_csv(table: Table) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(table.field_names)
-    writer.writerows([_csv_cell(value) for value in row] for row in table.rows)
+    writer.writerows(guard(f"{table.name}.csv", table.field_names, ([_csv_cell(value) for value in row] for row in table.rows)))
     return out.getvalue().encode("utf-8")
 
 

@@ -21,6 +21,7 @@ from .. import urls
 from ..history import NOTES, TAIPEI, ChangeRecord, Version
 from ..model import Agency, Content
 from ..model.directory import COLUMNS, Entry, agency_entries, entries
+from ..spreadsheet import guard
 from .markdown import Asset
 
 #: Each download's extension, name and what it is for, in the order pages list them.
@@ -70,7 +71,7 @@ def to_csv(lines: tuple[Entry, ...]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    writer.writerows(list(entry.values().values()) for entry in lines)
+    writer.writerows(guard("directory.csv", list(COLUMNS), (list(entry.values().values()) for entry in lines)))
     return out.getvalue().encode("utf-8")
 
 
@@ -243,8 +244,10 @@ def _vcard(content: Content, agency: Agency, entry: Entry, changed: dt.datetime 
 
 
 def _text(value: str) -> str:
-    """A text value escaped for vCard: backslash, comma, semicolon and newline."""
-    return value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;").replace("\n", "\\n")
+    """A text value escaped for vCard (RFC 6350 3.4): backslash, comma, semicolon, and every line
+    break (CRLF, CR or LF) as ``\\n``, so no value can start a property of its own."""
+    value = value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
+    return "\\n".join(value.splitlines()) if value else value
 
 
 def _fold(line: str) -> str:

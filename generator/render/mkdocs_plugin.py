@@ -4,14 +4,25 @@ It loads the content model once per build (``on_config``), takes the site's URL 
 ``content/site.yml``, adds the gazette's years and issues to the nav, adds every page and file
 generated from the model (``on_files``), and sanitizes each page's HTML (``on_page_content``).
 
+Every template renders with autoescaping on (``on_env``): MkDocs' Jinja environment does not
+autoescape, and mkdocs-material prints ``{{ page.title }}`` raw in ``<title>`` and the header, so
+a notice titled ``</title><script>…`` would run. With autoescape, every value reaching a template is
+text and is escaped where it lands; the only HTML a template prints unescaped is the page's body,
+marked :class:`~markupsafe.Markup` here after nh3 has cleaned it. MkDocs gives titles taken from
+a heading (the page's h1, the table of contents) as HTML text with entities; they are turned back
+into plain text here so that they are escaped once, not twice.
+
 ``python -m generator build`` checks the content and hands the model over with :func:`use`; a plain
 ``mkdocs build`` or ``serve`` loads (and checks) it here, so the site is never built from bad content.
 """
 
 from __future__ import annotations
 
+import html
 import logging
 from pathlib import Path
+
+from markupsafe import Markup
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -70,5 +81,19 @@ class GeneratorPlugin(BasePlugin):
         log.info("generated %d pages from content/", generated)
         return files
 
-    def on_page_content(self, html: str, *, page, config, files) -> str:
-        return sanitize.clean(html)
+    def on_env(self, env, *, config, files):
+        env.autoescape = True
+        return env
+
+    def on_page_content(self, content: str, *, page, config, files) -> Markup:
+        if "title" not in page.meta and page.title is not None:
+            page.meta["title"] = html.unescape(page.title)  # a heading's text, as MkDocs gives it
+        _plain_titles(page.toc)
+        return Markup(sanitize.clean(content))
+
+
+def _plain_titles(toc) -> None:
+    """The table of contents' titles as plain text (MkDocs gives them as HTML with entities)."""
+    for item in toc:
+        item.title = html.unescape(item.title)
+        _plain_titles(item.children)

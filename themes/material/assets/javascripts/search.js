@@ -185,6 +185,15 @@ function updateCounts(selects, counts) {
   }
 }
 
+// Pagefind's excerpt is page text with <mark> around the matches. It is never put into the page as
+// HTML: parsed in an inert document (nothing there loads or runs), only its text and its <mark>s
+// are rebuilt, so whatever the indexed text holds is shown as text.
+function highlighted(html) {
+  const parsed = new DOMParser().parseFromString(`<body>${html}</body>`, "text/html").body;
+  return Array.from(parsed.childNodes, (node) =>
+    node.nodeName === "MARK" ? element("mark", {}, [node.textContent]) : document.createTextNode(node.textContent));
+}
+
 function renderResult(data) {
   const meta = data.meta || {};
   const link = element("a", { href: data.url }, [meta.title || data.url]); // the title as written (an attribute, never segmented)
@@ -192,7 +201,7 @@ function renderResult(data) {
   const item = element("li", { class: "search-result" }, [element("h2", { class: "search-result__title" }, [link])]);
   if (details) item.append(element("p", { class: "search-result__meta" }, [details]));
   const excerpt = element("p", { class: "search-result__excerpt" });
-  excerpt.innerHTML = unsegment(data.excerpt); // Pagefind's excerpt: escaped page text with <mark> around the matches
+  excerpt.append(...highlighted(unsegment(data.excerpt)));
   item.append(excerpt);
   return item;
 }
