@@ -1,17 +1,30 @@
 """The ``build`` command: check, render every output into a fresh folder, then publish it at once.
 
-Nothing is written to ``site/`` until every stage has succeeded: the stages write into a temporary
-folder beside it, which then takes ``site/``'s place by two renames. A failed build leaves the
-previous ``site/`` exactly as it was.
+Nothing is written to ``site/`` until every stage has succeeded: the stages write into a staging
+folder beside it (``.site-new-*``), which then trades places with ``site/`` in one atomic rename
+(``renameat2(RENAME_EXCHANGE)``), so ``site/`` always holds a complete build, the previous one or
+the new one, even if the build is killed at any moment. A failed build leaves ``site/`` exactly as
+it was. One build at a time: the build holds a lock (``.site.lock`` beside ``site/``) from start
+to end, and the next build removes whatever staging folder a killed one left behind.
+
+Two builds of the same commit give the same bytes: the only date MkDocs writes (the sitemap's
+``lastmod``) comes from the last commit of the content (see :func:`content_date`), never the clock.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import datetime as dt
+import errno
+import fcntl
 import logging
+import os
 import shutil
+import subprocess
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
@@ -22,6 +35,9 @@ from .model import Content
 log = logging.getLogger(__name__)
 
 Stage = Callable[[Content, Path, Path], None]  # (model, project root, output folder)
+
+#: What dates the site: the folders editors commit (the theme and mkdocs.yml are presentation).
+DATED_BY = ("content", "datasets")
 
 
 def render_site(content: Content, root: Path, out: Path) -> None:
@@ -35,7 +51,8 @@ def render_site(content: Content, root: Path, out: Path) -> None:
     mkdocs_plugin.use(content)
     try:
         config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(out), strict=True)
-        mkdocs_build(config)
+        with _environment(SOURCE_DATE_EPOCH=str(_epoch(content_date(root, content)))):
+            mkdocs_build(config)
     except MkDocsException as exc:
         raise BuildError(f"MkDocs failed: {exc}") from exc
     finally:
@@ -64,17 +81,59 @@ def build(root: Path, site_dir: Path | None = None) -> Path:
     """Check ``root/content`` and build every output into ``site_dir`` (``root/site``)."""
     root = root.resolve()
     site_dir = (site_dir or root / "site").resolve()
-    with _progress("checking content/"):
-        content = check(root)
-    with _staging(site_dir) as out:
-        for name, stage in STAGES:
-            started = time.perf_counter()
-            with _progress(f"building the {name}"):
-                stage(content, root, out)
-            log.info("built the %s in %.1f s", name, time.perf_counter() - started)
-        _publish(out, site_dir)
+    with _lock(site_dir):
+        _clear_leftovers(site_dir)
+        with _progress("checking content/"):
+            content = check(root)
+        with _staging(site_dir) as out:
+            for name, stage in STAGES:
+                started = time.perf_counter()
+                with _progress(f"building the {name}"):
+                    stage(content, root, out)
+                log.info("built the %s in %.1f s", name, time.perf_counter() - started)
+            _publish(out, site_dir)
     log.info("published %s", site_dir)
     return site_dir
+
+
+def content_date(root: Path, content: Content) -> dt.date:
+    """The day the content last changed: its last commit (of :data:`DATED_BY`), as a day in Taiwan,
+    like the directory's changes; without git history, the latest date the content states (its
+    newest issue or yearbook edition). Never the clock: the same commit gives the same date."""
+    from .history import TAIPEI
+
+    try:
+        result = subprocess.run(["git", "log", "-1", "--format=%cI", "--", *DATED_BY], cwd=root,
+                                capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        log.info("dating the site by its content: git cannot run (%s)", exc)
+    else:
+        if result.returncode == 0 and result.stdout.strip():
+            return dt.datetime.fromisoformat(result.stdout.strip()).astimezone(TAIPEI).date()
+        reason = (result.stderr.strip().splitlines() or [f"no commit of {' or '.join(f'{n}/' for n in DATED_BY)}"])[0]
+        log.info("dating the site by its content: %s", reason)
+    dates = [issue.date for issue in content.gazette.issues] + [book.date for book in content.yearbooks]
+    return max(dates, default=dt.date(1970, 1, 1))
+
+
+def _epoch(date: dt.date) -> int:
+    """SOURCE_DATE_EPOCH for a day: its midnight UTC, so MkDocs (which writes UTC days) writes that day."""
+    return int(dt.datetime.combine(date, dt.time(), tzinfo=dt.timezone.utc).timestamp())
+
+
+@contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    """These environment variables while the block runs (whatever the environment said), then as before."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _progress(what: str):
@@ -85,10 +144,64 @@ def _progress(what: str):
     return console.status(what) if console.is_terminal else nullcontext()
 
 
+# -- one build at a time, published at once --------------------------------------------------------
+
+
 @contextmanager
-def _staging(site_dir: Path):
+def _lock(site_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``.site.lock`` beside ``site_dir`` (holding our pid) while the block
+    runs; another build holding it stops this one at once. The kernel releases the lock of a killed
+    build; the file is removed at the end (a build that opened it just before checks it still has the
+    file that is there, else takes the lock again on the new one)."""
     site_dir.parent.mkdir(parents=True, exist_ok=True)
+    path = site_dir.with_name(f".{site_dir.name}.lock")
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            os.close(fd)
+            pid = f" (pid {holder})" if holder.isdigit() else ""
+            raise BuildError(f"another build of this project is running{pid}; wait for it to finish") from None
+        except OSError:
+            os.close(fd)
+            raise
+        with contextlib.suppress(FileNotFoundError):
+            if os.stat(path).st_ino == os.fstat(fd).st_ino:
+                break
+        os.close(fd)  # the build before removed the file after we opened it: lock the one now there
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        os.close(fd)
+
+
+def _clear_leftovers(site_dir: Path) -> None:
+    """Remove what a killed build left beside ``site_dir``: staging folders, and the old site if it
+    was killed between the two renames of the fallback (then ``site_dir`` is missing: put it back)."""
+    old = site_dir.with_name(f".{site_dir.name}-old")
+    if old.is_dir() and not site_dir.exists():
+        log.warning("putting back %s, which a killed build had moved to %s", site_dir.name, old.name)
+        old.rename(site_dir)
+    for path in [old, *site_dir.parent.glob(f".{site_dir.name}-new-*")]:
+        if path.is_dir() and not path.is_symlink():
+            log.info("removing %s, left by a build that did not finish", path.name)
+            shutil.rmtree(path, ignore_errors=True)
+
+
+@contextmanager
+def _staging(site_dir: Path) -> Iterator[Path]:
+    """A fresh folder beside ``site_dir`` (so the swap is a rename); removed at the end, when it holds
+    the old site or a failed build."""
     out = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
+    umask = os.umask(0o022)
+    os.umask(umask)
+    os.chmod(out, 0o777 & ~umask)  # as mkdir makes a folder, not mkdtemp's 0700: web servers must read site/
     try:
         yield out
     finally:
@@ -96,10 +209,37 @@ def _staging(site_dir: Path):
 
 
 def _publish(out: Path, site_dir: Path) -> None:
-    """Put the new build in place of the old one; the old one is removed only afterwards."""
+    """Put the new build ``out`` in place of ``site_dir`` in one step; ``out`` then holds the old one."""
+    if not site_dir.exists():
+        out.rename(site_dir)  # atomic too: nothing to trade places with
+        return
+    try:
+        _exchange(out, site_dir)
+        return
+    except AttributeError:  # a C library without renameat2 (glibc < 2.28, not Linux)
+        reason = "the C library has no renameat2"
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.ENOSYS):
+            raise BuildError(f"could not publish {site_dir}: {exc}") from exc
+        reason = f"the kernel or file system refuses RENAME_EXCHANGE ({os.strerror(exc.errno)})"
+    log.warning("publishing by two renames, %s: for a moment %s does not exist", reason, site_dir)
     old = site_dir.with_name(f".{site_dir.name}-old")
     shutil.rmtree(old, ignore_errors=True)
-    if site_dir.exists():
-        site_dir.rename(old)
+    site_dir.rename(old)
     out.rename(site_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    old.rename(out)  # removed with the staging folder
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """Swap two paths atomically: Linux's renameat2(RENAME_EXCHANGE), through glibc."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = libc.renameat2  # AttributeError without it
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, os.strerror(code), str(a), None, str(b))
