@@ -16,6 +16,7 @@ from ..dates import issue_label, roc_date, roc_year
 from ..model import Content, Issue, Notice
 from . import gazette_lists, search
 from .markdown import Asset, Page, esc, file_size, link, page
+from .templating import Templates
 
 RECENT_ISSUES = 6
 
@@ -113,14 +114,14 @@ def gazette_home(content: Content) -> Page:
     return Page(source, page(gazette.title.zh_hant, "\n".join(lines), feeds=[urls.gazette_feed()]))
 
 
-def year_page(content: Content, year: int, issues: list[Issue]) -> Page:
+def year_page(content: Content, year: int, issues: list[Issue], templates: Templates | None = None) -> Page:
     source = urls.gazette_year(year)
     title = f"{content.site.gazette.title.zh_hant} {year} 年"
-    lines = [breadcrumbs(source, [(content.site.gazette.title.zh_hant, urls.gazette_home())], title)]
-    lines += [f"{year} 年（民國 {roc_year(year)} 年）共 {len(issues)} 期、"
-              f"{sum(len(i.notices) for i in issues)} 則。", ""]
-    lines += [issue_line(content, source, issue) for issue in reversed(issues)]
-    return Page(source, page(title, "\n".join(lines)))
+    body = (templates or Templates()).render(
+        "gazette/year.md", source, gazette_title=content.site.gazette.title.zh_hant, title=title, year=year,
+        roc_year=roc_year(year), issues=issues, notices=sum(len(i.notices) for i in issues),
+        labels={issue.id: label(content, issue) for issue in issues})
+    return Page(source, page(title, body))
 
 
 def contents_by_category(content: Content, source: str, issue: Issue, level: str = "##") -> list[str]:

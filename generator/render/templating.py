@@ -1,0 +1,78 @@
+"""Generated pages from Jinja templates on disk (``templates/``), escaped by construction.
+
+A template writes the Markdown source of one page, which MkDocs then renders like any other page.
+Every value a template prints with ``{{ … }}`` is text and is escaped for where it lands, HTML and
+Markdown at once (:func:`shown`): ``< > & " '`` as HTML entities, and the characters Markdown or its
+extensions would read as markup (``[ ] * _ ` { } \\``) as numeric character references, so a title
+is shown exactly as typed, never interpreted. Only :class:`~markupsafe.Markup` is printed as it is:
+links and ``<time>`` elements made by the helpers here, and the output of another template.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import posixpath
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from generator import urls
+from generator.dates import roc_date
+
+TEMPLATES = Path(__file__).parent / "templates"
+_MARKDOWN = str.maketrans({"[": "&#91;", "]": "&#93;", "*": "&#42;", "_": "&#95;", "`": "&#96;",
+                           "{": "&#123;", "}": "&#125;", "\\": "&#92;"})
+
+
+def shown(value: object) -> Markup:
+    """A value as text in generated Markdown or HTML: shown, never interpreted."""
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return Markup("")
+    return Markup(html.escape(str(value), quote=True).translate(_MARKDOWN))
+
+
+def environment(folder: Path = TEMPLATES) -> jinja2.Environment:
+    """The templates' environment: autoescape on, every value through :func:`shown`, undefined
+    names an error (a typo in a template must not publish an empty string)."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=True, finalize=shown,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True)
+    env.filters["time"] = time
+    env.filters["roc_date"] = roc_date
+    env.globals["urls"] = urls
+    return env
+
+
+class Templates:
+    """The page templates, compiled once per build (each template once)."""
+
+    def __init__(self, folder: Path = TEMPLATES):
+        self.env = environment(folder)
+
+    def render(self, name: str, source: str, **context: object) -> str:
+        """The template ``name`` for the page at ``source`` (its MkDocs path): ``link(target)`` in
+        the template is the relative link from this page to another page or file."""
+        return self.env.get_template(name).render(link=lambda target: link(source, target), **context)
+
+
+def link(source: str, target: str) -> Markup:
+    """A relative link from one generated page to another page or file (both source paths); the
+    paths are made by :mod:`generator.urls` from checked ids, so they need no escaping."""
+    return Markup(posixpath.relpath(target, posixpath.dirname(source) or "."))
+
+
+def time(date: dt.date) -> Markup:
+    """A date as readers read it (民國), machine-readable in ``datetime``."""
+    return Markup(f'<time datetime="{date.isoformat()}">{roc_date(date)}</time>')
+
+
+def front_matter(title: str, **meta: object) -> str:
+    """A page's front matter; JSON strings are valid YAML, so no value needs escaping."""
+    lines = ["---", f"title: {json.dumps(title, ensure_ascii=False)}"]
+    lines += [f"{name}: {json.dumps(value, ensure_ascii=False)}" for name, value in meta.items()]
+    return "\n".join(lines + ["---", ""])
