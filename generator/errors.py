@@ -45,11 +45,20 @@ class Kind(enum.Enum):
     ALIAS = ("alias", "YAML anchors and aliases ('&', '*') are not allowed; write the value out in full")
     NO_FRONT_MATTER = ("no-front-matter", "the file must start with front matter: a line '---', the fields, and a line '---'")
     UNCLOSED_FRONT_MATTER = ("unclosed-front-matter", "front matter opened on line 1 is never closed by a line '---'")
+    CONTROL_CHARACTER = ("control-character", "{char} is {what}; delete it{hint}")
+    PRIVATE_USE = ("private-use", "{char} is a private-use character: every reader without the font it was made for sees an "
+                   "empty box; type the standard Unicode character instead (an old Big5 造字 usually has one)", Severity.WARNING)
+    TOO_DEEP = ("too-deep", "nested more than {limit} levels deep, far more than any content file needs; "
+                            "check the indentation and the brackets here")
     # the schema
     NOT_MAPPING = ("not-mapping", "{what} must be a mapping of keys to values, not {found}")
     UNKNOWN_KEY = ("unknown-key", "unknown key '{key}'{hint}")
     MISSING_KEY = ("missing-key", "missing required key '{key}'{context}")
     EMPTY_VALUE = ("empty-value", "'{key}' must not be empty")
+    NULL_VALUE = ("null-value", "'{key}' has no value: YAML reads an unquoted {typed} as nothing; write the value "
+                                "(or \"{typed}\" in quotes, if that is the text you mean)")
+    FORMULA_START = ("formula-start", "'{value}' starts with {char}, which a spreadsheet opening the open-data CSV runs as a "
+                                      "formula; begin the text differently (a full-width ＝＋－＠ reads the same)")
     WRONG_TYPE = ("wrong-type", "'{key}' must be {expected}, not {found}")
     BAD_DATE = ("bad-date", "'{value}' is not a valid date: {reason}")
     BAD_VALUE = ("bad-value", "'{key}': {reason}")
@@ -72,6 +81,11 @@ class Kind(enum.Enum):
     UNSAFE_MARKUP = ("unsafe-markup", "{what} is not allowed in content: it could run a script in readers' browsers")
     EMPTY_ISSUE = ("empty-issue", "issue {year}/{number:02d} has no notices yet", Severity.WARNING)
     BAD_TABLE = ("bad-table", "{reason}")
+    BAD_NUMBER = ("bad-number", "'{value}' in column '{column}' is a number written {how}; write it plain, {plain} "
+                                "(the site and the e-books add the thousands separators and a real minus sign)")
+    MIXED_COLUMN = ("mixed-column", "'{value}' in column '{column}' is text, but the column's other {count} filled "
+                                    "cell{s} {are} numbers; write a plain number (-1234, 12.5), or leave the cell empty "
+                                    "where there is no value (a column with any text in it is published as text)")
     # open-data descriptors (datasets/)
     UNKNOWN_FIELD = ("unknown-field", "{what} '{name}' is not in the data of {owner}{hint}; the data has {known}")
     UNDESCRIBED_FIELD = ("undescribed-field", "{what} '{name}' of {owner} has no description; describe it under '{key}'")

@@ -6,6 +6,7 @@ one file (gaps between issues, references, translations) are in :mod:`generator.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import dataclasses
 import io
@@ -16,13 +17,13 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
-from .errors import Kind, Problem, Source
+from .errors import Kind, Problem, Source, errors_in
 from .model import Agency, Book, Chapter, Content, Dataset, Directory, Gazette, Issue, Notice, Site, StatTable
 from .model.gazette import NOTICE_NAME
-from .model.common import LANGUAGES
-from .model.yearbook import CHAPTER_NAME
-from .schema import INVALID, Reader, hint
-from .yamlio import compose, read_text, relative, split_front_matter
+from .model.common import LANGUAGES, is_number
+from .model.yearbook import CHAPTER_NAME, misspelt_number
+from .schema import INVALID, Reader, formula_start, hint
+from .yamlio import Text, characters, compose, read_text, relative, split_front_matter
 
 log = logging.getLogger(__name__)
 
@@ -310,25 +311,99 @@ class Loader:
         text = read_text(path, self.root, self.problems, limit=ASSET_LIMIT)
         if text is None:
             return None
-        rows = [tuple(cell.strip() for cell in row) for row in csv.reader(io.StringIO(text.text)) if row]
+        found = characters(text.text, text.source)  # no tabs either
+        self.problems.extend(found)
+        ok = not errors_in(found)
+        rows, lines, line = [], [], 1
+        reader = csv.reader(io.StringIO(text.text))
+        try:
+            for row in reader:
+                if row:
+                    rows.append(tuple(cell.strip() for cell in row))
+                    lines.append(line)  # the line the row starts on (a quoted cell may hold line breaks)
+                line = reader.line_num + 1
+        except csv.Error as exc:  # a cell over the csv module's field limit (128 KiB)
+            self.report(Kind.BAD_TABLE, text.source.at(line), reason=f"cannot read the row: {exc}")
+            return None
         if not rows:
             self.report(Kind.BAD_TABLE, text.source, reason="the table is empty; its first row names the columns")
             return None
+        cells = _Cells(text)
         header, body = rows[0], rows[1:]
-        ok = True
-        for column, name in enumerate(header, start=1):
+        for column, name in enumerate(header):
             if name not in table.columns:
-                self.report(Kind.BAD_TABLE, text.source.at(1, column), reason=f"column '{name}' is not described under 'columns' of the table in book.yml")
+                self.report(Kind.BAD_TABLE, cells.at(lines[0], column),
+                            reason=f"column '{name}' is not described under 'columns' of the table in book.yml")
                 ok = False
         for name in table.columns:
             if name not in header:
                 self.report(Kind.BAD_TABLE, table.where["columns"], reason=f"column '{name}' is not in {table.file}")
                 ok = False
-        for line, row in enumerate(body, start=2):
+        for line, row in zip(lines[1:], body):
             if len(row) != len(header):
                 self.report(Kind.BAD_TABLE, text.source.at(line), reason=f"row has {len(row)} cells; the header has {len(header)}")
                 ok = False
-        return dataclasses.replace(table, header=header, rows=tuple(body)) if ok else None
+        if not ok:
+            return None
+        loaded = dataclasses.replace(table, header=header, rows=tuple(body))
+        return loaded if self.table_cells(loaded, lines[1:], cells) else None
+
+    def table_cells(self, table: StatTable, lines: list[int], cells: _Cells) -> bool:
+        """The cells of a statistics table: numbers written plain, no stray text in a number column
+        (it would silently make the whole column text), no text starting like a spreadsheet formula."""
+        ok = True
+        for index, name in enumerate(table.header):
+            numbers, text = 0, []  # text: the (row, cell) of the text cells not reported yet
+            for row, cell in enumerate(table.rows):
+                value = cell[index]
+                if not value or is_number(value):
+                    numbers += bool(value)
+                elif (written := misspelt_number(value)) and not table.label_column(index):
+                    numbers += 1
+                    self.report(Kind.BAD_NUMBER, cells.at(lines[row], index), value=value, column=name,
+                                plain=written[0], how=written[1])
+                    ok = False
+                elif formula := formula_start(value):
+                    self.report(Kind.FORMULA_START, cells.at(lines[row], index), **formula)
+                    ok = False
+                else:
+                    text.append((row, value))
+            if text and not table.label_column(index) and numbers >= len(text):
+                row, value = text[0]
+                self.report(Kind.MIXED_COLUMN, cells.at(lines[row], index), value=value, column=name, count=numbers,
+                            s="s" * (numbers != 1), are="are" if numbers != 1 else "is")
+                ok = False
+        return ok
+
+
+class _Cells:
+    """Where the cells of a CSV file are: the line and column of a row's n-th cell (worked out only
+    for the rows a problem is reported in)."""
+
+    _FIELD = re.compile(r'[ \t]*+(?:"(?:[^"]|"")*+"[^,\n]*|[^,\n]*)')
+
+    def __init__(self, text: Text):
+        self.text = text
+        self._starts: list[int] = []  # the offset of each line
+        self._rows: dict[int, list[int]] = {}  # a row's first line -> the offset of each of its cells
+
+    def at(self, line: int, index: int) -> Source:
+        text = self.text.text
+        if not self._starts:
+            self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        if line not in self._rows:
+            cells, pos = [], self._starts[line - 1]
+            while True:
+                field = self._FIELD.match(text, pos)
+                cells.append(pos + len(field[0]) - len(field[0].lstrip(" \t")))  # the cell's first character
+                pos = field.end()
+                if pos >= len(text) or text[pos] != ",":
+                    break
+                pos += 1
+            self._rows[line] = cells
+        pos = self._rows[line][min(index, len(self._rows[line]) - 1)]
+        line = bisect.bisect_right(self._starts, pos)
+        return self.text.source.at(line, pos - self._starts[line - 1] + 1)
 
 
 def load(root: Path) -> tuple[Content | None, list[Problem], set[str]]:

@@ -22,7 +22,8 @@ from typing import Any, TypeVar
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Kind, Problem, Source
-from .yamlio import Document
+from .spreadsheet import runs_as_formula
+from .yamlio import Document, character_problem, refused_character
 
 T = TypeVar("T")
 
@@ -37,12 +38,28 @@ class Invalid(Exception):
         self.params = params
 
 
+#: What YAML's resolver reads as null when typed without quotes: nothing, ``~``, ``null``.
+_NULL = re.compile(r"~|null|Null|NULL|")
+
+
+def is_null(node: Node | None) -> bool:
+    """Whether a value is YAML's null as typed: ``key:`` with nothing, ``~`` or ``null`` unquoted.
+    (Values are composed, never constructed, so the text typed is all there is to look at.)"""
+    return isinstance(node, ScalarNode) and node.style is None and bool(_NULL.fullmatch(node.value))
+
+
 def _found(node: Node) -> str:
     if isinstance(node, MappingNode):
         return "a mapping"
     if isinstance(node, SequenceNode):
         return "a list"
     return f"'{node.value}'"
+
+
+def _typed(node: ScalarNode) -> str:
+    """The text of a scalar as it stands in the file, quotes and escapes included ('' if unknown)."""
+    start, end = node.start_mark, node.end_mark
+    return start.buffer[start.pointer:end.pointer] if start.buffer is not None else ""
 
 
 class Type:
@@ -55,21 +72,35 @@ class Type:
 
 
 class TextType(Type):
-    """A string exactly as typed, optionally matched against a pattern."""
+    """A string exactly as typed, optionally matched against a pattern.
+
+    ``free``: whether it is free text that the open data publishes as typed (a title, a name, an
+    address), which must not start like a spreadsheet formula (:func:`formula_start`).
+    By default text without a pattern or a check is free; phone numbers, dates, URLs, e-mail addresses,
+    ids and file paths have formats of their own and are not."""
 
     expected = "text"
 
-    def __init__(self, pattern: str | None = None, rule: str = "", check: Callable[[str], str | None] | None = None):
+    def __init__(self, pattern: str | None = None, rule: str = "", check: Callable[[str], str | None] | None = None,
+                 free: bool | None = None):
         self.pattern = re.compile(pattern) if pattern else None
         self.rule = rule
         self.check = check
+        self.free = pattern is None and check is None if free is None else free
 
     def convert(self, node: Node, reader: Reader, key: str) -> str:
         if not isinstance(node, ScalarNode):
             raise Invalid(Kind.WRONG_TYPE, node, key=key, expected=self.expected, found=_found(node))
+        if node.style == '"' and (char := refused_character(node.value)) and char not in _typed(node):
+            problem = character_problem(char, reader.source(node))  # typed as an escape: "\e", "\uE000"
+            reader.problems.append(problem)
+            if problem.kind is Kind.CONTROL_CHARACTER:
+                raise Invalid(Kind.BAD_VALUE)  # reported
         value = node.value.strip()
         if not value:
             raise Invalid(Kind.EMPTY_VALUE, node, key=key)
+        if self.free and (formula := formula_start(value)):
+            raise Invalid(Kind.FORMULA_START, node, **formula)
         if self.pattern and not self.pattern.fullmatch(value):
             raise Invalid(Kind.BAD_VALUE, node, key=key, reason=f"'{value}' {self.rule}")
         if self.check and (reason := self.check(value)):
@@ -77,11 +108,27 @@ class TextType(Type):
         return value
 
 
+#: Text with a format of its own, read as typed: dates, choices and phone numbers go through it.
+FORMATTED = TextType(free=False)
+
+
+def formula_start(text: str, markdown: bool = False) -> dict[str, str] | None:
+    """The parameters of a :attr:`~generator.errors.Kind.FORMULA_START` problem if free text would run
+    as a formula in a spreadsheet opening the open-data CSV (:func:`generator.spreadsheet.runs_as_formula`,
+    the rule the CSV writers enforce too), else None. ``markdown``: the text is the first line of a
+    Markdown body, where '-' or '+' and a space (or nothing) is a list item, absent from the plain text."""
+    if not runs_as_formula(text) or (markdown and text[0] in "+-" and text[1:2] in ("", " ", "\t")):
+        return None
+    line = text.split("\n", 1)[0]
+    excerpt = line if len(line) <= 40 and line == text else line[:40].rstrip() + "…"
+    return {"value": excerpt, "char": {"\t": "a tab", "\r": "a carriage return"}.get(text[0], f"'{text[0]}'")}
+
+
 class DateType(Type):
     expected = "a date (YYYY-MM-DD)"
 
     def convert(self, node: Node, reader: Reader, key: str) -> dt.date:
-        text = TextType().convert(node, reader, key)
+        text = FORMATTED.convert(node, reader, key)
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             raise Invalid(Kind.BAD_DATE, node, value=text, reason="write it as YYYY-MM-DD, e.g. 2026-01-16")
         try:
@@ -96,7 +143,7 @@ class ChoiceType(Type):
         self.expected = "one of " + ", ".join(choices)
 
     def convert(self, node: Node, reader: Reader, key: str) -> str:
-        value = TextType().convert(node, reader, key)
+        value = FORMATTED.convert(node, reader, key)
         if value not in self.choices:
             raise Invalid(Kind.BAD_VALUE, node, key=key, reason=f"'{value}' is not {self.expected}{hint(value, self.choices)}")
         return value
@@ -209,6 +256,12 @@ class Reader:
         self.problems.append(Problem.of(kind, self.source(node), **params))
 
     def convert(self, type_: Type, node: Node, key: str) -> Any:
+        if is_null(node):  # "title: ~" is no title, not the text "~"
+            if node.value:
+                self.report(Kind.NULL_VALUE, node, key=key, typed=node.value)
+            else:
+                self.report(Kind.EMPTY_VALUE, node, key=key)
+            return INVALID
         try:
             return type_.convert(node, self, key)
         except Invalid as exc:
@@ -220,7 +273,7 @@ class Reader:
         """Convert a mapping node to (values, where) for ``cls``; None if anything was wrong."""
         if not isinstance(node, MappingNode):
             found = "an empty file" if node is None else _found(node)
-            if isinstance(node, ScalarNode) and not node.value.strip():
+            if isinstance(node, ScalarNode) and (not node.value.strip() or is_null(node)):
                 found = "empty"
             self.report(Kind.NOT_MAPPING, node, what=what, found=found)
             return None
@@ -239,8 +292,8 @@ class Reader:
                 failed = True
                 continue
             field_name, type_, required = keys[name]
-            if not required and isinstance(value_node, ScalarNode) and value_node.value == "" and value_node.style is None:
-                continue  # "key:" with nothing after it: the optional key is absent
+            if not required and is_null(value_node):
+                continue  # "key:" with nothing after it, or "key: ~": the optional key is absent
             value = self.convert(type_, value_node, name)
             if value is INVALID:
                 failed = True

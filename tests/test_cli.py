@@ -155,9 +155,42 @@ def symlink_out(p):
     return rewrite(p, first_chapter(p, "zh-Hant"), r"!\[([^\]]+)\]\(([^)]+)\)", r"![\1](../images/outside.png)", "![")
 
 
+def null_title(p):
+    return rewrite(p, first_notice(p), r"^title: .*$", "title: ~", "~")
+
+
+def control_char(p):
+    name = first_chapter(p, "en")
+    path = p.root / name
+    text = path.read_text(encoding="utf-8")
+    head, body = text.split("\n---\n", 1)
+    changed = head + "\n---\n" + body.replace(".", ".\x1b[0m", 1)  # a terminal colour code pasted along
+    path.write_text(changed, encoding="utf-8")
+    line, column = position(changed, "\x1b")
+    return f"{name}:{line}:{column}"
+
+
+def deep_nesting(p):
+    where = rewrite(p, "content/directory/city-government.yml", r"^group: .*$",
+                    r"\g<0>\nnote: " + "[" * 400 + "]" * 400, "note: ")  # PyYAML's composer recursed ~330 deep
+    name, line, column = where.rsplit(":", 2)
+    return f"{name}:{line}:{int(column) + len('note: ') + 31}"  # the 33rd level: the file's mapping and 32 lists
+
+
+def thousands_separator(p):
+    tables = sorted((p.root / "content/yearbook").glob("*/tables/*.csv"))
+    name = next(t for t in tables if '"' not in t.read_text(encoding="utf-8")).relative_to(p.root).as_posix()
+    return rewrite(p, name, r"^((?:[^,\n]*,)*?)(\d+)(\d{3})(?=,|$)", r'\1"\2,\3"', '"')  # the first number over 999
+
+
+def formula_trigger(p):
+    return rewrite(p, notice_with_attachment(p), r"^(\s+title: )(.*)$", r"\1=HYPERLINK(\2)", "=HYPERLINK")
+
+
 MISTAKES = [duplicate_key, alias, tab, big5, front_matter_list, unknown_key, missing_key, wrong_type, impossible_date,
             too_large, issue_gap, date_outside_year, duplicate_doc_number, unknown_agency, missing_translation,
-            missing_image, absolute_attachment, dotdot_attachment, symlink_out]
+            missing_image, absolute_attachment, dotdot_attachment, symlink_out,
+            null_title, control_char, deep_nesting, thousands_separator, formula_trigger]
 
 
 def snapshot(folder: Path) -> dict[str, str]:

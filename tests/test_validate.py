@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from generator.errors import Kind, Severity
 
 from conftest import BOOK, CHAPTER_ZH, ISSUE, NOTICE
@@ -181,7 +183,8 @@ def test_table_file_missing(project):
 def test_table_column_not_described(project):
     project.write({"content/yearbook/2025/tables/population.csv": "district,people,area\n東區,1,2\n"})
     problem = only(project.problems(), Kind.BAD_TABLE)
-    assert at(problem) == "content/yearbook/2025/tables/population.csv:1:3"
+    assert at(problem) == "content/yearbook/2025/tables/population.csv:1:17"  # the line and column of 'area'
+    assert "'area'" in problem.message
 
 
 def test_cover_missing(project):
@@ -266,3 +269,90 @@ def test_keyword_with_the_open_data_list_separator(project):
     line, column = position(text, "道路;挖掘")
     assert str(problem.source) == f"{NOTICE_PATH}:{line}:{column}"
     assert "make two keywords" in problem.message
+
+
+# -- statistics tables: numbers written plain, columns that do not change type silently -----------------------
+
+TABLE_PATH = "content/yearbook/2025/tables/population.csv"
+
+
+def test_number_with_thousands_separators(project):
+    project.write({TABLE_PATH: 'district,people\n東區,"120,345"\n西區,-12\n'})
+    problem = only(project.problems(), Kind.BAD_NUMBER)  # the column would silently become text
+    assert at(problem) == f"{TABLE_PATH}:2:4"
+    assert "'120,345' in column 'people'" in problem.message and "120345" in problem.message
+
+
+@pytest.mark.parametrize("cell, plain", [("１２０３４５", "120345"), ("+120345", "120345"), ("\u2212120345", "-120345"),
+                                         ('"-1,415.5"', "-1415.5"), ("120 345", "120345")])
+def test_numbers_written_otherwise_than_plain(project, cell, plain):
+    project.write({TABLE_PATH: f"district,people\n東區,{cell}\n西區,-12\n"})
+    problem = only(project.problems(), Kind.BAD_NUMBER)
+    assert at(problem) == f"{TABLE_PATH}:2:4"
+    assert f"write it plain, {plain} " in problem.message
+
+
+def test_text_in_a_number_column_is_refused_at_the_first_text_cell(project):
+    project.write({TABLE_PATH: "district,people\n東區,120345\n西區,—\n南區,不詳\n北區,7\n"})
+    problem = only(project.problems(), Kind.MIXED_COLUMN)
+    assert at(problem) == f"{TABLE_PATH}:3:4"
+    assert "'—' in column 'people'" in problem.message and "other 2 filled cells are numbers" in problem.message
+
+
+def test_empty_cells_are_fine_in_a_number_column(project):
+    project.write({TABLE_PATH: "district,people\n東區,120345\n西區,\n"})
+    assert project.problems() == []
+
+
+def test_label_columns_may_hold_numbers_and_text(project):
+    text = ("year,year_en,people\n2024,2024,120345\n2025,2025,120400\n合計,Total,240745\n")
+    book = BOOK.replace("      district:\n", "      year:\n        zh-Hant: 年\n        en: Year\n"
+                              "      year_en:\n        zh-Hant: 年（英文）\n        en: Year\n      district:\n")
+    project.write({TABLE_PATH: text, BOOK_PATH: book.replace("      district:\n        zh-Hant: 區別\n        en: District\n", "")})
+    assert project.problems() == []
+
+
+def test_a_text_column_with_a_few_numbers_stays_text(project):
+    text = "district,people,note\n東區,1,含港區\n西區,2,2\n南區,3,新設\n"
+    book = BOOK.replace("      people:\n", "      note:\n        zh-Hant: 附註\n        en: Note\n      people:\n")
+    project.write({TABLE_PATH: text, BOOK_PATH: book})
+    assert project.problems() == []
+
+
+def test_table_cell_starting_like_a_formula(project):
+    text = 'district,people\n東區,120345\n"=HYPERLINK(""https://evil.example"")",-12\n'
+    project.write({TABLE_PATH: text})
+    problem = only(project.problems(), Kind.FORMULA_START)
+    assert at(problem) == f"{TABLE_PATH}:3:1"
+    assert "starts with '='" in problem.message
+
+
+def test_cell_positions_follow_quoted_line_breaks(project):
+    text = 'district,people\n"東區\n（含港區）",120345\n西區,"1,2"\n'
+    project.write({TABLE_PATH: text})
+    problem = only(project.problems(), Kind.MIXED_COLUMN)
+    assert at(problem) == f"{TABLE_PATH}:4:4"  # the third line's row starts on line 4
+
+
+# -- the first line of a Markdown body ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("first", ["=HYPERLINK(\"x\")", "@所有人", "+886-5-2254321", "-5℃ 低溫特報", "-(一)"])
+def test_body_starting_like_a_formula(project, first):
+    text = NOTICE.replace("主旨：", f"\n  {first}\n主旨：")
+    project.write({NOTICE_PATH: text})
+    problem = only(project.problems(), Kind.FORMULA_START)
+    line, column = position(text, first)
+    assert at(problem) == f"{NOTICE_PATH}:{line}:{column}"
+
+
+def test_chapter_starting_like_a_formula(project):
+    text = CHAPTER_ZH.replace("本市位於", "=本市位於")
+    project.write({CHAPTER_PATH: text})
+    line, column = position(text, "=本市")
+    assert at(only(project.problems(), Kind.FORMULA_START)) == f"{CHAPTER_PATH}:{line}:{column}"
+
+
+@pytest.mark.parametrize("first", ["- 第一項", "+ 第一項", "-\t第一項", "主旨：-5℃", "# 標題"])
+def test_body_starting_with_a_list_or_text_is_fine(project, first):
+    project.write({NOTICE_PATH: NOTICE.replace("主旨：公告本市道路挖掘管理事項。", first)})
+    assert project.problems() == []

@@ -10,11 +10,21 @@ import phonenumbers
 from yaml.nodes import Node
 
 from ..errors import Kind
-from ..schema import Invalid, Reader, StructType, TextType, Type, key, where_field
+from ..schema import FORMATTED, Invalid, Reader, StructType, TextType, Type, key, where_field
 
 LANGUAGES = ("zh-Hant", "en")  # the site's languages; the first is the default
 #: How a list is written in one cell of a flat file (the open-data CSVs): no list item may contain it.
 LIST_DELIMITER = ";"
+
+#: A number as content writes it (a statistics table's cells): ASCII digits, a decimal point, a
+#: hyphen-minus; no thousands separators, no plus sign. The one definition of "a number" in content:
+#: the tables' column types (site, e-books, open data) come from it (:func:`.yearbook.column_type`).
+NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+INTEGER = re.compile(r"-?[0-9]+")
+
+
+def is_number(text: str) -> bool:
+    return NUMBER.fullmatch(text) is not None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -39,6 +49,8 @@ class Bilingual(Localized):
 
 LOCALIZED = StructType(Localized)
 BILINGUAL = StructType(Bilingual)
+#: A file named in content, relative to the file naming it (checked to exist by the loader).
+PATH = TextType(free=False)
 SLUG = TextType(r"[a-z0-9]+(?:-[a-z0-9]+)*", "is not an id: use lowercase ASCII letters, digits and hyphens")
 EMAIL = TextType(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+", "is not an e-mail address")
 URL = TextType(r"https?://[^\s/$.?#][^\s]*", "is not a web address starting with https:// or http://")
@@ -167,7 +179,7 @@ class PhoneType(Type):
     expected = "a phone number"
 
     def convert(self, node: Node, reader: Reader, key: str) -> Phone:
-        raw = TextType().convert(node, reader, key)
+        raw = FORMATTED.convert(node, reader, key)
         try:
             return parse_phone(raw)
         except ValueError as exc:

@@ -9,7 +9,7 @@ from types import MappingProxyType
 
 from ..errors import Source
 from ..schema import DateType, ListType, StructType, TextType, key, where_field
-from .common import LIST_DELIMITER, SLUG
+from .common import LIST_DELIMITER, PATH, SLUG
 
 #: A notice's file name: two-digit position, a hyphen, an ASCII slug.
 NOTICE_NAME = r"(?P<seq>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md"
@@ -17,7 +17,7 @@ NOTICE_NAME = r"(?P<seq>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md"
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Attachment:
-    file: str = key(TextType(), required=True)
+    file: str = key(PATH, required=True)
     title: str | None = key(TextType())
     where: MappingProxyType = where_field()
     path: PurePosixPath | None = None  # relative to the project, set by the loader once checked
@@ -36,7 +36,7 @@ class Notice:
     issued: dt.date = key(DateType(), required=True)
     signer: str | None = key(TextType())
     keywords: tuple[str, ...] = key(ListType(TextType(rf"[^{LIST_DELIMITER}]+", f"contains '{LIST_DELIMITER}', which separates "
-                                                       "keywords in the open data: make two keywords")), default=())
+                                                       "keywords in the open data: make two keywords", free=True)), default=())
     attachments: tuple[Attachment, ...] = key(ListType(StructType(Attachment)), default=())
     where: MappingProxyType = where_field()
     # from the file's place and body

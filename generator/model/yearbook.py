@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -12,7 +14,7 @@ from yaml.nodes import Node, ScalarNode
 
 from ..errors import Source
 from ..schema import ChoiceType, DateType, ListType, MapType, Reader, StructType, TextType, Type, key, where_field
-from .common import BILINGUAL, LANGUAGES, LOCALIZED, Bilingual, Localized
+from .common import BILINGUAL, INTEGER, LANGUAGES, LOCALIZED, NUMBER, PATH, Bilingual, Localized
 
 #: A chapter's name, shared by its files in every language.
 CHAPTER_NAME = r"\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -44,7 +46,7 @@ class Identifiers(Bilingual):
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Cover:
-    file: str = key(TextType(), required=True)
+    file: str = key(PATH, required=True)
     alt: Bilingual = key(BILINGUAL, required=True)
     where: MappingProxyType = where_field()
 
@@ -53,7 +55,7 @@ class Cover:
 class StatTable:
     """A statistics table: a CSV file in ``tables/`` and what it means."""
 
-    file: str = key(TextType(), required=True)
+    file: str = key(PATH, required=True)
     title: Bilingual = key(BILINGUAL, required=True)
     unit: Bilingual = key(BILINGUAL, required=True)
     source: Bilingual = key(BILINGUAL, required=True)
@@ -68,9 +70,49 @@ class StatTable:
         other = {suffix for lang, suffix in COLUMN_SUFFIXES.items() if lang != language}
         return tuple(i for i, name in enumerate(self.header) if not name.endswith(tuple(other)))
 
+    def label_column(self, index: int) -> bool:
+        """Whether a column holds labels, text by nature: the first column (the rows' headings) and the
+        columns named for a language (``…_zh``, ``…_en``). Any other column is meant for numbers."""
+        return index == 0 or self.header[index].endswith(tuple(COLUMN_SUFFIXES.values()))
+
+    def column_type(self, index: int) -> str:
+        """How a column is published: see :func:`column_type`."""
+        return column_type(row[index] for row in self.rows)
+
 
 #: The column-name suffix of a table's text columns in each language (see StatTable.shown_columns).
 COLUMN_SUFFIXES = {"zh-Hant": "_zh", "en": "_en"}
+
+
+def column_type(cells: Iterable[str]) -> str:
+    """``integer`` or ``number`` when every filled cell of a column is one (an empty cell is a missing
+    value), else ``string``: the type the site (alignment, separators), the e-books and the open data
+    give a statistics table's column. ``check`` refuses a number column with stray text in it."""
+    filled = [cell for cell in cells if cell]
+    if filled and all(INTEGER.fullmatch(cell) for cell in filled):
+        return "integer"
+    if filled and all(NUMBER.fullmatch(cell) for cell in filled):
+        return "number"
+    return "string"
+
+
+_WRITTEN = re.compile(r"(?P<sign>[-+]?)(?P<whole>[0-9]{1,3}(?P<sep>[, '])[0-9]{3}(?:(?P=sep)[0-9]{3})*|[0-9]+)"
+                      r"(?P<fraction>\.[0-9]+)?")
+
+
+def misspelt_number(cell: str) -> tuple[str, str] | None:
+    """A number written otherwise than plain (``1,415``, ``１４１５``, ``+12``, ``−483``): its plain form and
+    how it was written; None for a plain number or for text."""
+    if NUMBER.fullmatch(cell):
+        return None
+    normal = unicodedata.normalize("NFKC", cell).replace("\u2212", "-")  # full-width forms; the real minus
+    match = _WRITTEN.fullmatch(normal)
+    if not match:
+        return None
+    plain = ("-" if match["sign"] == "-" else "") + match["whole"].replace(match["sep"] or ",", "") + (match["fraction"] or "")
+    how = ("with thousands separators" if match["sep"] else "with full-width digits" if normal != cell.replace("\u2212", "-")
+           else "with a plus sign" if match["sign"] == "+" else "with a minus sign that is not the hyphen-minus (-)")
+    return plain, how
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

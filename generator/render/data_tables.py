@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -303,7 +302,7 @@ def table_page(book: Book, table_id: str) -> str:
 def stat_table(book: Book, table_id: str, table: StatTable, rows: bool = True) -> Table:
     """One statistics table as it is published: its columns typed (integer, number or text), its
     words (title, unit, source, column labels) from book.yml."""
-    types = [_column_type([row[i] for row in table.rows]) for i in range(len(table.header))]
+    types = [table.column_type(i) for i in range(len(table.header))]
     fields = tuple(Field(name, kind, title=table.columns[name].zh_hant, description=table.columns[name].en)
                    for name, kind in zip(table.header, types))
     data = tuple(tuple(_cell(cell, kind) for cell, kind in zip(row, types)) for row in table.rows) if rows else ()
@@ -311,19 +310,6 @@ def stat_table(book: Book, table_id: str, table: StatTable, rows: bool = True) -
                    f"{table.title.en}. Unit: {table.unit.en}. Source: {table.source.en}.")
     return Table(stat_name(book, table_id), fields, rows=data, title=table.title.zh_hant, description=description,
                  source=table.source.zh_hant)
-
-
-_INTEGER = re.compile(r"-?\d+")
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-
-
-def _column_type(cells: list[str]) -> str:
-    filled = [cell for cell in cells if cell]
-    if filled and all(_INTEGER.fullmatch(cell) for cell in filled):
-        return "integer"
-    if filled and all(_NUMBER.fullmatch(cell) for cell in filled):
-        return "number"
-    return "string"
 
 
 def _cell(cell: str, kind: str) -> Value:

@@ -76,10 +76,6 @@ def relink_images(body: str, resolve: Callable[[str], str | None]) -> str:
     return _IMAGE.sub(replace, body)
 
 
-def _is_number(cell: str) -> bool:
-    return bool(re.fullmatch(r"-?\d+(?:\.\d+)?", cell))
-
-
 def format_number(cell: str) -> str:
     """Thousands separators and a real minus sign (U+2212) for a plain number."""
     negative, digits = cell.startswith("-"), cell.lstrip("-")
@@ -94,7 +90,7 @@ def table_html(table: StatTable, language: str, csv_href: str, download_label: s
     The markup is well-formed XHTML, so pandoc can put it into an EPUB as it is; there the CSV link
     goes to the website without ``download`` (``download=False``: pandoc would write it unquoted)."""
     shown = table.shown_columns(language)
-    numeric = {i: all(_is_number(row[i]) for row in table.rows if row[i]) for i in shown}
+    numeric = {i: table.column_type(i) != "string" or not any(row[i] for row in table.rows) for i in shown}
     head = "".join(f'<th scope="col"{_NUM if numeric[i] else ""}>{esc(table.columns[table.header[i]].get(language))}</th>'
                    for i in shown)
     rows = "".join("<tr>" + "".join(_cell(row[i], numeric[i], i == shown[0]) for i in shown) + "</tr>" for row in table.rows)
