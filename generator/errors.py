@@ -76,6 +76,8 @@ class Kind(enum.Enum):
     OFF_SCHEDULE = ("off-schedule", "publication date {date} is not on a schedule day (day {days} of the month)", Severity.WARNING)
     MISSING_TRANSLATION = ("missing-translation", "chapter '{chapter}' has no {language} file {expected}; write it or mark the chapter as not_translated")
     MISSING_FILE = ("missing-file", "{what} '{value}' does not exist")
+    FILE_TYPE = ("file-type", "{what} '{value}' is a {suffix} file, which a browser would open as a page of this site and "
+                              "run any script in it; publish it as {instead}")
     OUTSIDE_CONTENT = ("outside-content", "{what} '{value}' points outside content/: {reason}")
     MISSING_ALT = ("missing-alt", "image '{value}' has no alt text; describe the image between the brackets: ![…]({value})")
     UNSAFE_MARKUP = ("unsafe-markup", "{what} is not allowed in content: it could run a script in readers' browsers")

@@ -20,7 +20,7 @@ from types import MappingProxyType
 from .errors import Kind, Problem, Source, errors_in
 from .model import Agency, Book, Chapter, Content, Dataset, Directory, Gazette, Issue, Notice, Site, StatTable
 from .model.gazette import NOTICE_NAME
-from .model.common import LANGUAGES, is_number
+from .model.common import ATTACHMENT_TYPES, IMAGE_TYPES, LANGUAGES, is_number
 from .model.yearbook import CHAPTER_NAME, misspelt_number
 from .schema import INVALID, Reader, formula_start, hint
 from .yamlio import Text, characters, compose, read_text, relative, split_front_matter
@@ -102,6 +102,22 @@ class Loader:
             self.report(Kind.FILE_TOO_LARGE, where, size=target.stat().st_size, limit=ASSET_LIMIT)
             return None
         return target
+
+    def file_type(self, target: Path, where: Source, what: str, allowed: frozenset[str]) -> bool:
+        """Whether a file named in content may be published as it is (see ATTACHMENT_TYPES)."""
+        if target.suffix.lower() in allowed:
+            return True
+        instead = "PNG, JPEG, GIF or WebP" if allowed is IMAGE_TYPES else "PDF (or an office document)"
+        self.report(Kind.FILE_TYPE, where, what=what, value=target.name, suffix=target.suffix or "suffix-less", instead=instead)
+        return False
+
+    def image_folder(self, folder: Path) -> bool:
+        """Every file of an edition's images/ folder is published: each must be an image."""
+        ok = True
+        for path in sorted(folder.iterdir()) if folder.is_dir() else ():
+            if path.is_file() and not path.name.startswith("."):
+                ok &= self.file_type(path, self.source(path), "image", IMAGE_TYPES)
+        return ok
 
     # -- the publications -------------------------------------------------------------------------
 
@@ -231,6 +247,8 @@ class Loader:
         attachments = []
         for attachment in values.get("attachments", ()):
             target = self.reference(path.parent, attachment.file, attachment.where["file"], "attachment")
+            if target is not None and not self.file_type(target, attachment.where["file"], "attachment", ATTACHMENT_TYPES):
+                target = None
             ok &= target is not None
             if target is not None:
                 attachment = dataclasses.replace(attachment, path=relative(target, self.root), size=target.stat().st_size)
@@ -265,7 +283,9 @@ class Loader:
         book = Reader(doc, self.problems).read(Book, doc.node, year=int(folder.name), source=doc.source)
         if book is INVALID:
             return None
-        ok = self.reference(folder, book.cover.file, book.cover.where["file"], "cover image") is not None
+        cover = self.reference(folder, book.cover.file, book.cover.where["file"], "cover image")
+        ok = cover is not None and self.file_type(cover, book.cover.where["file"], "cover image", IMAGE_TYPES)
+        self.image_folder(folder / "images")  # reported; the book itself still loads
         tables = {}
         for table_id, table in book.tables.items():
             loaded = self.load_table(folder, table)

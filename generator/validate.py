@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from .errors import Kind, Problem, Source
 from .model import Book, Content, Notice
-from .model.common import LANGUAGES
+from .model.common import IMAGE_TYPES, LANGUAGES
 from .schema import formula_start, hint
 from .validate_datasets import dataset_rules
 from .validate_directory import directory_rules
@@ -301,6 +301,9 @@ def markdown_images(body: str, source: Source, first_line: int, root: Path) -> I
                 yield Problem.of(Kind.OUTSIDE_CONTENT, where, what="image", value=target, reason="it is a link to a file outside")
             elif not path.is_file():
                 yield Problem.of(Kind.MISSING_FILE, where, what="image", value=target)
+            elif path.suffix.lower() not in IMAGE_TYPES:
+                yield Problem.of(Kind.FILE_TYPE, where, what="image", value=target, suffix=path.suffix or "suffix-less",
+                                 instead="PNG, JPEG, GIF or WebP")
 
 
 def _normal(path: Path) -> str:

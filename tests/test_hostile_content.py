@@ -344,3 +344,44 @@ def test_bodies_are_inert_even_when_check_lets_markup_through(project, monkeypat
     finally:
         page.close()
     assert dialogs == []
+
+
+# -- files a browser would run -----------------------------------------------------------------------
+
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>'
+
+
+@pytest.mark.parametrize("name", ["map.html", "map.htm", "map.xhtml", "map.svg", "map.SVG", "map.js", "map"])
+def test_an_attachment_a_browser_would_run_is_refused(project, name):
+    from generator.errors import Kind
+
+    from conftest import NOTICE as NOTICE_TEXT
+    from helpers import position
+
+    notice = NOTICE_TEXT.replace("keywords:", f"attachments:\n  - file: {name}\n    title: 圖\nkeywords:")
+    project.write({BODY_NOTICE: notice, f"content/gazette/2026/01/{name}": SVG})
+    problems = [p for p in project.errors() if p.kind is Kind.FILE_TYPE]
+    line, column = position(notice, name)
+    assert [str(p.source) for p in problems] == [f"{BODY_NOTICE}:{line}:{column}"]
+
+
+def test_an_image_a_browser_would_run_is_refused_wherever_it_is(project):
+    from generator.errors import Kind
+
+    from conftest import BOOK, CHAPTER_ZH
+    from helpers import position
+
+    chapter = CHAPTER_ZH + "\n![地圖](../images/map.svg)\n"
+    project.write({BODY_CHAPTER: chapter, "content/yearbook/2025/images/map.svg": SVG,
+                   "content/yearbook/2025/images/notes.html": b"<script>alert(1)</script>"})
+    places = sorted(str(p.source) for p in project.errors() if p.kind is Kind.FILE_TYPE)
+    assert places == sorted([
+        "content/yearbook/2025/images/map.svg:1:1", "content/yearbook/2025/images/notes.html:1:1",  # all are published
+        "{}:{}:1".format(BODY_CHAPTER, position(chapter, "![地圖")[0]),  # the image in the text
+    ])
+    project.write({BODY_CHAPTER: CHAPTER_ZH, "content/yearbook/2025/book.yml": BOOK.replace("images/cover.png", "images/map.svg")})
+    project.root.joinpath("content/yearbook/2025/images/notes.html").unlink()
+    book = BOOK.replace("images/cover.png", "images/map.svg")
+    line, column = position(book, "images/map.svg")
+    assert sorted(str(p.source) for p in project.errors() if p.kind is Kind.FILE_TYPE) == [
+        f"content/yearbook/2025/book.yml:{line}:{column}", "content/yearbook/2025/images/map.svg:1:1"]

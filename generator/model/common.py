@@ -15,6 +15,13 @@ from ..schema import FORMATTED, Invalid, Reader, StructType, TextType, Type, key
 LANGUAGES = ("zh-Hant", "en")  # the site's languages; the first is the default
 #: How a list is written in one cell of a flat file (the open-data CSVs): no list item may contain it.
 LIST_DELIMITER = ";"
+#: What may be published as a file beside the pages, by suffix. A browser opening an .html, .xhtml
+#: or .svg file from the site's own address would run any script in it there, as the site (stored
+#: XSS), so such files are refused, not served: documents go out as PDF or office formats, images as
+#: raster images. The open-data and e-book outputs are made by the build, never taken from content.
+ATTACHMENT_TYPES = frozenset({".pdf", ".odt", ".ods", ".odp", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx",
+                              ".csv", ".txt", ".zip", ".png", ".jpg", ".jpeg", ".gif", ".webp"})
+IMAGE_TYPES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp"})
 
 #: A number as content writes it (a statistics table's cells): ASCII digits, a decimal point, a
 #: hyphen-minus; no thousands separators, no plus sign. The one definition of "a number" in content:
