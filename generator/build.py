@@ -28,9 +28,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
-from .check import check
-from .errors import BuildError
-from .model import Content
+from generator.checking.check import check
+from generator.errors import BuildError
+from generator.model import Content
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ def render_site(content: Content, root: Path, out: Path) -> None:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    from .render import mkdocs_plugin
+    from generator.website import plugin as mkdocs_plugin
 
     mkdocs_plugin.use(content)
     try:
@@ -61,7 +61,7 @@ def render_site(content: Content, root: Path, out: Path) -> None:
 
 def index_search(content: Content, root: Path, out: Path) -> None:
     """The search index, by Pagefind over the built HTML."""
-    from .render.search import index_site
+    from generator.outputs.search import index_site
 
     index_site(content, root, out)
 
@@ -69,7 +69,7 @@ def index_search(content: Content, root: Path, out: Path) -> None:
 def build_data(content: Content, root: Path, out: Path) -> None:
     """The open-data packages, validated by frictionless; first, so that an invalid package is
     reported as such rather than as a broken link in the website (see render/data_validation.py)."""
-    from .render.data_validation import build_data as write_and_validate
+    from generator.outputs.opendata.validation import build_data as write_and_validate
 
     write_and_validate(content, root, out)
 
@@ -100,7 +100,7 @@ def content_date(root: Path, content: Content) -> dt.date:
     """The day the content last changed: its last commit (of :data:`DATED_BY`), as a day in Taiwan,
     like the directory's changes; without git history, the latest date the content states (its
     newest issue or yearbook edition). Never the clock: the same commit gives the same date."""
-    from .history import TAIPEI
+    from generator.reading.history import TAIPEI
 
     try:
         result = subprocess.run(["git", "log", "-1", "--format=%cI", "--", *DATED_BY], cwd=root,

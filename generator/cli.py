@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from .errors import ContentError, GeneratorError, Severity
+from generator.errors import ContentError, GeneratorError, Severity
 
 log = logging.getLogger("generator")
 
@@ -74,8 +74,8 @@ def main() -> None:
 @common
 def check(root: Path) -> None:
     """Validate content/ and report every problem; exit 1 if any is an error."""
-    from .check import problems_of
-    from .errors import errors_in
+    from generator.checking.check import problems_of
+    from generator.errors import errors_in
 
     _content, problems = problems_of(root)
     _report(problems)
@@ -89,7 +89,7 @@ def check(root: Path) -> None:
               help="Where to publish (default: site/ in the project).")
 def build(root: Path, site_dir: Path | None) -> None:
     """Check content/, then build everything into site/ (replaced only if all succeeds)."""
-    from .build import build as run_build
+    from generator.build import build as run_build
 
     out = run_build(root, site_dir)
     click.echo(f"built {out}")
@@ -113,8 +113,8 @@ def serve(root: Path, dev_addr: str) -> None:
               help="Publication date (default: the next day on the schedule).")
 def new_issue(root: Path, date: dt.datetime | None) -> None:
     """Scaffold the next gazette issue."""
-    from .check import check as run_check
-    from .scaffold import next_issue, write_issue
+    from generator.checking.check import check as run_check
+    from generator.scaffold import next_issue, write_issue
 
     content = run_check(root)
     issue = next_issue(content, date.date() if date else None, dt.date.today())

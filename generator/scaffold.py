@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .dates import issue_label
-from .errors import GeneratorError
-from .model import Content
+from generator.dates import issue_label
+from generator.errors import GeneratorError
+from generator.model import Content
 
 
 @dataclass(frozen=True)

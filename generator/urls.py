@@ -6,7 +6,7 @@ the directory URL readers see.
 
 from __future__ import annotations
 
-from .model import Agency, Book, Chapter, Issue, Notice
+from generator.model import Agency, Book, Chapter, Issue, Notice
 
 
 def url(page: str) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import problems_of
+from generator.checking.check import problems_of
 from generator.errors import Problem, Severity
 
 REPO = Path(__file__).resolve().parent.parent

@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from generator.check import problems_of
+from generator.checking.check import problems_of
 from generator.errors import Kind
-from generator.yamlio import TEXT_LIMIT
+from generator.reading.yamlio import TEXT_LIMIT
 
 from conftest import AGENCY, NOTICE
 from helpers import at, only

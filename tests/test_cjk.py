@@ -6,7 +6,7 @@ import markdown
 
 
 def render(text: str) -> str:
-    return markdown.markdown(text, extensions=["generator.render.cjk", "tables"])
+    return markdown.markdown(text, extensions=["generator.markup.cjk", "tables"])
 
 
 def test_chinese_lines_join_without_a_space():

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 
 from generator import build as build_module
-from generator.check import check
+from generator.checking.check import check
 from generator.errors import BuildError
-from generator.history import record_for
+from generator.reading.history import record_for
 from generator.model.directory import entries
-from generator.render import datapackage
-from generator.render.data_validation import build_data
-from generator.render.directory_data import ordered
+from generator.outputs.opendata import packages as datapackage
+from generator.outputs.opendata.validation import build_data
+from generator.outputs.directory_files import ordered
 
 from conftest import NOTICE, REPO
 from gitrepo import FIRE, TRANSPORTATION, commit, init
@@ -219,7 +219,7 @@ def test_gazette_agencies_are_the_directory_agencies(site_dir):
 def unchecked(project, monkeypatch):
     """A project with open data whose cross-file rules are switched off: what a gap in them would let through."""
     with_datasets(project)
-    monkeypatch.setattr("generator.check.validate", lambda content, root, present: [])
+    monkeypatch.setattr("generator.checking.check.validate", lambda content, root, present: [])
     (project.root / "site").mkdir()
     (project.root / "site" / "index.html").write_text("the site as it was", encoding="utf-8")
     return project

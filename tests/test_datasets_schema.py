@@ -3,9 +3,9 @@ generator writes, each problem at its place."""
 
 from __future__ import annotations
 
-from generator.check import problems_of
+from generator.checking.check import problems_of
 from generator.errors import Kind
-from generator.render import datapackage
+from generator.outputs.opendata import packages as datapackage
 
 from helpers import at, only, position
 from opendata import DESCRIPTORS, GAZETTE, with_datasets

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.check import check
+from generator.checking.check import check
 
 from conftest import REPO
 

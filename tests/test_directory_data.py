@@ -13,11 +13,13 @@ import pytest
 import vobject
 from python_calamine import CalamineWorkbook
 
-from generator import history, urls
-from generator.check import problems_of
-from generator.history import TAIPEI, ChangeRecord
+from generator import urls
+
+from generator.reading import history
+from generator.checking.check import problems_of
+from generator.reading.history import TAIPEI, ChangeRecord
 from generator.model.directory import COLUMNS
-from generator.render import directory_data
+from generator.outputs import directory_files as directory_data
 
 from conftest import REPO
 

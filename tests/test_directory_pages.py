@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 
 from generator import urls
-from generator.check import check, problems_of
-from generator.history import TAIPEI, ChangeRecord, Version, compare
-from generator.render import directory_pages
+from generator.checking.check import check, problems_of
+from generator.reading.history import TAIPEI, ChangeRecord, Version, compare
+from generator.website.pages import directory as directory_pages
 
 from conftest import REPO
 from helpers import built_page as page, text

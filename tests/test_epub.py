@@ -1,4 +1,4 @@
-"""The yearbook's e-books (generator/render/epub.py, epub_package.py), as built into the shipped site:
+"""The yearbook's e-books (generator/outputs/ebooks/epub.py, epub_package.py), as built into the shipped site:
 EPUBCheck, metadata, titles, images, Chinese typography, tables, notes, reproducibility, failures."""
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ import pytest
 from lxml import etree
 
 from generator import urls
-from generator.check import check
+from generator.checking.check import check
 from generator.errors import BuildError
 from generator.model.common import LANGUAGES
-from generator.render import epub, epub_package
+from generator.outputs.ebooks import epub
+from generator.outputs.ebooks import finish as epub_package
 
 from conftest import REPO
 

@@ -9,7 +9,7 @@ import feedparser
 import pytest
 
 from generator import urls
-from generator.check import check
+from generator.checking.check import check
 
 from conftest import REPO
 

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from generator import urls
-from generator.check import check
+from generator.checking.check import check
 from generator.dates import roc_date
 
 from conftest import REPO

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import history
-from generator.check import problems_of
+from generator.reading import history
+from generator.checking.check import problems_of
 from generator.errors import BuildError
 
 from gitrepo import FIRE, TRANSPORTATION, commit, git, init

@@ -313,14 +313,14 @@ def test_body_markup_that_could_run_is_refused_at_its_place(project, name):
 def test_bodies_are_inert_even_when_check_lets_markup_through(project, monkeypatch, tmp_path, browser):
     """The second layer alone: with check's markup rule switched off, nh3 (pages) and the e-books'
     Lua filter still publish nothing that runs."""
-    import generator.check
+    import generator.checking.check
     from generator.build import build
     from generator.errors import Kind
 
     from conftest import CHAPTER_ZH, NOTICE as NOTICE_TEXT
 
-    validate = generator.check.validate
-    monkeypatch.setattr(generator.check, "validate", lambda *args: [
+    validate = generator.checking.check.validate
+    monkeypatch.setattr(generator.checking.check, "validate", lambda *args: [
         p for p in validate(*args) if p.kind is not Kind.UNSAFE_MARKUP])
     bodies = "\n\n".join(f"段落 {name}：\n\n{payload}" for name, payload in BODY_PAYLOADS.items())
     project.write({BODY_NOTICE: NOTICE_TEXT + "\n" + bodies + "\n", BODY_CHAPTER: CHAPTER_ZH + "\n" + bodies + "\n"})

@@ -23,7 +23,7 @@ import pytest
 
 from conftest import REPO
 from generator import build
-from generator.check import check
+from generator.checking.check import check
 from gitrepo import commit, init
 
 

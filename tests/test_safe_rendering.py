@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.errors import Kind
-from generator.render.sanitize import clean
+from generator.markup.sanitize import clean
 
 from conftest import NOTICE
 from helpers import position

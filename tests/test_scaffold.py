@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from generator.check import check
+from generator.checking.check import check
 from generator.errors import GeneratorError
 from generator.scaffold import NextIssue, next_issue, next_schedule_day, write_issue
 

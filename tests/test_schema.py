@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from generator.check import problems_of
+from generator.checking.check import problems_of
 from generator.errors import Kind
 
 from conftest import AGENCY, NOTICE

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from generator.errors import BuildError
-from generator.render.data_tables import Field, Table
-from generator.render.datapackage import to_csv
+from generator.outputs.opendata.tables import Field, Table
+from generator.outputs.opendata.packages import to_csv
 from generator.spreadsheet import FormulaCell, runs_as_formula
 
 
@@ -35,7 +35,7 @@ def test_the_csv_writer_keeps_every_other_value_as_written():
 
 
 def test_a_vcard_value_cannot_start_a_property_of_its_own():
-    from generator.render.directory_data import _text
+    from generator.outputs.directory_files import _text
 
     assert _text("王小明\r\nEMAIL:evil@example.com") == "王小明\\nEMAIL:evil@example.com"
     assert _text("a\rb\nc; d, e\\") == "a\\nb\\nc\\; d\\, e\\\\"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.errors import Kind, Severity
-from generator.yamlio import DEPTH_LIMIT, TEXT_LIMIT
+from generator.reading.yamlio import DEPTH_LIMIT, TEXT_LIMIT
 
 from conftest import NOTICE
 from helpers import at, only, position

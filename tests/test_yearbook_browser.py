@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator import urls
-from generator.check import check
+from generator.checking.check import check
 from generator.model.common import LANGUAGES
 
 from conftest import REPO

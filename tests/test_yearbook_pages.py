@@ -1,4 +1,4 @@
-"""The yearbook's pages (generator/render/yearbook_pages.py) on the built shipped site, in both
+"""The yearbook's pages (generator/website/pages/yearbook.py) on the built shipped site, in both
 languages: what a reader checks on each, and how an untranslated chapter is shown."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from generator import urls
-from generator.check import check
+from generator.checking.check import check
 from generator.model.common import LANGUAGES
-from generator.render.markdown import file_size
+from generator.markup.markdown import file_size
 
 from conftest import MINIMAL, REPO, Project
 from helpers import built_page as page, text

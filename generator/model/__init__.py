@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .common import LANGUAGES, Bilingual, Localized, Phone
-from .dataset import Dataset
-from .directory import Agency, Contact, Directory, Unit
-from .gazette import Attachment, Gazette, Issue, Notice
-from .site import Named, Site
-from .yearbook import Book, Chapter, ChapterEntry, StatTable
+from generator.model.common import LANGUAGES, Bilingual, Localized, Phone
+from generator.model.dataset import Dataset
+from generator.model.directory import Agency, Contact, Directory, Unit
+from generator.model.gazette import Attachment, Gazette, Issue, Notice
+from generator.model.site import Named, Site
+from generator.model.yearbook import Book, Chapter, ChapterEntry, StatTable
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -9,8 +9,8 @@ from types import MappingProxyType
 import phonenumbers
 from yaml.nodes import Node
 
-from ..errors import Kind
-from ..schema import FORMATTED, Invalid, Reader, StructType, TextType, Type, key, where_field
+from generator.errors import Kind
+from generator.model.schema import FORMATTED, Invalid, Reader, StructType, TextType, Type, key, where_field
 
 LANGUAGES = ("zh-Hant", "en")  # the site's languages; the first is the default
 #: How a list is written in one cell of a flat file (the open-data CSVs): no list item may contain it.

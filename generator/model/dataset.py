@@ -1,6 +1,6 @@
 """Open-data descriptors (``datasets/<package>.yml``): what people write about each data package.
 
-The data itself comes from the content model at build time (:mod:`generator.render.data_tables`);
+The data itself comes from the content model at build time (:mod:`generator.outputs.opendata.tables`);
 a descriptor gives it its words: title, description, update frequency, keywords, service category,
 and a title and description for every field of every resource. The licence and the contact default
 to those of ``content/site.yml``.
@@ -19,10 +19,10 @@ from typing import Any
 
 from yaml.nodes import Node, ScalarNode
 
-from ..errors import Source
-from ..schema import ChoiceType, ListType, MapType, Reader, StructType, TextType, key, where_field
-from .common import BILINGUAL, Bilingual, Localized
-from .site import Licence, PublisherContact
+from generator.errors import Source
+from generator.model.schema import ChoiceType, ListType, MapType, Reader, StructType, TextType, key, where_field
+from generator.model.common import BILINGUAL, Bilingual, Localized
+from generator.model.site import Licence, PublisherContact
 
 #: data.gov.tw's 更新頻率, and the matching term of the Dublin Core frequency vocabulary (for DCAT).
 FREQUENCIES: Mapping[str, str] = MappingProxyType({

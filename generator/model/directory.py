@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from ..errors import Source
-from ..schema import ListType, StructType, TextType, key, where_field
-from .common import BILINGUAL, EMAIL, LOCALIZED, PHONE, SLUG, URL, Bilingual, Localized, Phone
+from generator.errors import Source
+from generator.model.schema import ListType, StructType, TextType, key, where_field
+from generator.model.common import BILINGUAL, EMAIL, LOCALIZED, PHONE, SLUG, URL, Bilingual, Localized, Phone
 
 EXTENSION = TextType(r"\d{1,6}", "is not an extension: write 1 to 6 digits")
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from types import MappingProxyType
 
-from ..errors import Source
-from ..schema import DateType, ListType, StructType, TextType, key, where_field
-from .common import LIST_DELIMITER, PATH, SLUG
+from generator.errors import Source
+from generator.model.schema import DateType, ListType, StructType, TextType, key, where_field
+from generator.model.common import LIST_DELIMITER, PATH, SLUG
 
 #: A notice's file name: two-digit position, a hyphen, an ASCII slug.
 NOTICE_NAME = r"(?P<seq>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from ..schema import ListType, StructType, TextType, key, where_field
-from .common import BILINGUAL, EMAIL, PHONE, SLUG, URL, Bilingual, Phone
+from generator.model.schema import ListType, StructType, TextType, key, where_field
+from generator.model.common import BILINGUAL, EMAIL, PHONE, SLUG, URL, Bilingual, Phone
 
 
 def _days(value: str) -> str | None:

@@ -12,9 +12,9 @@ from types import MappingProxyType
 
 from yaml.nodes import Node, ScalarNode
 
-from ..errors import Source
-from ..schema import ChoiceType, DateType, ListType, MapType, Reader, StructType, TextType, Type, key, where_field
-from .common import BILINGUAL, INTEGER, LANGUAGES, LOCALIZED, NUMBER, PATH, Bilingual, Localized
+from generator.errors import Source
+from generator.model.schema import ChoiceType, DateType, ListType, MapType, Reader, StructType, TextType, Type, key, where_field
+from generator.model.common import BILINGUAL, INTEGER, LANGUAGES, LOCALIZED, NUMBER, PATH, Bilingual, Localized
 
 #: A chapter's name, shared by its files in every language.
 CHAPTER_NAME = r"\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*"

@@ -22,10 +22,10 @@ from pathlib import Path, PurePosixPath
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from generator.check import problems_of  # noqa: E402
+from generator.checking.check import problems_of  # noqa: E402
 from generator.errors import Source  # noqa: E402
-from generator.validate import body_start, markdown_images, unsafe_markup  # noqa: E402
-from generator.yamlio import characters  # noqa: E402
+from generator.checking.rules import body_start, markdown_images, unsafe_markup  # noqa: E402
+from generator.reading.yamlio import characters  # noqa: E402
 
 NORMAL = ("本市位於嘉南平原，東臨山區、西濱海港，轄東、西、港、山四區。[市府網站](https://www.jiahe.gov.tw/) "
           "H<sub>2</sub>O 與 m<sup>2</sup>。`code` 與 **粗體**。\n\n")

@@ -1,4 +1,4 @@
-/* The phone directory's instant filter (generator/render/directory_pages.py writes the markup).
+/* The phone directory's instant filter (generator/website/pages/directory.py writes the markup).
  *
  * Every entry is a row with data-tel (the digits of its numbers); rows sit in row groups per unit,
  * inside one section per agency, inside one section per group. Typing narrows the rows to those

@@ -6,7 +6,7 @@
 const root = new URL("../../", import.meta.url); // the site's root, wherever it is deployed
 const PAGE_SIZE = 10;
 
-// The index holds Chinese one character per word (generator/render/search.py explains why); a query
+// The index holds Chinese one character per word (generator/outputs/search.py explains why); a query
 // is segmented by the same rule and searched as an exact phrase, so 停車場 matches 停車場 and not
 // every page with 停 and 車 somewhere. A query the reader split with spaces is searched word by word.
 let ideographs = null;

@@ -1,0 +1,318 @@
+"""Rules across files: issue numbering and dates, references, translations, images in Markdown.
+
+Each rule is a generator of problems over the loaded model; :func:`validate` runs them all.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import html
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+
+from generator.errors import Kind, Problem, Source
+from generator.model import Book, Content, Notice
+from generator.model.common import IMAGE_TYPES, LANGUAGES
+from generator.model.schema import formula_start, hint
+from generator.checking.dataset_rules import dataset_rules
+from generator.checking.directory_rules import directory_rules
+
+#: An image: alt text (brackets nested one level deep at most) and a target without brackets or spaces.
+#: No part can scan past the start of the next image, so a line of a million '![' is read once.
+_IMAGE = re.compile(r"!\[(?P<alt>(?:[^\[\]]|\[[^\[\]]*\])*)\]\((?P<target>[^()\[\]\s]+)(?:\s+\"[^\"]*\")?\)")
+_TABLE = re.compile(r"^\{\{\s*table:\s*(?P<id>[^\s}]+)\s*\}\}\s*$")
+_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})")
+_CLOSING_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*$")
+_TICKS = re.compile(r"`+")
+#: A line starting with an HTML tag: Python-Markdown may pass it, and what follows, through as raw HTML,
+#: where backticks make no code span.
+_HTML_LINE = re.compile(r"^ {0,3}<[a-zA-Z]")
+
+# -- markup that could run script (every pattern linear in the text: see unsafe_markup) --------------
+
+#: Elements that run or load script or restyle the page, refused wherever they appear.
+_UNSAFE_TAG = re.compile(r"<\s*(script|iframe|object|embed|frame|frameset|applet|base|form|meta|link|style|svg|math"
+                         r"|noscript|template|portal)\b", re.I)
+#: URL schemes that run script or carry a page of their own.
+_UNSAFE_SCHEMES = ("javascript", "vbscript", "data")
+#: Text that may be a scheme followed by ':' (letters, digits, entities, spaces; ':' itself or encoded).
+#: Possessive spaces: backtracking into a long run of them would be quadratic.
+_SCHEMEISH = r"""\s*+["'<]?\s*+[a-zA-Z&][a-zA-Z0-9&#;\s]*?(?::|&colon;?|&\#0*58;?|&\#[xX]0*3[aA];?)"""
+_MARKUP = re.compile(rf"""
+    (?P<url>\]\(|\]:|<|=)(?={_SCHEMEISH})         # where a link target or an attribute value starts
+  | (?P<tag><[a-zA-Z])                             # an HTML tag may start here
+  | (?P<open>\{{) | (?P<close>\}}) | (?P<nl>\n)    # attr_list's {{: key=value }} lies within a line
+  | (?<=[\s"'/{{:])(?P<event>[oO][nN][a-zA-Z]+)\s*=      # an event attribute, if inside a tag or {{…}}
+""", re.X)
+#: One piece of a URL's scheme: spaces, an entity (decoded), or a character.
+_SCHEME_PART = re.compile(r"\s+|&\#[xX]0*([0-9a-fA-F]{1,6});?|&\#0*([0-9]{1,7});?|&([a-zA-Z][a-zA-Z0-9]{0,31});?|(.)", re.S)
+_URL_START = re.compile(r"""\s*["'<]?""")
+
+
+def validate(content: Content, root: Path, present: set[str] = frozenset()) -> list[Problem]:
+    """Every cross-file problem. ``present`` names items that exist but failed to load (already
+    reported): they are not reported missing again."""
+    rules = (issue_numbers, issue_dates, notice_rules, directory_rules, yearbook_rules, dataset_rules)
+    return [problem for rule in rules for problem in rule(content, root, present)]
+
+
+def issue_numbers(content: Content, root: Path, present: set[str]) -> Iterator[Problem]:
+    previous: dict[int, int] = {}
+    for issue in content.gazette.issues:  # sorted by year then number: folder names sort
+        expected = previous.get(issue.year, 0) + 1
+        while expected < issue.number and f"issue:{issue.year}/{expected:02d}" in present:
+            expected += 1  # that issue exists but failed to load
+        if issue.number != expected:
+            yield Problem.of(Kind.ISSUE_GAP, issue.source, number=issue.number, year=issue.year, previous=expected - 1)
+        previous[issue.year] = issue.number
+        if not issue.notices and f"notices:{issue.id}" not in present:
+            yield Problem.of(Kind.EMPTY_ISSUE, issue.source, year=issue.year, number=issue.number)
+
+
+def issue_dates(content: Content, root: Path, present: set[str]) -> Iterator[Problem]:
+    days = content.site.gazette.days
+    last: dict[int, dt.date] = {}
+    for issue in content.gazette.issues:
+        where = issue.where["date"]
+        if issue.date.year != issue.year:
+            yield Problem.of(Kind.ISSUE_DATE, where, reason=f"publication date {issue.date} is not in {issue.year}, the year of the folder")
+        elif issue.year in last and issue.date <= last[issue.year]:
+            yield Problem.of(Kind.ISSUE_DATE, where, reason=f"publication date {issue.date} is not after {last[issue.year]}, the date of the issue before")
+        if issue.date.day not in days:
+            yield Problem.of(Kind.OFF_SCHEDULE, where, date=issue.date, days=" or ".join(map(str, days)))
+        last[issue.year] = issue.date
+        for notice in issue.notices:
+            if notice.issued > issue.date:
+                yield Problem.of(Kind.ISSUE_DATE, notice.where["issued"],
+                                 reason=f"issued {notice.issued}, after the issue's publication date {issue.date}")
+
+
+def notice_rules(content: Content, root: Path, present: set[str]) -> Iterator[Problem]:
+    agencies = {agency.id for agency in content.directory.agencies}
+    doc_numbers: dict[str, Notice] = {}
+    for issue in content.gazette.issues:
+        positions: dict[int, Notice] = {}
+        for notice in issue.notices:
+            if notice.seq in positions:
+                yield Problem.of(Kind.DUPLICATE, notice.source, what="position", value=f"{notice.seq:02d}",
+                                 first=positions[notice.seq].source.path)
+            positions.setdefault(notice.seq, notice)
+            key = re.sub(r"\s+", "", notice.doc_number)
+            if key in doc_numbers:
+                yield Problem.of(Kind.DUPLICATE, notice.where["doc_number"], what="document number",
+                                 value=notice.doc_number, first=doc_numbers[key].where["doc_number"])
+            doc_numbers.setdefault(key, notice)
+            if notice.agency not in agencies and f"agency:{notice.agency}" not in present:
+                yield Problem.of(Kind.UNKNOWN_REFERENCE, notice.where["agency"], what="agency", value=notice.agency,
+                                 hint=hint(notice.agency, agencies) or " in content/directory/")
+            yield from markdown_images(notice.body, notice.source, notice.body_line, root)
+            yield from unsafe_markup(notice.body, notice.source, notice.body_line)
+            yield from body_start(notice.body, notice.source, notice.body_line)
+
+
+def yearbook_rules(content: Content, root: Path, present: set[str]) -> Iterator[Problem]:
+    for book in content.yearbooks:
+        for entry in book.chapters:
+            for language in LANGUAGES:
+                names = {chapter.name for chapter in book.chapters_in(language)}
+                missing = entry.chapter not in names and f"chapter:{book.year}/{language}/{entry.chapter}" not in present
+                if missing and language not in entry.not_translated:
+                    expected = PurePosixPath(book.source.path.parent, language, entry.chapter + ".md")
+                    yield Problem.of(Kind.MISSING_TRANSLATION, entry.where["chapter"], chapter=entry.chapter,
+                                     language=language, expected=str(expected))
+        for language in LANGUAGES:
+            for chapter in book.chapters_in(language):
+                yield from markdown_images(chapter.body, chapter.source, chapter.body_line, root)
+                yield from unsafe_markup(chapter.body, chapter.source, chapter.body_line)
+                yield from body_start(chapter.body, chapter.source, chapter.body_line)
+                yield from table_references(book, chapter.body, chapter.source, chapter.body_line)
+
+
+def _code_lines(lines: list[str]) -> list[bool]:
+    """Which lines are fenced code (the fences included), shown as written, never run. A fence counts
+    only once closed, and ends at the first closing line of its character (the renderer may end it
+    later, never earlier); inside, a line indented less than its fence is not code to the renderer."""
+    after: dict[str, list[int | None]] = {"`": [None] * len(lines), "~": [None] * len(lines)}
+    following: dict[str, int | None] = {"`": None, "~": None}  # the next closing line of each sort
+    for index in range(len(lines) - 1, -1, -1):
+        after["`"][index], after["~"][index] = following["`"], following["~"]
+        if match := _CLOSING_FENCE.match(lines[index]):
+            following[match[1][0]] = index
+    code = [False] * len(lines)
+    index = 0
+    while index < len(lines):
+        match = _FENCE.match(lines[index])
+        end = after[match["fence"][0]][index] if match else None
+        if end is None or (match["fence"][0] == "`" and "`" in lines[index][match.end():]):
+            index += 1
+            continue
+        indent = len(match["indent"])
+        for inside in range(index, end + 1):
+            line = lines[inside]
+            code[inside] = not line.strip() or len(line) - len(line.lstrip(" \t")) >= indent
+        index = end + 1
+    return code
+
+
+def _body_lines(body: str, first_line: int) -> Iterator[tuple[int, str]]:
+    """Numbered lines of a Markdown body, skipping fenced code blocks."""
+    lines = body.split("\n")
+    for number, (line, code) in enumerate(zip(lines, _code_lines(lines)), start=first_line):
+        if not code:
+            yield number, line
+
+
+def _without_code(body: str) -> str:
+    """The body with what shows as code blanked out (fenced blocks, code spans), positions kept. From
+    the first line starting with an HTML tag on, code spans are kept: Python-Markdown may pass such a
+    block through raw, backticks and all. A span is closed by as many backticks as opened it."""
+    lines = body.split("\n")
+    raw_html = False
+    shown = []
+    for line, code in zip(lines, _code_lines(lines)):
+        if code:
+            shown.append("")
+            continue
+        raw_html = raw_html or bool(_HTML_LINE.match(line))
+        shown.append(line if raw_html or "`" not in line else _blank_code_spans(line))
+    return "\n".join(shown)
+
+
+def _blank_code_spans(line: str) -> str:
+    runs = [(m.start(), m.end()) for m in _TICKS.finditer(line)]
+    by_length: dict[int, list[int]] = {}
+    for index, (start, end) in enumerate(runs):
+        by_length.setdefault(end - start, []).append(index)
+    passed = dict.fromkeys(by_length, 0)  # how many runs of each length lie at or before the current one
+    pieces, done, index = [], 0, 0
+    while index < len(runs):
+        start, end = runs[index]
+        same = by_length[end - start]
+        while passed[end - start] < len(same) and same[passed[end - start]] <= index:
+            passed[end - start] += 1
+        if (start and line[start - 1] == "\\") or passed[end - start] == len(same):
+            index += 1  # escaped, or never closed: literal backticks
+            continue
+        closing = same[passed[end - start]]
+        pieces += [line[done:start], " " * (runs[closing][1] - start)]
+        done, index = runs[closing][1], closing + 1
+    return "".join(pieces) + line[done:]
+
+
+def unsafe_markup(body: str, source: Source, first_line: int) -> Iterator[Problem]:
+    """Raw HTML, attributes and links that could run script, each where it is, outside code.
+
+    Linear in the body: one regex finds the tags, one the places that matter, each reading on from
+    where the last stopped. Event attributes (``on…=``) count after any HTML tag in the body or inside
+    attr_list's ``{…}`` on a line (conservatively: prose never needs them); a link target or attribute
+    value has its scheme read with entities decoded and white space dropped, at most a scheme's length."""
+    text = _without_code(body)
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def where(pos: int) -> Source:
+        line = bisect.bisect_right(starts, pos)
+        return source.at(first_line + line - 1, pos - starts[line - 1] + 1)
+
+    for match in _UNSAFE_TAG.finditer(text):
+        yield Problem.of(Kind.UNSAFE_MARKUP, where(match.start()), what=f"raw HTML <{match[1].lower()}>")
+    seen_tag = in_braces = False
+    for match in _MARKUP.finditer(text):
+        token = match.lastgroup
+        if token == "tag":
+            seen_tag = True
+        elif token in ("open", "close", "nl"):
+            in_braces = token == "open"
+        elif token == "event":
+            if seen_tag or in_braces:
+                yield Problem.of(Kind.UNSAFE_MARKUP, where(match.start("event")),
+                                 what=f"the event attribute '{match['event'].lower()}='")
+        elif match["url"] != "=" or seen_tag or in_braces:
+            seen_tag = seen_tag or match["url"] == "<"
+            if found := _scheme(text, match.end()):
+                yield Problem.of(Kind.UNSAFE_MARKUP, where(found[1]), what=f"a '{found[0]}:' link")
+
+
+def _scheme(text: str, pos: int) -> tuple[str, int] | None:
+    """The refused scheme of a URL starting at ``pos``, and where it starts: entities decoded, white
+    space dropped (browsers drop tabs and line breaks inside a URL), letters compared without case."""
+    pos = _URL_START.match(text, pos).end()
+    letters: list[str] = []
+    start = None
+    while len(letters) <= max(map(len, _UNSAFE_SCHEMES)):
+        match = _SCHEME_PART.match(text, pos)
+        if match is None:
+            return None
+        pos = match.end()
+        if match[0][0].isspace():
+            continue
+        start = match.start() if start is None else start
+        if match[1] or match[2]:
+            code = int(match[1], 16) if match[1] else int(match[2])
+            char = chr(code) if code <= 0x10FFFF else ""
+        elif match[3]:
+            char = html.unescape(f"&{match[3]};")
+        else:
+            char = match[4]
+        if len(char) != 1:
+            return None
+        if char == ":":
+            scheme = "".join(letters).lower()
+            return (scheme, start) if scheme in _UNSAFE_SCHEMES else None
+        if char.isspace() or ord(char) < 0x20:
+            continue  # an encoded tab or line break (&Tab; &NewLine; &#10;)
+        if not (char.isascii() and char.isalpha()):
+            return None
+        letters.append(char)
+    return None
+
+
+def body_start(body: str, source: Source, first_line: int) -> Iterator[Problem]:
+    """The first line of a body must not start a spreadsheet formula: the open data's CSV gives the
+    plain text of notices (a Markdown list item '- …' is fine: the plain text has no dash)."""
+    for number, line in enumerate(body.split("\n"), start=first_line):
+        if text := line.lstrip():
+            if formula := formula_start(text, markdown=True):
+                yield Problem.of(Kind.FORMULA_START, source.at(number, len(line) - len(text) + 1), **formula)
+            return
+
+
+def markdown_images(body: str, source: Source, first_line: int, root: Path) -> Iterator[Problem]:
+    """Every image has alt text and a file inside content/ (relative to the Markdown file)."""
+    content_root = (root / "content").resolve()
+    folder = root / Path(*source.path.parent.parts)
+    for number, line in _body_lines(body, first_line):
+        for match in _IMAGE.finditer(line):
+            where = source.at(number, match.start() + 1)
+            target = match["target"]
+            if not match["alt"].strip():
+                yield Problem.of(Kind.MISSING_ALT, where, value=target)
+            if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I):
+                yield Problem.of(Kind.OUTSIDE_CONTENT, where, what="image", value=target,
+                                 reason="an image from the web can change or vanish, and e-books are built offline; "
+                                        "put the file in content/ and link it relative to this file")
+                continue
+            path = folder / target
+            if PurePosixPath(target).is_absolute() or not Path(_normal(path)).is_relative_to(content_root):
+                yield Problem.of(Kind.OUTSIDE_CONTENT, where, what="image", value=target, reason="write a path inside content/, relative to this file")
+            elif not path.resolve().is_relative_to(content_root):
+                yield Problem.of(Kind.OUTSIDE_CONTENT, where, what="image", value=target, reason="it is a link to a file outside")
+            elif not path.is_file():
+                yield Problem.of(Kind.MISSING_FILE, where, what="image", value=target)
+            elif path.suffix.lower() not in IMAGE_TYPES:
+                yield Problem.of(Kind.FILE_TYPE, where, what="image", value=target, suffix=path.suffix or "suffix-less",
+                                 instead="PNG, JPEG, GIF or WebP")
+
+
+def _normal(path: Path) -> str:
+    return os.path.normpath(path.absolute())
+
+
+def table_references(book: Book, body: str, source: Source, first_line: int) -> Iterator[Problem]:
+    for number, line in _body_lines(body, first_line):
+        if match := _TABLE.match(line):
+            if match["id"] not in book.tables:
+                yield Problem.of(Kind.UNKNOWN_REFERENCE, source.at(number, line.index(match["id"]) + 1), what="table",
+                                 value=match["id"], hint=hint(match["id"], book.tables) or " under 'tables' in book.yml")

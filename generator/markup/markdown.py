@@ -1,0 +1,133 @@
+"""Helpers for writing generated Markdown pages: links between pages, front matter, tables."""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.model import StatTable
+
+_IMAGE = re.compile(r"(!\[[^\]]*\]\()([^)\s]+)((?:\s+\"[^\"]*\")?\))")
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page to generate: its source path for MkDocs (``gazette/2026/01/index.md``) and Markdown."""
+
+    uri: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file published in the site at ``uri``: a content file as is (attachment, image, table),
+    or bytes made by the build (a download)."""
+
+    uri: str
+    path: Path | None = None
+    data: bytes | None = None
+
+
+def link(source: str, target: str) -> str:
+    """A relative link from one generated page to another page or file (both source paths)."""
+    return posixpath.relpath(target, posixpath.dirname(source) or ".")
+
+
+def page(title: str, body: str, **meta: object) -> str:
+    """A page's Markdown with front matter; JSON strings are valid YAML, so titles need no escaping."""
+    lines = ["---", f"title: {json.dumps(title, ensure_ascii=False)}"]
+    lines += [f"{name}: {json.dumps(value, ensure_ascii=False)}" for name, value in meta.items()]
+    return "\n".join(lines + ["---", "", body.rstrip(), ""])
+
+
+def esc(text: str) -> str:
+    """Text placed inside Markdown or HTML, so that it is shown, never interpreted."""
+    return html.escape(text, quote=True).replace("[", "&#91;").replace("]", "&#93;").replace("*", "&#42;").replace("_", "&#95;")
+
+
+def plain_text(markdown_text: str) -> str:
+    """The text of a Markdown body without markup (for summaries, feeds, data files)."""
+    import markdown
+    import nh3
+
+    rendered = markdown.markdown(markdown_text, extensions=["tables", "footnotes", "generator.markup.cjk"])
+    text = html.unescape(nh3.clean(rendered, tags=set()))
+    return re.sub(r"[ \t]*\n\s*", "\n", text).strip()
+
+
+def summary(markdown_text: str, limit: int = 160) -> str:
+    """The first ``limit`` characters of the plain text, on one line."""
+    text = " ".join(plain_text(markdown_text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def relink_images(body: str, resolve: Callable[[str], str | None]) -> str:
+    """Rewrite image targets in Markdown with ``resolve`` (which returns None to keep a target)."""
+
+    def replace(match: re.Match) -> str:
+        new = resolve(match[2])
+        return match[0] if new is None else f"{match[1]}{new}{match[3]}"
+
+    return _IMAGE.sub(replace, body)
+
+
+def format_number(cell: str) -> str:
+    """Thousands separators and a real minus sign (U+2212) for a plain number."""
+    negative, digits = cell.startswith("-"), cell.lstrip("-")
+    whole, _, fraction = digits.partition(".")
+    text = f"{int(whole):,}" + (f".{fraction}" if fraction else "")
+    return ("\u2212" if negative else "") + text
+
+
+def table_html(table: StatTable, language: str, csv_href: str, download_label: str, download: bool = True) -> str:
+    """An accessible table for the site and the e-books alike: caption, header cells with scope,
+    numbers aligned right, only the columns of ``language`` (:meth:`StatTable.shown_columns`).
+    The markup is well-formed XHTML, so pandoc can put it into an EPUB as it is; there the CSV link
+    goes to the website without ``download`` (``download=False``: pandoc would write it unquoted)."""
+    shown = table.shown_columns(language)
+    numeric = {i: table.column_type(i) != "string" or not any(row[i] for row in table.rows) for i in shown}
+    head = "".join(f'<th scope="col"{_NUM if numeric[i] else ""}>{esc(table.columns[table.header[i]].get(language))}</th>'
+                   for i in shown)
+    rows = "".join("<tr>" + "".join(_cell(row[i], numeric[i], i == shown[0]) for i in shown) + "</tr>" for row in table.rows)
+    title, unit, source = (esc(text.get(language)) for text in (table.title, table.unit, table.source))
+    if language == "zh-Hant":
+        caption, source_line = f"{title}（{unit}）", f"資料來源：{source}"
+    else:
+        caption, source_line = f"{title} ({unit})", f"Source: {source}"
+    return "\n".join([
+        '<div class="stat-table">',
+        f"<table><caption>{caption}</caption>",
+        f"<thead><tr>{head}</tr></thead>",
+        f"<tbody>{rows}</tbody></table>",
+        f'<p class="stat-table-source">{source_line} · '
+        f'<a href="{html.escape(csv_href)}"{_DOWNLOAD if download else ""}>{esc(download_label)}</a></p>',
+        "</div>",
+    ])
+
+
+_NUM = ' class="num"'
+_DOWNLOAD = ' download=""'
+
+
+def _cell(cell: str, numeric: bool, first: bool) -> str:
+    """One body cell: a number formatted and aligned right, or the row's header, or text."""
+    if numeric:
+        return f"<td{_NUM}>{format_number(cell) if cell else ''}</td>"
+    if first:
+        return f'<th scope="row">{esc(cell)}</th>'
+    return f"<td>{esc(cell)}</td>"
+
+
+def file_size(size: int) -> str:
+    """A download's size as readers expect it: 838 B, 156 KB, 1.5 MB."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+

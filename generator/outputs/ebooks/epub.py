@@ -1,0 +1,199 @@
+"""The yearbook's e-books: one EPUB 3 per edition and language, made by pandoc from the model.
+
+The text comes from the model: chapter titles and bodies, the tables (the same markup as the
+site: :func:`.markdown.table_html`) and the labels of :mod:`.yearbook_text`. Only the binary files
+the model points to (the cover and the chapters' images) are read from content/, by pandoc through
+its resource path. One pandoc process per book, from pypandoc_binary (pandoc 3.9), arguments as a
+list. :mod:`.epub_package` then finishes pandoc's output (chapter titles, landmarks, the
+accessibility claim) and writes the zip deterministically, so an unchanged book gives the same bytes.
+
+The e-books are files of the website (:func:`ebooks` feeds yearbook_pages.assets), made when MkDocs
+asks for the site's files: ``serve`` remakes them on each rebuild, which takes well under a second
+for an edition (README, Decisions), so nothing is cached.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import html
+import json
+import logging
+import os
+import re
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import urls
+from generator.dates import english_date, roc_date
+from generator.errors import BuildError
+from generator.model import Book, Content, Site
+from generator.model.common import LANGUAGES
+from generator.outputs.ebooks import finish as epub_package
+from generator.markup.chapters import LABELS, chapter_text
+
+log = logging.getLogger(__name__)
+
+#: pandoc's template, stylesheet and Lua filter for the e-books.
+PANDOC_FILES = Path(__file__).with_name("pandoc")
+#: Oldest pandoc that writes the accessibility metadata and takes lang zh-Hant without a warning.
+PANDOC_MINIMUM = (3, 9)
+_FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~^$\"'@:&%=])")
+
+
+@dataclass(frozen=True)
+class Ebook:
+    """One edition's e-book in one language."""
+
+    book: Book
+    language: str
+    data: bytes
+
+    @property
+    def uri(self) -> str:
+        return urls.ebook(self.book, self.language)
+
+
+_made: tuple[Content, Path, tuple[Ebook, ...]] | None = None
+
+
+def ebooks(content: Content, root: Path) -> tuple[Ebook, ...]:
+    """Every edition's e-book in each language it has chapters in. Made once per model: the
+    site's pages (for the file sizes) and its files (for the bytes) both ask."""
+    global _made
+    if _made is not None and _made[0] is content and _made[1] == root:
+        return _made[2]
+    made = tuple(Ebook(book, language, render(content.site, book, language, root))
+                 for book in content.yearbooks for language in LANGUAGES if book.chapters_in(language))
+    _made = (content, root, made)
+    return made
+
+
+def render(site: Site, book: Book, language: str, root: Path) -> bytes:
+    """The EPUB of ``book`` in ``language``: one pandoc run, then :func:`.epub_package.finish`."""
+    started = time.perf_counter()
+    folder = root / Path(*book.source.path.parent.parts)
+    raw = run_pandoc(arguments(book, language, folder), source(site, book, language), epoch(book.date))
+    titles = {f"chapter-{chapter.slug}": chapter.title for chapter in book.chapters_in(language)}
+    publisher = (book.publisher or site.publisher).get(language)
+    data = epub_package.finish(raw, titles=titles, labels=LABELS[language], certifier=publisher, when=book.date)
+    log.info("made %s (%d KB) in %.2f s", urls.ebook(book, language), len(data) // 1024, time.perf_counter() - started)
+    return data
+
+
+def source(site: Site, book: Book, language: str) -> str:
+    """pandoc's input: a metadata block, then each chapter under its title as a level-1 heading."""
+    parts = ["---", json.dumps(metadata(site, book, language), ensure_ascii=False), "---", ""]
+    for chapter in book.chapters_in(language):
+        body = chapter_text(book, chapter, image=lambda path: path, raw_fence=True,
+                            csv_href=lambda stat: urls.absolute(site.base_url, urls.book_asset(book, stat.file)))
+        # Chapters each number their notes from 1; in one book the labels must differ.
+        body = _FOOTNOTE.sub(lambda m: f"[^{chapter.slug}-{m[1]}]", body)
+        parts += [f"# {md_text(chapter.title)} {{#chapter-{chapter.slug}}}", "", body.strip(), ""]
+    return "\n".join(parts)
+
+
+def md_text(text: str) -> str:
+    """Text for pandoc's Markdown (headings, metadata), shown as typed: ASCII punctuation escaped."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+
+
+def metadata(site: Site, book: Book, language: str) -> dict:
+    """The book's metadata for pandoc: the OPF, the title page and the accessibility metadata."""
+    labels = LABELS[language]
+    publisher = md_text((book.publisher or site.publisher).get(language))
+    meta = {
+        "title": md_text(book.title.get(language)),
+        "lang": language,
+        "identifier": [identifier(book.identifier.get(language))],
+        "creator": [{"role": "author", "text": publisher}],
+        "publisher": publisher,
+        "rights": md_text(book.rights.get(language)),
+        "date": book.date.isoformat(),
+        "toc-title": md_text(labels["contents"]),
+        # Every image has a text alternative (check refuses one without), so text alone suffices.
+        "accessModes": ["textual", "visual"],
+        "accessModeSufficients": ["textual"],
+        "accessibilityFeatures": ["alternativeText", "displayTransformability", "readingOrder",
+                                  "structuralNavigation", "tableOfContents"],
+        "accessibilityHazards": ["none"],
+        "accessibilitySummary": md_text(labels["summary"]),
+    }
+    if book.subtitle:
+        meta["subtitle"] = md_text(book.subtitle.get(language))
+    return meta
+
+
+def identifier(value: str) -> dict:
+    """An ISBN as ``urn:isbn:…`` with its scheme, or a URN as it is."""
+    if value.lower().startswith("urn:"):
+        return {"text": value}
+    return {"scheme": "ISBN-13", "text": "urn:isbn:" + re.sub(r"[\s-]", "", value)}
+
+
+def arguments(book: Book, language: str, folder: Path) -> list[str]:
+    """pandoc's command line for one book (without the program)."""
+    value = book.identifier.get(language)
+    shown = value if value.lower().startswith("urn:") else f"ISBN {value}"
+    date = roc_date(book.date) if language == "zh-Hant" else english_date(book.date)
+    args = [
+        # east_asian_line_breaks: a line break between two Chinese characters is no space;
+        # gfm_auto_identifiers: headings such as "1月" keep their digits in their ids.
+        "--from=markdown+east_asian_line_breaks+gfm_auto_identifiers", "--to=epub3", "--output=-", "--wrap=none",
+        f"--data-dir={PANDOC_FILES}",  # not the user's: the same book on every machine
+        f"--template={PANDOC_FILES / 'epub.xhtml'}", f"--css={PANDOC_FILES / 'epub.css'}",
+        f"--resource-path={folder}", f"--epub-cover-image={folder / book.cover.file}",
+        "--toc", "--toc-depth=2", "--split-level=1", "--fail-if-warnings",
+        # Template variables are used as given (not read as Markdown): escaped for XHTML here.
+        f"--variable=cover-alt={html.escape(book.cover.alt.get(language))}",
+        f"--variable=date-display={html.escape(date)}",
+        f"--variable=identifier-display={html.escape(shown)}",
+    ]
+    args.append(f"--lua-filter={PANDOC_FILES / 'inert.lua'}")  # nothing that runs script, whatever check let through
+    if language == "zh-Hant":
+        args.append(f"--lua-filter={PANDOC_FILES / 'lang-en.lua'}")
+    return args
+
+
+def epoch(date: dt.date) -> int:
+    """SOURCE_DATE_EPOCH for pandoc: the book's publication date, never the time of the build."""
+    return int(dt.datetime.combine(date, dt.time(), tzinfo=dt.timezone.utc).timestamp())
+
+
+@functools.lru_cache(maxsize=1)
+def pandoc() -> str:
+    """The pandoc program of pypandoc_binary, checked to be recent enough."""
+    try:
+        import pypandoc
+
+        path = pypandoc.get_pandoc_path()
+        version = tuple(int(part) for part in re.findall(r"\d+", pypandoc.get_pandoc_version())[:2])
+    except (ImportError, OSError, RuntimeError) as exc:
+        raise BuildError(f"pandoc is missing ({exc}): the e-books need the pandoc that the Python package "
+                         "pypandoc_binary ships; install the project with `make site` (or `pip install -e .`)") from exc
+    if version < PANDOC_MINIMUM:
+        raise BuildError(f"pandoc {'.'.join(map(str, version))} at {path} is too old for the e-books (need "
+                         f"{'.'.join(map(str, PANDOC_MINIMUM))} or later): install pypandoc_binary with `make site`, "
+                         "and unset PYPANDOC_PANDOC if it points to another pandoc")
+    return path
+
+
+def run_pandoc(args: list[str], text: str, source_date_epoch: int) -> bytes:
+    """Run pandoc once with ``text`` on its input; its EPUB, or a BuildError that says what happened.
+
+    pandoc is run directly (the program pypandoc finds): pypandoc's own calls take no environment,
+    and SOURCE_DATE_EPOCH must reach pandoc for reproducible dates."""
+    command = [pandoc(), *args]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(source_date_epoch)}
+    try:
+        result = subprocess.run(command, input=text.encode("utf-8"), capture_output=True, env=env, timeout=600, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise BuildError(f"pandoc could not run ({exc}); reinstall it with `make site`") from exc
+    if result.returncode != 0 or not result.stdout.startswith(b"PK"):
+        detail = result.stderr.decode("utf-8", "replace").strip()[-2000:] or "no message"
+        raise BuildError(f"pandoc failed to make an e-book (exit {result.returncode}): {detail}\n"
+                         "Run `python -m generator check`; if it finds nothing, this is a bug in generator/outputs/ebooks/epub.py")
+    return result.stdout

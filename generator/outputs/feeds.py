@@ -1,0 +1,82 @@
+"""Atom feeds (RFC 4287) of the latest notices: the whole gazette, and each category.
+
+Written with the standard library: the format is small and fixed. Dates are the issue's
+publication date at midnight in Taiwan (+08:00), so feeds change only when content does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+
+from generator import urls
+from generator.model import Content, Notice
+from generator.markup.markdown import Asset, summary
+
+ATOM = "http://www.w3.org/2005/Atom"
+ENTRIES = 50
+TAIWAN = dt.timezone(dt.timedelta(hours=8))
+
+
+def stamp(date: dt.date) -> str:
+    return dt.datetime(date.year, date.month, date.day, tzinfo=TAIWAN).isoformat()
+
+
+def assets(content: Content) -> Iterator[Asset]:
+    notices = content.gazette.notices
+    title = content.site.gazette.title.zh_hant
+    yield Asset(urls.gazette_feed(), data=feed(content, title, urls.gazette_feed(), urls.gazette_home(), notices))
+    for category in content.site.categories:
+        selected = tuple(n for n in notices if n.category == category.slug)
+        yield Asset(urls.category_feed(category.slug), data=feed(
+            content, f"{title}：{category.name.zh_hant}", urls.category_feed(category.slug), urls.category(category.slug), selected))
+
+
+def feed(content: Content, title: str, self_page: str, html_page: str, notices: tuple[Notice, ...]) -> bytes:
+    """An Atom document with the newest notices first."""
+    base = content.site.base_url
+    dates = {issue.id: issue.date for issue in content.gazette.issues}
+    latest = list(reversed(notices))[:ENTRIES]
+    ET.register_namespace("", ATOM)
+    root = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": "zh-Hant"})
+    _text(root, "id", urls.absolute(base, self_page))
+    _text(root, "title", title)
+    newest = max((dates[_issue_id(n)] for n in latest), default=max(dates.values(), default=dt.date(2000, 1, 1)))
+    _text(root, "updated", stamp(newest))
+    ET.SubElement(root, f"{{{ATOM}}}link", rel="self", type="application/atom+xml", href=urls.absolute(base, self_page))
+    ET.SubElement(root, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=urls.absolute(base, html_page))
+    author = ET.SubElement(root, f"{{{ATOM}}}author")
+    _text(author, "name", content.site.publisher.zh_hant)
+    _text(root, "rights", content.site.licence.name.zh_hant)
+    for notice in latest:
+        root.append(entry(content, notice, dates[_issue_id(notice)]))
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def entry(content: Content, notice: Notice, published: dt.date) -> ET.Element:
+    base = content.site.base_url
+    agency = content.directory.agency(notice.agency)
+    category = next(c for c in content.site.categories if c.slug == notice.category)
+    element = ET.Element(f"{{{ATOM}}}entry")
+    _text(element, "id", urls.absolute(base, urls.notice(notice)))
+    _text(element, "title", notice.title)
+    _text(element, "updated", stamp(published))
+    _text(element, "published", stamp(published))
+    ET.SubElement(element, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=urls.absolute(base, urls.notice(notice)))
+    author = ET.SubElement(element, f"{{{ATOM}}}author")
+    _text(author, "name", agency.name.zh_hant if agency else notice.agency)
+    ET.SubElement(element, f"{{{ATOM}}}category", term=category.slug, label=category.name.zh_hant)
+    _text(element, "summary", f"{notice.doc_number}：{summary(notice.body)}")
+    return element
+
+
+def _issue_id(notice: Notice) -> str:
+    return f"{notice.year}/{notice.issue:02d}"
+
+
+def _text(parent: ET.Element, name: str, text: str) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{ATOM}}}{name}")
+    element.text = text
+    return element

@@ -1,0 +1,433 @@
+"""Read ``content/`` into the model, reporting every problem of every file.
+
+Files are read one by one and each is checked against its schema here; rules that need more than
+one file (gaps between issues, references, translations) are in :mod:`generator.checking.rules`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import dataclasses
+import io
+import logging
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+from types import MappingProxyType
+
+from generator.errors import Kind, Problem, Source, errors_in
+from generator.model import Agency, Book, Chapter, Content, Dataset, Directory, Gazette, Issue, Notice, Site, StatTable
+from generator.model.gazette import NOTICE_NAME
+from generator.model.common import ATTACHMENT_TYPES, IMAGE_TYPES, LANGUAGES, is_number
+from generator.model.yearbook import CHAPTER_NAME, misspelt_number
+from generator.model.schema import INVALID, Reader, formula_start, hint
+from generator.reading.yamlio import Text, characters, compose, read_text, relative, split_front_matter
+
+log = logging.getLogger(__name__)
+
+#: Largest attachment, image or table accepted.
+ASSET_LIMIT = 20 * 1024 * 1024
+#: The folder of the open-data descriptors, beside content/ (they describe content; they are not content).
+DATASETS = "datasets"
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+@dataclasses.dataclass
+class Loader:
+    """Reads one project's ``content/`` folder; ``problems`` collects everything found."""
+
+    root: Path  # the project: paths in messages are relative to it
+    content: Path
+    problems: list[Problem] = dataclasses.field(default_factory=list)
+    #: what exists on disk even if it failed to load ("agency:fire", "issue:2026/02",
+    #: "notices:2026/02", "chapter:2025/en/01-overview"), so that cross-file rules do not report it missing again
+    present: set[str] = dataclasses.field(default_factory=set)
+
+    def source(self, path: Path) -> Source:
+        return Source(relative(path, self.root))
+
+    def report(self, kind: Kind, where: Source | Path, **params: object) -> None:
+        source = where if isinstance(where, Source) else self.source(where)
+        self.problems.append(Problem.of(kind, source, **params))
+
+    # -- files ------------------------------------------------------------------------------------
+
+    def _inside(self, path: Path) -> bool:
+        """Whether a file really lies in content/ (a symlink may point elsewhere)."""
+        try:
+            path.resolve().relative_to(self.content.resolve())
+            return True
+        except ValueError:
+            return False
+
+    def entries(self, folder: Path) -> Iterator[Path]:
+        """The entries of a folder in name order, skipping hidden ones and links leading out."""
+        if not folder.is_dir():
+            return
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith("."):
+                continue
+            if not self._inside(path):
+                self.report(Kind.OUTSIDE_CONTENT, path, what="file", value=path.name, reason="it is a link to a file outside")
+                continue
+            yield path
+
+    def yaml(self, path: Path):
+        text = read_text(path, self.root, self.problems)
+        return None if text is None else compose(text.text, text.source, self.problems)
+
+    def front_matter(self, path: Path):
+        text = read_text(path, self.root, self.problems)
+        return None if text is None else split_front_matter(text, self.problems)
+
+    def reference(self, base: Path, value: str, where: Source, what: str) -> Path | None:
+        """A file named in content, relative to ``base``: it must exist and stay inside content/."""
+        ref = PurePosixPath(value)
+        if ref.is_absolute() or re.match(r"^[A-Za-z]:", value) or "\\" in value:
+            self.report(Kind.OUTSIDE_CONTENT, where, what=what, value=value, reason="write a path relative to this file")
+            return None
+        target = base / Path(*ref.parts)
+        if not Path(os.path.normpath(target)).is_relative_to(self.content):
+            self.report(Kind.OUTSIDE_CONTENT, where, what=what, value=value, reason="'..' leads out of content/")
+            return None
+        if not self._inside(target):
+            self.report(Kind.OUTSIDE_CONTENT, where, what=what, value=value, reason="it is a link to a file outside")
+            return None
+        if not target.is_file():
+            self.report(Kind.MISSING_FILE, where, what=what, value=value)
+            return None
+        if target.stat().st_size > ASSET_LIMIT:
+            self.report(Kind.FILE_TOO_LARGE, where, size=target.stat().st_size, limit=ASSET_LIMIT)
+            return None
+        return target
+
+    def file_type(self, target: Path, where: Source, what: str, allowed: frozenset[str]) -> bool:
+        """Whether a file named in content may be published as it is (see ATTACHMENT_TYPES)."""
+        if target.suffix.lower() in allowed:
+            return True
+        instead = "PNG, JPEG, GIF or WebP" if allowed is IMAGE_TYPES else "PDF (or an office document)"
+        self.report(Kind.FILE_TYPE, where, what=what, value=target.name, suffix=target.suffix or "suffix-less", instead=instead)
+        return False
+
+    def image_folder(self, folder: Path) -> bool:
+        """Every file of an edition's images/ folder is published: each must be an image."""
+        ok = True
+        for path in sorted(folder.iterdir()) if folder.is_dir() else ():
+            if path.is_file() and not path.name.startswith("."):
+                ok &= self.file_type(path, self.source(path), "image", IMAGE_TYPES)
+        return ok
+
+    # -- the publications -------------------------------------------------------------------------
+
+    def load(self) -> Content | None:
+        site = self.load_site()
+        directory = self.load_directory()
+        gazette = self.load_gazette(site)
+        yearbooks = tuple(self.load_yearbooks())
+        datasets = self.load_datasets()
+        if site is None:
+            return None
+        return Content(site=site, gazette=gazette, yearbooks=yearbooks, directory=directory, datasets=datasets)
+
+    def load_datasets(self) -> tuple[Dataset, ...]:
+        """The open-data descriptors, ``datasets/<package>.yml`` beside content/ (which packages they
+        must describe, and which fields, is checked by :mod:`generator.checking.dataset_rules`)."""
+        folder = self.root / DATASETS
+        if not folder.is_dir():
+            return ()
+        self.present.add("datasets")
+        datasets = []
+        paths = sorted(p for p in folder.iterdir() if not p.name.startswith("."))  # datasets/ is beside content/
+        for path in self.id_files(paths, "name a dataset descriptor <package>.yml, e.g. gazette.yml"):
+            self.present.add(f"dataset:{path.stem}")
+            doc = self.yaml(path)
+            dataset = INVALID if doc is None else Reader(doc, self.problems).read(Dataset, doc.node, name=path.stem, source=doc.source)
+            if dataset is not INVALID:
+                datasets.append(dataset)
+        return tuple(datasets)
+
+    def id_files(self, paths, rule: str) -> Iterator[Path]:
+        """The ``<id>.yml`` files among ``paths``; any other name is reported with ``rule``."""
+        for path in paths:
+            if path.suffix == ".yml" and _ID.fullmatch(path.stem):
+                yield path
+            else:
+                self.report(Kind.BAD_NAME, path, what="file", name=path.name, rule=rule)
+
+    def load_site(self) -> Site | None:
+        path = self.content / "site.yml"
+        if not path.is_file():
+            self.report(Kind.MISSING_FILE, path, what="file", value="content/site.yml")
+            return None
+        doc = self.yaml(path)
+        if doc is None:
+            return None
+        site = Reader(doc, self.problems).read(Site, doc.node)
+        return None if site is INVALID else site
+
+    def load_directory(self) -> Directory:
+        agencies = []
+        rule = "name a directory file <agency-id>.yml with lowercase ASCII letters, digits and hyphens"
+        for path in self.id_files(self.entries(self.content / "directory"), rule):
+            self.present.add(f"agency:{path.stem}")
+            agency = self.load_agency(path)
+            if agency is not None:
+                agencies.append(agency)
+        return Directory(agencies=tuple(agencies))
+
+    def load_agency(self, path: Path) -> Agency | None:
+        """One directory file; its id is the file name. (Also reads earlier versions: :mod:`generator.reading.history`.)"""
+        doc = self.yaml(path)
+        if doc is None:
+            return None
+        agency = Reader(doc, self.problems).read(Agency, doc.node, id=path.stem, source=doc.source)
+        return None if agency is INVALID else agency
+
+    def load_gazette(self, site: Site | None) -> Gazette:
+        issues = []
+        for year_dir in self.entries(self.content / "gazette"):
+            if not (year_dir.is_dir() and re.fullmatch(r"\d{4}", year_dir.name)):
+                self.report(Kind.BAD_NAME, year_dir, what="entry", name=year_dir.name, rule="the gazette holds one folder per year, named YYYY")
+                continue
+            for issue_dir in self.entries(year_dir):
+                if not (issue_dir.is_dir() and re.fullmatch(r"\d{2}", issue_dir.name) and issue_dir.name != "00"):
+                    self.report(Kind.BAD_NAME, issue_dir, what="entry", name=issue_dir.name,
+                                rule="a year holds one folder per issue, named by its two-digit number: 01, 02, …")
+                    continue
+                self.present.add(f"issue:{year_dir.name}/{issue_dir.name}")
+                issue = self.load_issue(issue_dir, int(year_dir.name), int(issue_dir.name), site)
+                if issue is not None:
+                    issues.append(issue)
+        return Gazette(issues=tuple(issues))
+
+    def load_issue(self, folder: Path, year: int, number: int, site: Site | None) -> Issue | None:
+        path = folder / "issue.yml"
+        notices = []
+        for entry in self.entries(folder):
+            if entry.suffix == ".md":
+                self.present.add(f"notices:{year}/{number:02d}")
+                if not re.fullmatch(NOTICE_NAME, entry.name):
+                    self.report(Kind.BAD_NAME, entry, what="notice file", name=entry.name,
+                                rule="name it <SS>-<slug>.md: a two-digit position and lowercase ASCII words, e.g. 03-parking-fees.md")
+                    continue
+                notice = self.load_notice(entry, year, number, site)
+                if notice is not None:
+                    notices.append(notice)
+        if not path.is_file():
+            self.report(Kind.MISSING_FILE, folder, what="issue file", value=f"{relative(folder, self.root)}/issue.yml")
+            return None
+        doc = self.yaml(path)
+        if doc is None:
+            return None
+        issue = Reader(doc, self.problems).read(Issue, doc.node, year=year, number=number, notices=tuple(notices), source=doc.source)
+        return None if issue is INVALID else issue
+
+    def load_notice(self, path: Path, year: int, number: int, site: Site | None) -> Notice | None:
+        parsed = self.front_matter(path)
+        if parsed is None:
+            return None
+        reader = Reader(parsed.front, self.problems)
+        result = reader.fields(Notice, parsed.front.node, "front matter")
+        if result is None:
+            return None
+        values, where = result
+        match = re.fullmatch(NOTICE_NAME, path.name)
+        ok = True
+        if site is not None:
+            category = site.category(values["category"])
+            if category is None:
+                names = [c.name.zh_hant for c in site.categories] + [c.slug for c in site.categories]
+                self.report(Kind.UNKNOWN_REFERENCE, where["category"], what="category", value=values["category"],
+                            hint=hint(values["category"], names) or f" (one of {', '.join(c.name.zh_hant for c in site.categories)})")
+                ok = False
+            else:
+                values["category"] = category.slug
+        attachments = []
+        for attachment in values.get("attachments", ()):
+            target = self.reference(path.parent, attachment.file, attachment.where["file"], "attachment")
+            if target is not None and not self.file_type(target, attachment.where["file"], "attachment", ATTACHMENT_TYPES):
+                target = None
+            ok &= target is not None
+            if target is not None:
+                attachment = dataclasses.replace(attachment, path=relative(target, self.root), size=target.stat().st_size)
+            attachments.append(attachment)
+        values["attachments"] = tuple(attachments)
+        if not parsed.body.strip():
+            self.report(Kind.EMPTY_VALUE, parsed.front.source.at(parsed.body_line), key="body (the text after the front matter)")
+            ok = False
+        if not ok:
+            return None
+        return Notice(**values, where=MappingProxyType(where), year=year, issue=number, seq=int(match["seq"]),
+                      slug=match["slug"], body=parsed.body, body_line=parsed.body_line, source=parsed.front.source)
+
+    def load_yearbooks(self) -> Iterator[Book]:
+        for folder in self.entries(self.content / "yearbook"):
+            if not (folder.is_dir() and re.fullmatch(r"\d{4}", folder.name)):
+                self.report(Kind.BAD_NAME, folder, what="entry", name=folder.name, rule="the yearbook holds one folder per edition, named YYYY")
+                continue
+            book = self.load_book(folder)
+            if book is not None:
+                yield book
+
+    def load_book(self, folder: Path) -> Book | None:
+        path = folder / "book.yml"
+        if not path.is_file():
+            self.report(Kind.MISSING_FILE, folder, what="file", value=f"{relative(folder, self.root)}/book.yml")
+            return None
+        doc = self.yaml(path)
+        chapters = {language: self.load_chapters(folder / language, language) for language in LANGUAGES}
+        if doc is None:
+            return None
+        book = Reader(doc, self.problems).read(Book, doc.node, year=int(folder.name), source=doc.source)
+        if book is INVALID:
+            return None
+        cover = self.reference(folder, book.cover.file, book.cover.where["file"], "cover image")
+        ok = cover is not None and self.file_type(cover, book.cover.where["file"], "cover image", IMAGE_TYPES)
+        self.image_folder(folder / "images")  # reported; the book itself still loads
+        tables = {}
+        for table_id, table in book.tables.items():
+            loaded = self.load_table(folder, table)
+            ok &= loaded is not None
+            tables[table_id] = loaded or table
+        contents = {}
+        for language in LANGUAGES:
+            order = [entry.chapter for entry in book.chapters]
+            found = chapters[language]
+            contents[language] = tuple(found[name] for name in order if name in found)
+            for name, chapter in found.items():
+                if name not in order:
+                    self.report(Kind.UNKNOWN_REFERENCE, chapter.source, what="chapter", value=name,
+                                hint=f" in the chapters of {relative(path, self.root)}; add it there")
+                    ok = False
+        if not ok:
+            return None
+        return dataclasses.replace(book, tables=MappingProxyType(tables), contents=MappingProxyType(contents))
+
+    def load_chapters(self, folder: Path, language: str) -> dict[str, Chapter]:
+        chapters = {}
+        for path in self.entries(folder):
+            if not re.fullmatch(CHAPTER_NAME + r"\.md", path.name):
+                self.report(Kind.BAD_NAME, path, what="chapter file", name=path.name,
+                            rule="name it <NN>-<slug>.md, e.g. 03-population.md")
+                continue
+            self.present.add(f"chapter:{folder.parent.name}/{language}/{path.stem}")
+            parsed = self.front_matter(path)
+            if parsed is None:
+                continue
+            chapter = Reader(parsed.front, self.problems).read(
+                Chapter, parsed.front.node, "front matter", language=language, name=path.stem,
+                body=parsed.body, body_line=parsed.body_line, source=parsed.front.source)
+            if chapter is not INVALID:
+                chapters[path.stem] = chapter
+        return chapters
+
+    def load_table(self, folder: Path, table: StatTable) -> StatTable | None:
+        where = table.where["file"]
+        path = self.reference(folder, table.file, where, "table")
+        if path is None:
+            return None
+        text = read_text(path, self.root, self.problems, limit=ASSET_LIMIT)
+        if text is None:
+            return None
+        found = characters(text.text, text.source)  # no tabs either
+        self.problems.extend(found)
+        ok = not errors_in(found)
+        rows, lines, line = [], [], 1
+        reader = csv.reader(io.StringIO(text.text))
+        try:
+            for row in reader:
+                if row:
+                    rows.append(tuple(cell.strip() for cell in row))
+                    lines.append(line)  # the line the row starts on (a quoted cell may hold line breaks)
+                line = reader.line_num + 1
+        except csv.Error as exc:  # a cell over the csv module's field limit (128 KiB)
+            self.report(Kind.BAD_TABLE, text.source.at(line), reason=f"cannot read the row: {exc}")
+            return None
+        if not rows:
+            self.report(Kind.BAD_TABLE, text.source, reason="the table is empty; its first row names the columns")
+            return None
+        cells = _Cells(text)
+        header, body = rows[0], rows[1:]
+        for column, name in enumerate(header):
+            if name not in table.columns:
+                self.report(Kind.BAD_TABLE, cells.at(lines[0], column),
+                            reason=f"column '{name}' is not described under 'columns' of the table in book.yml")
+                ok = False
+        for name in table.columns:
+            if name not in header:
+                self.report(Kind.BAD_TABLE, table.where["columns"], reason=f"column '{name}' is not in {table.file}")
+                ok = False
+        for line, row in zip(lines[1:], body):
+            if len(row) != len(header):
+                self.report(Kind.BAD_TABLE, text.source.at(line), reason=f"row has {len(row)} cells; the header has {len(header)}")
+                ok = False
+        if not ok:
+            return None
+        loaded = dataclasses.replace(table, header=header, rows=tuple(body))
+        return loaded if self.table_cells(loaded, lines[1:], cells) else None
+
+    def table_cells(self, table: StatTable, lines: list[int], cells: _Cells) -> bool:
+        """The cells of a statistics table: numbers written plain, no stray text in a number column
+        (it would silently make the whole column text), no text starting like a spreadsheet formula."""
+        ok = True
+        for index, name in enumerate(table.header):
+            numbers, text = 0, []  # text: the (row, cell) of the text cells not reported yet
+            for row, cell in enumerate(table.rows):
+                value = cell[index]
+                if not value or is_number(value):
+                    numbers += bool(value)
+                elif (written := misspelt_number(value)) and not table.label_column(index):
+                    numbers += 1
+                    self.report(Kind.BAD_NUMBER, cells.at(lines[row], index), value=value, column=name,
+                                plain=written[0], how=written[1])
+                    ok = False
+                elif formula := formula_start(value):
+                    self.report(Kind.FORMULA_START, cells.at(lines[row], index), **formula)
+                    ok = False
+                else:
+                    text.append((row, value))
+            if text and not table.label_column(index) and numbers >= len(text):
+                row, value = text[0]
+                self.report(Kind.MIXED_COLUMN, cells.at(lines[row], index), value=value, column=name, count=numbers,
+                            s="s" * (numbers != 1), are="are" if numbers != 1 else "is")
+                ok = False
+        return ok
+
+
+class _Cells:
+    """Where the cells of a CSV file are: the line and column of a row's n-th cell (worked out only
+    for the rows a problem is reported in)."""
+
+    _FIELD = re.compile(r'[ \t]*+(?:"(?:[^"]|"")*+"[^,\n]*|[^,\n]*)')
+
+    def __init__(self, text: Text):
+        self.text = text
+        self._starts: list[int] = []  # the offset of each line
+        self._rows: dict[int, list[int]] = {}  # a row's first line -> the offset of each of its cells
+
+    def at(self, line: int, index: int) -> Source:
+        text = self.text.text
+        if not self._starts:
+            self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        if line not in self._rows:
+            cells, pos = [], self._starts[line - 1]
+            while True:
+                field = self._FIELD.match(text, pos)
+                cells.append(pos + len(field[0]) - len(field[0].lstrip(" \t")))  # the cell's first character
+                pos = field.end()
+                if pos >= len(text) or text[pos] != ",":
+                    break
+                pos += 1
+            self._rows[line] = cells
+        pos = self._rows[line][min(index, len(self._rows[line]) - 1)]
+        line = bisect.bisect_right(self._starts, pos)
+        return self.text.source.at(line, pos - self._starts[line - 1] + 1)
+
+
+def load(root: Path) -> tuple[Content | None, list[Problem], set[str]]:
+    """Read ``root/content``: the model (None without a usable site.yml), every problem, what is present."""
+    loader = Loader(root=root.resolve(), content=(root / "content").resolve())
+    model = loader.load()
+    return model, loader.problems, loader.present
