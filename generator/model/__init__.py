@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from generator.model.common import LANGUAGES, Bilingual, Localized, Phone
 from generator.model.dataset import Dataset
 from generator.model.directory import Agency, Contact, Directory, Unit
+from generator.model.links import Links
 from generator.model.gazette import Attachment, Gazette, Issue, Notice
 from generator.model.site import Named, Site
 from generator.model.yearbook import Book, Chapter, ChapterEntry, StatTable
@@ -21,9 +22,13 @@ class Content:
     yearbooks: tuple[Book, ...]
     directory: Directory
     datasets: tuple[Dataset, ...] = ()  # datasets/<package>.yml, by name: the open-data descriptors
+    links: Links = field(init=False, repr=False, compare=False)  # the references, resolved once
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "links", Links.of(self.site, self.gazette, self.directory))
 
 
 __all__ = [
-    "LANGUAGES", "Agency", "Attachment", "Bilingual", "Book", "Chapter", "ChapterEntry", "Contact", "Content",
+    "LANGUAGES", "Agency", "Links", "Attachment", "Bilingual", "Book", "Chapter", "ChapterEntry", "Contact", "Content",
     "Dataset", "Directory", "Gazette", "Issue", "Localized", "Named", "Notice", "Phone", "Site", "StatTable", "Unit",
 ]

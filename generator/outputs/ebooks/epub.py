@@ -32,7 +32,8 @@ from generator.errors import BuildError
 from generator.model import Book, Content, Site
 from generator.model.common import LANGUAGES
 from generator.outputs.ebooks import finish as epub_package
-from generator.markup.chapters import LABELS, chapter_text
+from generator.labels import labels as labels_of
+from generator.markup.chapters import chapter_text
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ def render(site: Site, book: Book, language: str, root: Path) -> bytes:
     raw = run_pandoc(arguments(book, language, folder), source(site, book, language), epoch(book.date))
     titles = {f"chapter-{chapter.slug}": chapter.title for chapter in book.chapters_in(language)}
     publisher = (book.publisher or site.publisher).get(language)
-    data = epub_package.finish(raw, titles=titles, labels=LABELS[language], certifier=publisher, when=book.date)
+    data = epub_package.finish(raw, titles=titles, labels=labels_of("yearbook", language), certifier=publisher, when=book.date)
     log.info("made %s (%d KB) in %.2f s", urls.ebook(book, language), len(data) // 1024, time.perf_counter() - started)
     return data
 
@@ -103,7 +104,7 @@ def md_text(text: str) -> str:
 
 def metadata(site: Site, book: Book, language: str) -> dict:
     """The book's metadata for pandoc: the OPF, the title page and the accessibility metadata."""
-    labels = LABELS[language]
+    labels = labels_of("yearbook", language)
     publisher = md_text((book.publisher or site.publisher).get(language))
     meta = {
         "title": md_text(book.title.get(language)),

@@ -20,7 +20,10 @@ from generator.model.common import LANGUAGES
 from generator.outputs.ebooks import epub
 from generator.outputs import search
 from generator.markup.markdown import Asset, Page, esc, file_size, link, page
-from generator.markup.chapters import ENDONYMS, LABELS, chapter_text, counterpart, reading_order
+from generator.labels import CATALOGUE
+from generator.markup.chapters import chapter_text, counterpart, reading_order
+
+LABELS = CATALOGUE["yearbook"]  # by language
 
 EPUB_TYPE = "application/epub+zip"
 
@@ -70,7 +73,7 @@ def switch(source: str, language: str, target: str | None, fallback: str) -> str
     other = _other(language)
     aria = f' aria-label="{LABELS[language]["language"]}"'
     if target:
-        body = f'[{ENDONYMS[other]}]({link(source, target)}){{ hreflang="{other}" lang="{other}" }}'
+        body = f'[{LABELS[language]["endonyms"][other]}]({link(source, target)}){{ hreflang="{other}" lang="{other}" }}'
     else:
         body = (f'<span lang="{other}">{esc(LABELS[other]["untranslated"])}</span> '
                 f'[{esc(LABELS[other]["other_edition"])}]({link(source, fallback)}){{ hreflang="{other}" lang="{other}" }}')
