@@ -29,6 +29,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from generator.model import Content
+from generator.products import Products
 from generator.markup import sanitize
 from generator.website import site
 
@@ -54,6 +55,15 @@ def _content(root: Path) -> Content:
         raise PluginError("\n".join(str(problem) for problem in exc.problems) + f"\n{exc}") from None
 
 
+def _products(root: Path, content: Content) -> Products:
+    """What the stages before the website make (interim: made here; see build.py)."""
+    from generator.outputs.ebooks.epub import ebooks
+    from generator.outputs.opendata.packages import packages
+    from generator.reading.history import record_for
+
+    return Products(root, content, record_for(root, content.directory), ebooks(content, root), packages(content, root))
+
+
 class GeneratorPlugin(BasePlugin):
     content: Content | None = None
 
@@ -68,13 +78,14 @@ class GeneratorPlugin(BasePlugin):
 
     def on_files(self, files: Files, *, config) -> Files:
         root = Path(config.config_file_path).parent
+        made = _products(root, self.content)
         generated = 0
-        for item in site.pages(self.content, root):
+        for item in site.pages(made):
             if (existing := files.get_file_from_path(item.uri)) is not None:
                 files.remove(existing)
             files.append(File.generated(config, item.uri, content=item.text))
             generated += 1
-        for asset in site.assets(self.content, root):
+        for asset in site.assets(made):
             if asset.data is not None:
                 files.append(File.generated(config, asset.uri, content=asset.data))
             else:

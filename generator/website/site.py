@@ -1,4 +1,4 @@
-"""The website: every generated page and published file, handed to MkDocs by :mod:`.mkdocs_hooks`."""
+"""The website: every generated page and published file, handed to MkDocs by :mod:`generator.website.plugin`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from generator import urls
 from generator.dates import roc_date
 from generator.model import Content
-from generator.reading.history import record_for
+from generator.products import Products
 from generator.website.pages import data as data_pages
 from generator.outputs.opendata import packages as datapackage
 from generator.outputs import directory_files as directory_data
@@ -20,21 +20,25 @@ from generator.website.pages import yearbook as yearbook_pages
 from generator.markup.markdown import Asset, Page, esc, link, page
 
 
-def pages(content: Content, root: Path | None = None) -> Iterator[Page]:
+def pages(made: Products) -> Iterator[Page]:
+    """Every generated page, from the content and what the stages before the website made."""
+    content = made.content
     yield home(content)
     yield from gazette_pages.pages(content)
-    yield from yearbook_pages.pages(content, root)
-    yield from directory_pages.pages(content, record_for(root, content.directory))
+    yield from yearbook_pages.pages(content, made.ebooks)
+    yield from directory_pages.pages(content, made.record)
     yield from search.pages(content)
-    yield from data_pages.pages(content, root)
+    yield from data_pages.pages(content, made.packages)
 
 
-def assets(content: Content, root: Path) -> Iterator[Asset]:
+def assets(made: Products) -> Iterator[Asset]:
+    """Every published file that is not a page: attachments, feeds, images, e-books, downloads, data."""
+    content, root = made.content, made.root
     yield from gazette_pages.assets(content, root)
     yield from feeds.assets(content)
-    yield from yearbook_pages.assets(content, root)
-    yield from directory_data.assets(content, record_for(root, content.directory))
-    yield from datapackage.assets(content, root)
+    yield from yearbook_pages.assets(content, root, made.ebooks)
+    yield from directory_data.assets(content, made.record)
+    yield from datapackage.assets(content, made.packages)
 
 
 def nav(content: Content, configured: list | None) -> list:

@@ -259,11 +259,10 @@ def field_descriptor(item: Resource, field: Field) -> dict:
 
 # -- everything published ---------------------------------------------------------------------------
 
-def assets(content: Content, root: Path | None) -> Iterator[Asset]:
-    """Every data file: the packages, the catalogue and SHA256SUMS (of all of them)."""
+def assets(content: Content, made: tuple[Package, ...]) -> Iterator[Asset]:
+    """Every data file of the packages the open-data stage made, the catalogue and SHA256SUMS (of all of them)."""
     from generator.outputs.opendata import catalog as data_catalog
 
-    made = packages(content, root)
     files = [item for found in made for item in found.files()]
     files += list(data_catalog.files(content, made))
     for uri, data in files:

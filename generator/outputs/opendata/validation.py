@@ -33,7 +33,7 @@ def build_data(content: Content, root: Path, out: Path) -> None:
     otherwise stop MkDocs on a broken link first, and the package's report is the clearer message.
     MkDocs then writes the same bytes again (they are made once per build, :func:`datapackage.packages`).
     """
-    for asset in datapackage.assets(content, root):
+    for asset in datapackage.assets(content, datapackage.packages(content, root)):
         path = out / asset.uri
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(asset.data)

@@ -10,13 +10,12 @@ JSON, with sizes) and, folded, each resource's field dictionary; it links the po
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 from generator import urls
 from generator.dates import roc_date
 from generator.model import Content
 from generator.outputs.opendata.tables import Field
-from generator.outputs.opendata.packages import Package, Resource, packages
+from generator.outputs.opendata.packages import Package, Resource
 from generator.website.pages.gazette import breadcrumbs
 from generator.markup.markdown import Page, esc, file_size, link, page
 
@@ -24,8 +23,8 @@ TITLE = "開放資料"
 TYPES = {"string": "文字", "integer": "整數", "number": "數值", "date": "日期", "datetime": "日期時間", "list": "清單"}
 
 
-def pages(content: Content, root: Path | None) -> Iterator[Page]:
-    made = packages(content, root)
+def pages(content: Content, made: tuple[Package, ...]) -> Iterator[Page]:
+    """The catalogue and a page per package, from the packages the open-data stage made."""
     yield catalogue_page(content, made)
     for package in made:
         yield package_page(content, package)

@@ -17,7 +17,7 @@ from generator import urls
 from generator.dates import english_date, roc_date
 from generator.model import Book, Chapter, Content
 from generator.model.common import LANGUAGES
-from generator.outputs.ebooks import epub
+from generator.outputs.ebooks.epub import Ebook
 from generator.outputs import search
 from generator.markup.markdown import Asset, Page, esc, file_size, link, page
 from generator.labels import CATALOGUE
@@ -28,9 +28,9 @@ LABELS = CATALOGUE["yearbook"]  # by language
 EPUB_TYPE = "application/epub+zip"
 
 
-def pages(content: Content, root: Path | None = None) -> Iterator[Page]:
-    """Every yearbook page; with ``root`` (the project), the pages offer the e-books for download."""
-    sizes = {(e.book.year, e.language): len(e.data) for e in epub.ebooks(content, root)} if root else {}
+def pages(content: Content, ebooks: tuple[Ebook, ...] = ()) -> Iterator[Page]:
+    """Every yearbook page; each offers the edition's ``ebooks`` (the e-book stage's) for download."""
+    sizes = {(e.book.year, e.language): len(e.data) for e in ebooks}
     for language in LANGUAGES:
         yield yearbook_home(content, language)
         for book in content.yearbooks:
@@ -41,7 +41,7 @@ def pages(content: Content, root: Path | None = None) -> Iterator[Page]:
                 yield chapter_page(book, chapter, neighbours, sizes)
 
 
-def assets(content: Content, root: Path) -> Iterator[Asset]:
+def assets(content: Content, root: Path, ebooks: tuple[Ebook, ...]) -> Iterator[Asset]:
     """The editions' images and tables (shared by both languages), and the e-books."""
     for book in content.yearbooks:
         folder = root / Path(*book.source.path.parent.parts)
@@ -51,7 +51,7 @@ def assets(content: Content, root: Path) -> Iterator[Asset]:
             names |= {f"images/{p.name}" for p in images.iterdir() if p.is_file() and not p.name.startswith(".")}
         for name in sorted(names):
             yield Asset(urls.book_asset(book, name), folder / name)
-    for ebook in epub.ebooks(content, root):
+    for ebook in ebooks:
         yield Asset(ebook.uri, data=ebook.data)
 
 
