@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Java for EPUBCheck. Installed only when missing (root, or through sudo).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site test check serve system-test-deps clean
+.PHONY: site test test-fast lint check serve system-test-deps clean
 
 site: $(STAMP)
 	$(PY) -m generator build
@@ -18,8 +18,16 @@ check: $(STAMP)
 serve: $(STAMP)
 	$(PY) -m generator serve
 
-test: $(STAMP) $(VENV)/.test-installed system-test-deps
+test: $(STAMP) $(VENV)/.test-installed system-test-deps lint
 	$(PY) -m pytest
+
+# The suite without the archive-scale tests (marked slow): for a quick run while developing.
+test-fast: $(STAMP) $(VENV)/.test-installed system-test-deps
+	$(PY) -m pytest -m "not slow"
+
+lint: $(VENV)/.test-installed
+	$(PY) -m ruff check generator tests
+	$(PY) -m mypy
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

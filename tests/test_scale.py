@@ -11,6 +11,8 @@ import pytest
 
 from archive import add_archive, copy_project
 
+pytestmark = pytest.mark.slow  # two archive builds: `make test` runs it, `make test-fast` does not
+
 
 @pytest.fixture(scope="module")
 def average_notice_bytes(tmp_path_factory):
