@@ -1,4 +1,13 @@
-"""The ``build`` command: check, render every output into a fresh folder, then publish it at once.
+"""The ``build`` command: the whole pipeline, one stage after another, published at once.
+
+    check -> change record -> e-books -> open data (+ validation) -> website -> search index -> publish
+
+Each stage is a function that takes what it needs and returns its product; :func:`build` runs them
+in this order, times each and logs it on a line of its own. The stages before the website make
+:class:`~generator.products.Products` (:func:`make_products`), which the website's pages show and whose
+files it publishes: the MkDocs plugin receives them through MkDocs' config (:data:`CONFIG_KEY`) and
+only places pages and files. A plain ``mkdocs build`` or ``serve`` has no products: the plugin then
+runs :func:`make_products` itself.
 
 Nothing is written to ``site/`` until every stage has succeeded: the stages write into a staging
 folder beside it (``.site-new-*``), which then trades places with ``site/`` in one atomic rename
@@ -27,81 +36,114 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
+from typing import TypeVar
 
 from generator.checking.check import check
+from generator.dates import TAIPEI
 from generator.errors import BuildError
 from generator.model import Content
+from generator.outputs.ebooks.epub import ebooks
+from generator.outputs.opendata.validation import build_data
+from generator.outputs.search import index_site
+from generator.products import CONFIG_KEY, Products
+from generator.reading.history import Blobs, record
 
 log = logging.getLogger(__name__)
 
-Stage = Callable[[Content, Path, Path], None]  # (model, project root, output folder)
+T = TypeVar("T")
 
 #: What dates the site: the folders editors commit (the theme and mkdocs.yml are presentation).
 DATED_BY = ("content", "datasets")
 
 
-def render_site(content: Content, root: Path, out: Path) -> None:
-    """The website, by MkDocs with the pages generated from the model."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    from generator.website import plugin as mkdocs_plugin
-
-    mkdocs_plugin.use(content)
-    try:
-        config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(out), strict=True)
-        with _environment(SOURCE_DATE_EPOCH=str(_epoch(content_date(root, content)))):
-            mkdocs_build(config)
-    except MkDocsException as exc:
-        raise BuildError(f"MkDocs failed: {exc}") from exc
-    finally:
-        mkdocs_plugin.use(None)
-
-
-def index_search(content: Content, root: Path, out: Path) -> None:
-    """The search index, by Pagefind over the built HTML."""
-    from generator.outputs.search import index_site
-
-    index_site(content, root, out)
-
-
-def build_data(content: Content, root: Path, out: Path) -> None:
-    """The open-data packages, validated by frictionless; first, so that an invalid package is
-    reported as such rather than as a broken link in the website (see render/data_validation.py)."""
-    from generator.outputs.opendata.validation import build_data as write_and_validate
-
-    write_and_validate(content, root, out)
-
-
-STAGES: list[tuple[str, Stage]] = [("open data", build_data), ("website", render_site), ("search index", index_search)]
-
-
 def build(root: Path, site_dir: Path | None = None) -> Path:
-    """Check ``root/content`` and build every output into ``site_dir`` (``root/site``)."""
+    """Check ``root/content``, build every output into a staging folder and publish it as
+    ``site_dir`` (``root/site``)."""
     root = root.resolve()
     site_dir = (site_dir or root / "site").resolve()
     with _lock(site_dir):
         _clear_leftovers(site_dir)
-        with _progress("checking content/"):
-            content = check(root)
         with _staging(site_dir) as out:
-            for name, stage in STAGES:
-                started = time.perf_counter()
-                with _progress(f"building the {name}"):
-                    stage(content, root, out)
-                log.info("built the %s in %.1f s", name, time.perf_counter() - started)
-            _publish(out, site_dir)
-    log.info("published %s", site_dir)
+            made = make_products(root, out)
+            _stage("built", "the website", website, made, out)
+            _stage("built", "the search index", index_site, made.content, out)
+            _stage("published", str(site_dir), publish, out, site_dir)
     return site_dir
+
+
+def make_products(root: Path, out: Path, blobs: Blobs | None = None) -> Products:
+    """The stages before the website, each on what the ones before it made: the data files are
+    written into ``out`` (the website's folder) and validated there. ``blobs``: the directory files
+    already read from git, kept by ``serve`` from one rebuild to the next."""
+    content = _stage("checked", "content/", check, root)
+    changes = _stage("read", "the directory's change record", record, root, content.directory, blobs=blobs)
+    books = _stage("built", "the e-books", ebooks, content, root)
+    data = _stage("built and validated", "the open data", build_data, content, changes, out)
+    return Products(root, content, changes, books, data.packages, data.files)
+
+
+def website(made: Products, out: Path) -> Path:
+    """The website in ``out``, by MkDocs: the plugin gets ``made`` through the config, generates the
+    pages from it and places its files. The folder is the build's own, fresh, holding only the data
+    files the open-data stage wrote and validated: MkDocs builds "dirty" so that it keeps them, and
+    places them as they are (its :class:`~mkdocs.structure.files.File` whose source is its
+    destination is not copied), while strict mode still checks every link to them."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    try:
+        config = load_config(config_file=str(made.root / "mkdocs.yml"), site_dir=str(out), strict=True)
+        config[CONFIG_KEY] = made
+        with _environment(SOURCE_DATE_EPOCH=str(_epoch(content_date(made.root, made.content)))), _into_fresh_folder():
+            mkdocs_build(config, dirty=True)
+    except MkDocsException as exc:
+        raise BuildError(f"MkDocs failed: {exc}") from exc
+    return out
+
+
+def publish(out: Path, site_dir: Path) -> Path:
+    """The built site ``out`` in place of ``site_dir``, in one step (see :func:`_publish`)."""
+    _publish(out, site_dir)
+    return site_dir
+
+
+def _stage(done: str, what: str, stage: Callable[..., T], *args: object, **kwargs: object) -> T:
+    """Run one stage: a spinner on a terminal while it runs, then a line in the log with its time
+    ("built the e-books in 0.6 s")."""
+    started = time.perf_counter()
+    with _progress(what):
+        product = stage(*args, **kwargs)
+    log.info("%s %s in %.1f s", done, what, time.perf_counter() - started)
+    return product
+
+
+class _FreshFolder(logging.Filter):
+    """Drops MkDocs' warning about a "dirty" build (which strict mode would count as an error): it is
+    about stale pages of an earlier build, and the build's folder is fresh."""
+
+    MESSAGES = ("A 'dirty' build is being performed", "The directory contains stale files")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(self.MESSAGES)
+
+
+@contextmanager
+def _into_fresh_folder() -> Iterator[None]:
+    """MkDocs building into the build's own fresh folder: without its warnings about a dirty one."""
+    logger = logging.getLogger("mkdocs.commands.build")
+    quiet = _FreshFolder()
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
 
 
 def content_date(root: Path, content: Content) -> dt.date:
     """The day the content last changed: its last commit (of :data:`DATED_BY`), as a day in Taiwan,
     like the directory's changes; without git history, the latest date the content states (its
     newest issue or yearbook edition). Never the clock: the same commit gives the same date."""
-    from generator.reading.history import TAIPEI
-
     try:
         result = subprocess.run(["git", "log", "-1", "--format=%cI", "--", *DATED_BY], cwd=root,
                                 capture_output=True, text=True, timeout=120)
@@ -137,7 +179,7 @@ def _environment(**values: str) -> Iterator[None]:
 
 
 def _progress(what: str):
-    """A spinner with the current step on a terminal; nothing in a log (each step logs its time)."""
+    """A spinner with the current stage on a terminal; nothing in a log (each stage logs its time)."""
     from rich.console import Console
 
     console = Console(stderr=True)

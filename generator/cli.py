@@ -100,6 +100,9 @@ def build(root: Path, site_dir: Path | None) -> None:
 @click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
 def serve(root: Path, dev_addr: str) -> None:
     """Preview the site, rebuilding when content/ changes."""
+    # MkDocs' server: on each rebuild the plugin runs the build's stages before the website
+    # (build.make_products; no search index), and for the whole session it keeps the directory
+    # files read from git, which MkDocs lets a plugin with on_startup do (see website/plugin.py).
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     root = root.resolve()

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 ROC_EPOCH = 1911  # 民國元年 = 1912
+#: Taiwan's time zone (UTC+8, no daylight saving time): a day of the gazette, the directory's changes
+#: and the site's last change is a day in Taiwan.
+TAIPEI = dt.timezone(dt.timedelta(hours=8), "Asia/Taipei")
 
 
 def roc_year(year: int) -> int:

@@ -5,10 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.markup.markdown import Asset
 from generator.model import Content
 from generator.outputs.ebooks.epub import Ebook
 from generator.outputs.opendata.packages import Package
 from generator.reading.history import ChangeRecord
+
+#: The key of MkDocs' config under which ``python -m generator build`` hands the MkDocs plugin the
+#: :class:`Products` (set on the config that build loads, so it lives exactly as long as that build).
+CONFIG_KEY = "jiahe_products"
 
 
 @dataclass(frozen=True)
@@ -21,3 +26,4 @@ class Products:
     record: ChangeRecord  # the directory's change record, from git
     ebooks: tuple[Ebook, ...]
     packages: tuple[Package, ...]  # the open-data packages, validated
+    data_files: tuple[Asset, ...] = ()  # every data file, already written (see build.open_data)

@@ -9,6 +9,7 @@ from pathlib import Path
 from generator.dates import issue_label
 from generator.errors import GeneratorError
 from generator.model import Content
+from generator.model.gazette import issue_id
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,7 @@ class NextIssue:
 
     @property
     def folder(self) -> str:
-        return f"content/gazette/{self.year}/{self.number:02d}"
+        return f"content/gazette/{issue_id(self.year, self.number)}"
 
 
 def next_schedule_day(after: dt.date, days: tuple[int, ...]) -> dt.date:

@@ -16,7 +16,7 @@ spreadsheet never evaluates.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from generator.errors import BuildError
 
@@ -37,10 +37,10 @@ class FormulaCell(BuildError):
                          "check refuses such text, so it reached the data another way")
 
 
-def guard(file: str, header: list[str], rows: Iterable[list[str]]) -> Iterable[list[str]]:
+def guard(file: str, header: Sequence[str], rows: Iterable[list[str]]) -> Iterable[list[str]]:
     """The rows, unchanged; raises :class:`FormulaCell` at the first cell a spreadsheet would run."""
     for number, row in enumerate(rows, start=2):
-        for column, cell in zip(header, row):
+        for column, cell in zip(header, row, strict=True):
             if isinstance(cell, str) and runs_as_formula(cell):
                 raise FormulaCell(file, number, column, cell)
         yield row

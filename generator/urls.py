@@ -7,11 +7,17 @@ the directory URL readers see.
 from __future__ import annotations
 
 from generator.model import Agency, Book, Chapter, Issue, Notice
+from generator.model.common import DEFAULT_LANGUAGE
 
 
 def url(page: str) -> str:
     """``gazette/2026/01/index.md`` -> ``/gazette/2026/01/``."""
     return "/" + page.removesuffix("index.md")
+
+
+def built_file(page: str) -> str:
+    """The HTML file MkDocs writes for a page: ``gazette/2026/01/index.md`` -> ``gazette/2026/01/index.html``."""
+    return page.removesuffix(".md") + ".html"
 
 
 def home() -> str:
@@ -27,15 +33,20 @@ def gazette_year(year: int) -> str:
 
 
 def issue(item: Issue) -> str:
-    return f"gazette/{item.year}/{item.number:02d}/index.md"
+    return f"gazette/{item.id}/index.md"  # an issue's id is its path: 2026/03
 
 
 def notice(item: Notice) -> str:
-    return f"gazette/{item.year}/{item.issue:02d}/{item.seq:02d}/index.md"
+    return f"gazette/{item.id}/index.md"  # a notice's id is its path: 2026/03/05
 
 
 def notice_folder(item: Notice) -> str:
     return notice(item).removesuffix("index.md")
+
+
+def attachment(item: Notice, file: str) -> str:
+    """A notice's attachment, published beside its page under the file's own name (quote it for a URI)."""
+    return notice_folder(item) + file
 
 
 def category(slug: str, year: int | None = None) -> str:
@@ -44,6 +55,16 @@ def category(slug: str, year: int | None = None) -> str:
 
 def gazette_agency(agency_id: str, year: int | None = None) -> str:
     return f"gazette/agency/{agency_id}/" + (f"{year}/" if year else "") + "index.md"
+
+
+def category_index() -> str:
+    """The gazette's categories, each with its number of notices."""
+    return "gazette/category/index.md"
+
+
+def agency_index() -> str:
+    """The agencies that have published in the gazette."""
+    return "gazette/agency/index.md"
 
 
 def gazette_feed() -> str:
@@ -60,14 +81,14 @@ def absolute(base_url: str, page: str) -> str:
 
 
 def _prefix(language: str) -> str:
-    return "" if language == "zh-Hant" else f"{language}/"
+    return "" if language == DEFAULT_LANGUAGE else f"{language}/"
 
 
-def yearbook_home(language: str = "zh-Hant") -> str:
+def yearbook_home(language: str = DEFAULT_LANGUAGE) -> str:
     return f"{_prefix(language)}yearbook/index.md"
 
 
-def book(item: Book, language: str = "zh-Hant") -> str:
+def book(item: Book, language: str = DEFAULT_LANGUAGE) -> str:
     return f"{_prefix(language)}yearbook/{item.year}/index.md"
 
 
@@ -85,6 +106,11 @@ def ebook(item: Book, language: str) -> str:
     return f"ebooks/yearbook-{item.year}-{language}.epub"
 
 
+def search(language: str = DEFAULT_LANGUAGE) -> str:
+    """The search results page of a language's index."""
+    return f"{_prefix(language)}search/index.md"
+
+
 def directory_home() -> str:
     return "directory/index.md"
 
@@ -100,6 +126,17 @@ DIRECTORY_RESERVED = ("changes",)
 def directory_changes() -> str:
     """The directory's recent changes."""
     return "directory/changes/index.md"
+
+
+def version_anchor(commit: str) -> str:
+    """A published version's place on :func:`directory_changes`: ``v-`` and the commit's first 10 digits."""
+    return f"v-{commit[:10]}"
+
+
+def directory_entry(entry_id: str) -> str:
+    """The name of a directory entry (``agency/unit/name``) in the site's address space: not a page,
+    the seed of the entry's stable vCard UID."""
+    return f"directory/{entry_id}"
 
 
 def directory_download(extension: str) -> str:

@@ -18,11 +18,19 @@ def built(project):
     })
     result = project.run("build")
     assert result.returncode == 0, result.stderr
+    project.log = result.stderr
     return project
 
 
 def html(project, page: str) -> str:
     return (project.root / "site" / page).read_text(encoding="utf-8")
+
+
+def test_the_log_has_a_line_for_each_stage_with_its_time(built):
+    stages = [line.split(" in ")[0] for line in built.log.splitlines() if re.fullmatch(r"INFO .* in \d+\.\d s", line)]
+    assert stages == ["INFO checked content/", "INFO read the directory's change record", "INFO built the e-books",
+                      "INFO built and validated the open data", "INFO built the website", "INFO built the search index",
+                      f"INFO published {built.root / 'site'}"]
 
 
 def test_home_links_every_publication(built):

@@ -92,3 +92,13 @@ def test_package_page_states_licence_frequency_and_contact(site_dir):
 def test_open_data_is_in_the_site_navigation(site_dir):
     tabs = page(site_dir, "index.html").xpath('//nav[contains(@class, "md-tabs")]//a')
     assert any(" ".join(a.text_content().split()) == "開放資料" for a in tabs)
+
+
+def test_patterns_are_shown_exactly_as_the_descriptor_states_them(site_dir):
+    """A pattern's backslashes are regular-expression syntax, not Markdown escapes: \\+886 stays."""
+    tree = page(site_dir, "data/directory/index.html")
+    shown = {code.text for code in tree.xpath("//article//table//td/code")}
+    patterns = {f["constraints"]["pattern"] for r in descriptor(site_dir, "directory")["resources"]
+                for f in r["schema"]["fields"] if "pattern" in f.get("constraints", {})}
+    assert patterns and patterns <= shown
+    assert r"\+886\d{8,9}" in shown

@@ -17,8 +17,9 @@ import pytest
 from generator import build as build_module
 from generator.checking.check import check
 from generator.errors import BuildError
-from generator.reading.history import record_for
+from generator.reading.history import record
 from generator.model.directory import entries
+from generator.outputs.opendata import catalog
 from generator.outputs.opendata import packages as datapackage
 from generator.outputs.opendata.validation import build_data
 from generator.outputs.directory_files import ordered
@@ -113,7 +114,7 @@ def test_json_and_csv_of_each_table_hold_the_same_rows(site_dir, package):
 
 def test_the_data_files_are_byte_identical_when_rebuilt(site_dir, content):
     """A second build of the same content, in another process at another time, writes the same bytes."""
-    rebuilt = {asset.uri: asset.data for asset in datapackage.assets(content, datapackage.packages(content, REPO))}
+    rebuilt = dict(catalog.published(content, datapackage.packages(content, record(REPO, content.directory))))
     published = {path.relative_to(site_dir).as_posix(): path.read_bytes() for path in (site_dir / "data").rglob("*")
                  if path.is_file() and path.suffix != ".html"}
     assert sorted(rebuilt) == sorted(published)
@@ -251,11 +252,6 @@ def test_a_duplicated_document_number_fails_the_build(unchecked):
     assert len(report.splitlines()) == 3  # the heading, the CSV and the JSON
 
 
-def test_packages_are_validated_before_the_website_is_built():
-    names = [name for name, _stage in build_module.STAGES]
-    assert names.index("open data") < names.index("website")
-
-
 # -- the directory's change list, from git ----------------------------------------------------------
 
 def test_the_change_list_holds_committed_changes_dated_by_their_commit(project, tmp_path):
@@ -268,9 +264,10 @@ def test_the_change_list_holds_committed_changes_dated_by_their_commit(project, 
     changed = commit(project.root, "Directory: March changes", "2026-03-16T15:20:00+08:00")
     project.edit("content/directory/transportation.yml", "title: 股長", "title: 科員")  # not committed: a preview
     content = check(project.root)
-    assert record_for(project.root, content.directory).pending == {"transportation"}
+    found = record(project.root, content.directory)
+    assert found.pending == {"transportation"}
     out = tmp_path / "out"
-    build_data(content, project.root, out)  # raises if frictionless finds anything wrong
+    build_data(content, found, out)  # raises if frictionless finds anything wrong
     changes = rows(out, "directory", "changes")
     assert {(row["change"], row["id"], row["fields"]) for row in changes} == {
         ("added", "fire", ""), ("added", "fire//值班台", ""), ("changed", "transportation/transit/張怡萱", "title")}

@@ -3,9 +3,12 @@ generator writes, each problem at its place."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from generator.checking.check import problems_of
 from generator.errors import Kind
 from generator.outputs.opendata import packages as datapackage
+from generator.reading.history import ChangeRecord
 
 from helpers import at, only, position
 from opendata import DESCRIPTORS, GAZETTE, with_datasets
@@ -29,7 +32,7 @@ def test_the_shipped_descriptors_describe_a_project_exactly(project):
 def test_without_a_datasets_folder_nothing_is_required_and_nothing_published(project):
     content, problems = problems_of(project.root)
     assert problems == [] and content.datasets == ()
-    assert datapackage.packages(content, project.root) == ()
+    assert datapackage.packages(content, ChangeRecord()) == ()
 
 
 def test_a_description_of_a_field_the_data_does_not_have(project):
@@ -122,6 +125,18 @@ def test_licence_and_contact_default_to_site_yml_unless_given(project):
            "category: 公共資訊\ncontact:\n  name: 人事處\n  phone: (05)225-4321 分機 3301\n  email: personnel@mail.jiahe.gov.tw\n")
     content, problems = problems_of(project.root)
     assert problems == []
-    made = {package.name: package for package in datapackage.packages(content, project.root)}
+    made = {package.name: package for package in datapackage.packages(content, ChangeRecord())}
     assert made["directory"].contact.name == "人事處" and made["gazette"].contact.name == content.site.contact.name
     assert made["gazette"].licence == content.site.licence
+
+
+def test_the_data_written_is_the_data_declared_in_the_model(shipped):
+    """check reads the model's declarations (generator/model/opendata.py); the open data fills the same
+    tables with rows: what a descriptor is held to is what is published."""
+    from generator.model.opendata import PACKAGES, declared
+    from generator.outputs.opendata.tables import tables
+
+    content = problems_of(shipped.root)[0]
+    for package in PACKAGES:
+        written = [dataclasses.replace(table, rows=()) for table in tables(content, package) if table.described]
+        assert written == list(declared(content.site, package)), package

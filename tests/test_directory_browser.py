@@ -46,7 +46,7 @@ def type_into_filter(page, text: str, clear: bool = False) -> None:
 
 
 def test_typing_a_unit_then_part_of_a_number_narrows_the_list(phone, content, screenshot):
-    unit = next(u for u in content.directory.agency("transportation").units if u.id == "transit")
+    unit = next(u for u in content.links.agencies["transportation"].units if u.id == "transit")
     type_into_filter(phone, unit.name.zh_hant)
     people = visible_people(phone)
     assert people == ["單位電話"] + [" ".join(p for p in (c.role, c.title, c.name) if p) for c in unit.contacts]

@@ -128,7 +128,7 @@ def test_vcard_text_with_commas_and_semicolons_reads_back_as_written(project):
     project.edit("content/directory/city-government.yml", "      zh-Hant: 總務科", "      zh-Hant: 總務科; 文書, 檔案")
     project.edit("content/directory/city-government.yml", "title: 科長", "title: 科長\\兼主任")
     content, _ = problems_of(project.root)
-    agency = content.directory.agency("city-government")
+    agency = content.links.agencies["city-government"]
     card = cards(directory_data.to_vcards(content, agency, ChangeRecord()))[-1]
     assert card.org.value == ["嘉和市政府", "總務科; 文書, 檔案"]
     assert card.title.value == "科長\\兼主任"

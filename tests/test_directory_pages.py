@@ -11,6 +11,7 @@ from generator import urls
 from generator.checking.check import check, problems_of
 from generator.reading.history import TAIPEI, ChangeRecord, Version, compare
 from generator.website.pages import directory as directory_pages
+from generator.website.templating import Templates
 
 from conftest import REPO
 from helpers import built_page as page, text
@@ -71,7 +72,7 @@ def test_toll_free_and_mobile_numbers_are_shown_as_people_write_them(site_dir):
 def test_the_agency_page_has_its_units_contacts_and_details(site_dir, content):
     tree = page(site_dir, urls.agency("transportation"))
     assert text(tree.xpath("//h1")[0]) == "交通局"
-    units = content.directory.agency("transportation").units
+    units = content.links.agencies["transportation"].units
     assert [text(h) for h in tree.xpath("//h2")] == ["機關窗口"] + [unit.name.zh_hant for unit in units]
     facts = {text(tr[0]): tr[1] for tr in tree.xpath("//table[not(@class)]//tr[td]")}
     assert text(facts["總機"]) == "(05)225-3500" and text(facts["傳真"]) == "(05)225-3599"
@@ -109,9 +110,9 @@ def test_the_changes_page_links_the_machine_readable_record(site_dir):
 def test_without_history_the_pages_say_so(project):
     content, _ = problems_of(project.root)
     record = ChangeRecord(note="no-repository")
-    agency = directory_pages.agency_page(content, content.directory.agencies[0], record).text
+    agency = directory_pages.agency_page(content, content.directory.agencies[0], record, Templates()).text
     assert "最後更新：無紀錄（本專案不在 git 版本庫中）" in agency
-    changes = directory_pages.changes_page(content, record).text
+    changes = directory_pages.changes_page(content, record, Templates()).text
     assert "尚無異動紀錄：本專案不在 git 版本庫中。" in changes
 
 
@@ -122,8 +123,29 @@ def test_unpublished_changes_are_shown_as_such(project):
     now = dt.datetime(2026, 3, 20, 9, 30, tzinfo=TAIPEI)
     changes = compare({a.id: a for a in before.directory.agencies}, {a.id: a for a in content.directory.agencies})
     record = ChangeRecord(versions=(Version(None, now, changes),), agency_changed={"city-government": now})
-    agency = directory_pages.agency_page(content, content.directory.agencies[0], record).text
+    agency = directory_pages.agency_page(content, content.directory.agencies[0], record, Templates()).text
     assert '最後更新：<time datetime="2026-03-20">中華民國115年3月20日</time>（含尚未提交的變更）' in agency
-    listing = directory_pages.changes_page(content, record).text
+    listing = directory_pages.changes_page(content, record, Templates()).text
     assert "## 尚未提交的變更（預覽）" in listing
     assert "- **異動**：總務科 科長 王小明 (05)225-4321 分機101：分機 101 → 109" in listing
+
+
+def test_a_change_is_dated_by_its_day_in_taiwan(project):
+    """A commit at 17:30 UTC on 19 March is made on 20 March in Taiwan: the page says the 20th."""
+    content, _ = problems_of(project.root)
+    when = dt.datetime(2026, 3, 19, 17, 30, tzinfo=dt.timezone.utc)
+    record = ChangeRecord(agency_changed={"city-government": when})
+    agency = directory_pages.agency_page(content, content.directory.agencies[0], record, Templates()).text
+    assert '最後更新：<time datetime="2026-03-20">中華民國115年3月20日</time> · [異動紀錄]' in agency
+
+
+def test_changes_of_a_removed_agency_keep_its_name_without_a_link(project):
+    before, _ = problems_of(project.root)
+    project.write({"content/directory/harbor-office.yml": "name:\n  zh-Hant: 港務辦公室\n  en: Harbor Office\n"
+                   "group: city-hall\naddress: 嘉和市港區港口路1號\nphone: (05)225-9900\n"})
+    content, _ = problems_of(project.root)
+    now = dt.datetime(2026, 3, 20, 9, 30, tzinfo=TAIPEI)
+    changes = compare({a.id: a for a in content.directory.agencies}, {a.id: a for a in before.directory.agencies})
+    record = ChangeRecord(versions=(Version(None, now, changes),))
+    listing = directory_pages.changes_page(before, record, Templates()).text
+    assert "### 港務辦公室\n\n- **刪除**：港務辦公室 （機關） (05)225-9900" in listing

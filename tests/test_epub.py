@@ -58,7 +58,7 @@ def epubcheck_results(site_dir, book) -> dict[str, dict]:
 
     paths = {language: str(site_dir / urls.ebook(book, language)) for language in LANGUAGES}
     with ThreadPoolExecutor() as pool:
-        checks = dict(zip(paths, pool.map(EpubCheck, paths.values())))
+        checks = dict(zip(paths, pool.map(EpubCheck, paths.values()), strict=True))
     return {language: check.result_data for language, check in checks.items()}
 
 
@@ -116,7 +116,8 @@ def test_accessibility_metadata_and_conformance_claim(files, language):
 def test_no_conformance_claim_when_a_check_fails(content, book):
     """An image without alt text in pandoc's output: the book goes out without the claim."""
     folder = REPO / book.source.path.parent
-    raw = epub.run_pandoc(epub.arguments(book, "en", folder), epub.source(content.site, book, "en"), epub.epoch(book.date))
+    raw = epub.run_pandoc(epub.pandoc(), epub.arguments(book, "en", folder), epub.source(content.site, book, "en"),
+                          epub.epoch(book.date))
     files = epub_package.unzip(raw)
     name = next(n for n in chapter_files(files) if b"<img" in files[n])
     files[name] = re.sub(rb'alt="[^"]*"', b'alt=""', files[name], count=1)
@@ -227,7 +228,7 @@ def test_footnotes_are_linked_notes(files, language):
 def test_two_builds_give_the_same_bytes(content, book, site_dir):
     """Made again from scratch (no memo, no cache), each book is byte for byte the published one."""
     for language in LANGUAGES:
-        again = epub.render(content.site, book, language, REPO)
+        again = epub.render(content.site, book, language, REPO, epub.pandoc())
         assert again == (site_dir / urls.ebook(book, language)).read_bytes()
     with zipfile.ZipFile(io.BytesIO(again)) as archive:
         entries = archive.infolist()
@@ -243,21 +244,16 @@ def test_a_missing_pandoc_is_a_build_error_that_says_what_to_do(monkeypatch):
         raise OSError("No pandoc was found")
 
     monkeypatch.setattr(pypandoc, "get_pandoc_path", missing)
-    epub.pandoc.cache_clear()
-    try:
-        with pytest.raises(BuildError, match=r"pandoc is missing.*pypandoc_binary.*make site"):
-            epub.run_pandoc(["--version"], "", 0)
-    finally:
-        epub.pandoc.cache_clear()
+    with pytest.raises(BuildError, match=r"pandoc is missing.*pypandoc_binary.*make site"):
+        epub.pandoc()
 
 
-def test_a_failing_pandoc_is_a_build_error_with_its_message(monkeypatch, content, book):
-    monkeypatch.setattr(epub, "pandoc", lambda: "/bin/false")
+def test_a_failing_pandoc_is_a_build_error_with_its_message(content, book):
     with pytest.raises(BuildError, match=r"pandoc failed to make an e-book \(exit 1\)"):
-        epub.render(content.site, book, "en", REPO)
+        epub.render(content.site, book, "en", REPO, "/bin/false")
 
 
-def test_pandoc_runs_once_per_book_with_an_argument_list(monkeypatch, content):
+def test_the_stage_finds_pandoc_once_and_runs_it_once_per_book_with_an_argument_list(monkeypatch, content):
     calls = []
     real = subprocess.run
 
@@ -266,9 +262,10 @@ def test_pandoc_runs_once_per_book_with_an_argument_list(monkeypatch, content):
         return real(command, *args, **kwargs)
 
     monkeypatch.setattr(subprocess, "run", spy)
-    monkeypatch.setattr(epub, "_made", None)
+    looked_up = []
+    real_pandoc = epub.pandoc
+    monkeypatch.setattr(epub, "pandoc", lambda: looked_up.append(1) or real_pandoc())
     made = epub.ebooks(content, Path(REPO))
-    made_again = epub.ebooks(content, Path(REPO))
-    assert made_again is made  # the site's pages and files share one making
     pandoc_runs = [c for c in calls if isinstance(c, list) and c[1:] and "--to=epub3" in c]
     assert len(pandoc_runs) == len(made) == 2
+    assert looked_up == [1]

@@ -15,7 +15,7 @@ def test_home_to_issue_to_notice_to_agency(browser, site_url, screenshot, width,
     content = check(REPO)
     latest = content.gazette.issues[-1]
     notice = latest.notices[0]
-    agency = content.directory.agency(notice.agency)
+    agency = content.links.agency_of(notice)
     category = next(c.name.zh_hant for c in content.site.categories if c.slug == notice.category)
 
     tab = browser.new_page(viewport={"width": width, "height": height})

@@ -29,8 +29,8 @@ def test_every_page_kind_is_built(site_dir, content):
     issue = content.gazette.issues[0]
     notice = issue.notices[0]
     for uri in [urls.gazette_home(), urls.gazette_year(issue.year), urls.issue(issue), urls.notice(notice),
-                "gazette/category/index.md", urls.category(notice.category), urls.category(notice.category, notice.year),
-                "gazette/agency/index.md", urls.gazette_agency(notice.agency), urls.gazette_agency(notice.agency, notice.year)]:
+                urls.category_index(), urls.category(notice.category), urls.category(notice.category, notice.year),
+                urls.agency_index(), urls.gazette_agency(notice.agency), urls.gazette_agency(notice.agency, notice.year)]:
         page(site_dir, uri)
     assert (site_dir / urls.gazette_feed()).is_file()
     for category in content.site.categories:
@@ -68,8 +68,8 @@ def test_notice_page_metadata(site_dir, content):
     issue = content.gazette.issues[2]
     notice = next(n for n in issue.notices if n.attachments)
     tree = page(site_dir, urls.notice(notice))
-    meta = dict(zip(texts(tree, "//dl[@class='notice-meta']/dt"), texts(tree, "//dl[@class='notice-meta']/dd")))
-    agency = content.directory.agency(notice.agency)
+    meta = dict(zip(texts(tree, "//dl[@class='notice-meta']/dt"), texts(tree, "//dl[@class='notice-meta']/dd"), strict=True))
+    agency = content.links.agency_of(notice)
     assert meta["發文機關"].startswith(agency.name.zh_hant)
     assert meta["發文字號"] == notice.doc_number
     assert meta["發文日期"] == roc_date(notice.issued)
@@ -84,7 +84,7 @@ def test_notice_page_metadata(site_dir, content):
 def test_notice_page_navigation_and_citation(site_dir, content):
     notice = content.gazette.issues[1].notices[0]  # the first of issue 2: its previous one is in issue 1
     tree = page(site_dir, urls.notice(notice))
-    category = next(c.name.zh_hant for c in content.site.categories if c.slug == notice.category)
+    category = content.links.category_of(notice).name.zh_hant
     assert texts(tree, "//nav[@class='breadcrumbs']/a") == ["嘉和市政府公報", "2026 年", "115年第2期", category]
     previous = content.gazette.issues[0].notices[-1]
     assert tree.xpath("//nav[@class='neighbours']/a[@rel='prev']/@href") == [f"../../01/{previous.seq:02d}/"]
@@ -138,3 +138,68 @@ def test_print_stylesheet_hides_navigation(site_dir, content, browser):
         assert not tab.locator(selector).first.is_visible(), selector
     assert tab.locator("h1").first.is_visible()
     tab.close()
+
+
+# -- the pages' Markdown, from the templates (no build needed) ---------------------------------------
+
+def _markdown(content) -> dict[str, str]:
+    from generator.website.pages import gazette
+    from generator.website.pages.home import home
+
+    return {p.uri: p.text for p in [home(content), *gazette.pages(content)]}
+
+
+def test_the_templates_are_compiled_once_for_all_gazette_pages(content, monkeypatch):
+    from generator.website.pages import gazette
+    from generator.website.templating import Templates
+
+    made = []
+
+    class Counted(Templates):
+        def __init__(self, *args, **kwargs):
+            made.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(gazette, "Templates", Counted)
+    pages = list(gazette.pages(content))
+    assert len(pages) > len(content.gazette.notices) and len(made) == 1
+
+
+#: Words only the interface says (never the shipped content), each in one place of the catalogue.
+INTERFACE_WORDS = ["導覽路徑", "發文字號", "上一則", "下一期", "引用本則", "歷年公報", "訂閱最新公報", "依類別瀏覽", "由新至舊排列"]
+
+
+def test_interface_words_come_from_the_labels_catalogue(content, monkeypatch):
+    from generator.labels import labels
+    from generator.website.pages import gazette, gazette_lists
+
+    chinese = "\n".join(_markdown(content).values())
+    assert all(word in chinese for word in INTERFACE_WORDS)
+    for module in (gazette, gazette_lists):
+        monkeypatch.setattr(module, "WORDS", labels("gazette", "en"))
+    english = "\n".join(_markdown(content).values())
+    assert [word for word in INTERFACE_WORDS if word in english] == []
+    assert 'aria-label="Breadcrumbs"' in english and "Cite this notice" in english and "Previous notice:" in english
+
+
+def test_text_from_content_is_shown_never_interpreted(project):
+    """Titles, names and notes with Markdown and HTML characters come out as text in the Markdown."""
+    from generator.checking.check import problems_of
+
+    from conftest import NOTICE
+
+    project.write({
+        "content/gazette/2026/01/issue.yml": "date: 2026-01-01\ntitle: 特刊 <b>*x*</b>\nnotes: 本期 _說明_ & [注意]\n",
+        "content/gazette/2026/01/01-road-works.md": NOTICE.replace("title: 公告本市道路挖掘管理事項", "title: 公告 [x](y) *z* <i>")
+        .replace("keywords: [道路, 挖掘]", "keywords: [道路_a, '*挖掘*']\nsigner: 市長 <王>"),
+    })
+    content, problems = problems_of(project.root)
+    assert problems == []
+    pages = _markdown(content)
+    issue, notice = pages["gazette/2026/01/index.md"], pages["gazette/2026/01/01/index.md"]
+    assert "**特刊 &lt;b&gt;&#42;x&#42;&lt;/b&gt;**" in issue and "本期 &#95;說明&#95; &amp; &#91;注意&#93;" in issue
+    assert "[公告 &#91;x&#93;(y) &#42;z&#42; &lt;i&gt;](01/index.md)" in issue
+    assert "<h1>公告 &#91;x&#93;(y) &#42;z&#42; &lt;i&gt;</h1>" in notice
+    assert '<dd markdown="span">道路&#95;a、&#42;挖掘&#42;</dd>' in notice and "市長 &lt;王&gt;" in notice
+    # the citation is in a code block, where Markdown shows every character as it is
+    assert "「公告 [x](y) *z* <i>」" in notice

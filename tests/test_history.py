@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.dates import TAIPEI
 from generator.reading import history
 from generator.checking.check import problems_of
 from generator.errors import BuildError
@@ -15,7 +16,7 @@ from generator.errors import BuildError
 from gitrepo import FIRE, TRANSPORTATION, commit, git, init
 
 TRANSPORTATION_PATH = "content/directory/transportation.yml"
-NOW = dt.datetime(2026, 3, 20, 9, 30, tzinfo=history.TAIPEI)
+NOW = dt.datetime(2026, 3, 20, 9, 30, tzinfo=TAIPEI)
 
 
 def directory(project):
@@ -146,7 +147,6 @@ def test_without_git_installed_the_record_is_empty(repo, monkeypatch, tmp_path):
 
 def test_a_damaged_repository_is_a_build_error_that_says_what_to_do(repo):
     blob = git(repo.root, "rev-parse", f"HEAD:{TRANSPORTATION_PATH}")
-    history._agencies.clear()
     (repo.root / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
     with pytest.raises(BuildError, match="git fsck"):
         record(repo)
@@ -197,8 +197,26 @@ def test_the_record_of_the_shipped_repository_is_read_quickly():
 
     root = Path(__file__).resolve().parent.parent
     content, _ = problems_of(root)
-    history._agencies.clear()
     start = time.perf_counter()
     result = history.record(root, content.directory)
     assert time.perf_counter() - start < 5
     assert result.note is None and result.updated is not None
+
+
+def test_a_preview_keeps_the_files_read_from_git_for_its_next_rebuild(repo, monkeypatch):
+    """``serve`` passes the same Blobs to every rebuild: files read once are not read from git again."""
+    blobs = history.Blobs()
+    first = record(repo, blobs=blobs)
+    assert (("transportation.yml", git(repo.root, "rev-parse", f"HEAD:{TRANSPORTATION_PATH}")) in blobs)
+    commands = []
+    real = history.subprocess.run
+
+    def spy(command, *args, **kwargs):
+        commands.append(command)
+        return real(command, *args, **kwargs)
+
+    monkeypatch.setattr(history.subprocess, "run", spy)
+    assert record(repo, blobs=blobs) == first
+    assert not [c for c in commands if "cat-file" in c]
+    record(repo)  # without Blobs, read afresh
+    assert [c for c in commands if "cat-file" in c]

@@ -85,7 +85,7 @@ def test_text_stays_text(project):
     project.write({AGENCY_PATH: text, NOTICE_PATH: NOTICE.replace("keywords: [道路, 挖掘]", "keywords: [1e3, NO, 0123]")})
     content, problems = problems_of(project.root)
     assert problems == []
-    agency = content.directory.agency("city-government")
+    agency = content.links.agencies["city-government"]
     contact = agency.units[0].contacts[0]
     assert (contact.title, contact.ext, contact.role, agency.hours) == ("NO", "0123", "10:30", "10:30")
     assert content.gazette.notices[0].keywords == ("1e3", "NO", "0123")
@@ -102,7 +102,7 @@ def test_bad_phone_number(project):
 
 def test_phone_numbers_are_kept_as_typed_and_normalized(project):
     content, _ = problems_of(project.root)
-    phone = content.directory.agency("city-government").units[0].contacts[0].phone
+    phone = content.links.agencies["city-government"].units[0].contacts[0].phone
     assert (phone.raw, phone.e164, phone.extension) == ("(05)225-4321 分機 101", "+88652254321", "101")
     assert phone.tel_uri == "tel:+88652254321,101"
     assert phone.national == "(05)225-4321 分機101"

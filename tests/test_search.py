@@ -8,6 +8,13 @@ from urllib.parse import quote, urlparse
 
 import pytest
 
+from generator.checking.check import check
+from generator.model import LANGUAGES
+from generator.outputs import search as indexing
+from generator.website.pages import search as search_pages
+
+from conftest import REPO
+
 # (query, the page expected among the first five results)
 QUERIES = [
     ("停車場收費", "/gazette/2026/01/03/"),
@@ -137,3 +144,12 @@ def test_no_lunr_index_and_only_content_is_indexed(site_dir):
     assert entry["languages"]["zh-tw"]["page_count"] >= listings  # every notice …
     html = (site_dir / "gazette" / "2026" / "01" / "index.html").read_text(encoding="utf-8")
     assert "data-pagefind-body" not in html  # … but not the listings
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_menus_offer_the_publication_names_the_pages_give_pagefind(language):
+    content = check(REPO)
+    menus = {name: values for name, _, values in search_pages.filter_values(content, language)}
+    given = {indexing.entry(language, name)["filters"]["publication"] for name in search_pages.PUBLICATIONS[language]}
+    assert set(menus["publication"]) == given
+    assert set(menus) == set(search_pages.FILTERS[language])

@@ -356,3 +356,23 @@ def test_chapter_starting_like_a_formula(project):
 def test_body_starting_with_a_list_or_text_is_fine(project, first):
     project.write({NOTICE_PATH: NOTICE.replace("主旨：公告本市道路挖掘管理事項。", first)})
     assert project.problems() == []
+
+
+# -- one rule for paths named in content (generator/reading/paths.py) ----------------------------------
+
+@pytest.mark.parametrize(("value", "reason"), [
+    ("/etc/secret.png", "write a path relative to this file"),
+    ("..\\secret.png", "write a path relative to this file"),
+    ("../../../../secret.png", "'..' leads out of content/"),
+    ("link.png", "it is a link to a file outside"),
+])
+def test_attachments_and_images_leave_content_for_the_same_reasons(project, value, reason):
+    if value == "link.png":
+        (project.root / "secret.png").write_bytes(b"x")
+        for folder in ("content/gazette/2026/01", "content/yearbook/2025/zh-Hant"):
+            os.symlink(project.root / "secret.png", project.root / folder / "link.png")
+    project.write({NOTICE_PATH: with_attachment(value), CHAPTER_PATH: CHAPTER_ZH.replace("../images/cover.png", value)})
+    found = {str(p.source.path): p for p in project.problems() if p.kind is Kind.OUTSIDE_CONTENT}
+    assert {NOTICE_PATH, CHAPTER_PATH} <= set(found), found
+    for path in (NOTICE_PATH, CHAPTER_PATH):
+        assert found[path].message.endswith(f"'{value}' points outside content/: {reason}"), found[path]

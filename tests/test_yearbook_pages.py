@@ -68,7 +68,7 @@ def test_cover_page_shows_title_cover_contents_and_downloads(site_dir, book, lan
     chapters = tree.xpath("//article//ol/li/a")
     assert [a.text for a in chapters] == [c.title for c in book.chapters_in(language)]
     assert all((site_dir / target(uri, a.get("href")) / "index.html").is_file() for a in chapters)
-    assert tree.xpath("//nav[contains(@class, 'language-switch')]//a/@hreflang") == [l for l in LANGUAGES if l != language]
+    assert tree.xpath("//nav[contains(@class, 'language-switch')]//a/@hreflang") == [lang for lang in LANGUAGES if lang != language]
     assert "ISBN " + book.identifier.get(language) in text(tree.xpath("//p[@class='yearbook-imprint']")[0])
     assert_downloads(site_dir, uri, tree, language)
 
@@ -76,7 +76,7 @@ def test_cover_page_shows_title_cover_contents_and_downloads(site_dir, book, lan
 def assert_downloads(site_dir: Path, uri: str, tree, language: str) -> None:
     """Both e-books are offered, the page's language first, each with its real size."""
     links = tree.xpath("//div[contains(@class, 'ebook-downloads')]//a")
-    assert [a.get("hreflang") for a in links] == [language] + [l for l in LANGUAGES if l != language]
+    assert [a.get("hreflang") for a in links] == [language] + [lang for lang in LANGUAGES if lang != language]
     for a in links:
         path = site_dir / target(uri, a.get("href"))
         assert path.is_file() and path.name.endswith(f"-{a.get('hreflang')}.epub")

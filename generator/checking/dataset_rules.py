@@ -1,9 +1,10 @@
 """Rules for the open-data descriptors (``datasets/<package>.yml``): one for each package the
 generator writes, describing exactly the resources and fields it writes, no more and no less.
 
-The fields are those of :mod:`generator.outputs.opendata.tables` (read without rows: cheap). A statistics
-table's own resource is described by book.yml (its title, unit, source and column labels), so only
-the fixed resources of a package are described in ``datasets/``.
+The tables and fields are those the model declares (:mod:`generator.model.opendata`), which the
+open-data output fills with rows. A statistics table's own resource is described by book.yml (its
+title, unit, source and column labels), so only the fixed resources of a package are described in
+``datasets/``.
 
 Without a ``datasets/`` folder a project publishes no open data, and nothing is reported.
 """
@@ -11,19 +12,19 @@ Without a ``datasets/`` folder a project publishes no open data, and nothing is 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from pathlib import Path, PurePosixPath
 
 from generator.errors import Kind, Problem, Source
 from generator.reading.load import DATASETS
 from generator.model import Content, Dataset
 from generator.model.dataset import ResourceText
+from generator.model.opendata import PACKAGES, declared
 from generator.model.schema import hint
 
 
-def dataset_rules(content: Content, root: Path, present: set[str]) -> Iterator[Problem]:
+def dataset_rules(content: Content, root: Path, present: AbstractSet[str]) -> Iterator[Problem]:
     """A descriptor for every package and a package for every descriptor; then their resources."""
-    from generator.outputs.opendata.tables import PACKAGES, tables
-
     if "datasets" not in present:
         return
     named = {dataset.name for dataset in content.datasets}
@@ -37,7 +38,7 @@ def dataset_rules(content: Content, root: Path, present: set[str]) -> Iterator[P
             yield Problem.of(Kind.BAD_NAME, dataset.source, what="dataset descriptor", name=f"{dataset.name}.yml",
                              rule=rule + hint(dataset.name, PACKAGES))
             continue
-        written = {table.name: table.field_names for table in tables(content, dataset.name, rows=False) if table.described}
+        written = {table.name: table.field_names for table in declared(content.site, dataset.name)}
         yield from resource_rules(dataset, written)
 
 

@@ -8,17 +8,18 @@ in their place.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from generator import urls
 from generator.errors import Kind, Problem, Source
 from generator.model import Agency, Content, Phone
-from generator.model.directory import Contact, Unit
+from generator.model.directory import Contact, Unit, unit_entry_id
 from generator.model.schema import hint
 
 
-def directory_rules(content: Content, root: Path, present: set[str]) -> Iterator[Problem]:
+def directory_rules(content: Content, root: Path, present: AbstractSet[str]) -> Iterator[Problem]:
     """Every cross-file problem of the directory."""
     yield from agency_rules(content, present)
     for agency in content.directory.agencies:
@@ -36,17 +37,17 @@ def _owners(agency: Agency) -> Iterator[tuple[Unit | None, tuple[Contact, ...]]]
 
 
 def _owner_name(agency: Agency, unit: Unit | None) -> str:
-    return agency.id + (f"/{unit.id}" if unit else "")
+    return unit_entry_id(agency.id, unit.id) if unit else agency.id
 
 
-def agency_rules(content: Content, present: set[str]) -> Iterator[Problem]:
+def agency_rules(content: Content, present: AbstractSet[str]) -> Iterator[Problem]:
     """Known group and parent, no cycle of parents, ids that do not take a page's address, unique unit ids."""
-    agencies = {agency.id: agency for agency in content.directory.agencies}
-    groups = [group.slug for group in content.site.directory_groups]
+    agencies = content.links.agencies
+    groups = list(content.links.groups)
     for agency in content.directory.agencies:
         if agency.id in urls.DIRECTORY_RESERVED:
             yield Problem.of(Kind.BAD_NAME, agency.source, what="agency file", name=f"{agency.id}.yml",
-                             rule=f"/directory/{agency.id}/ is the address of another page; choose another id")
+                             rule=f"{urls.url(urls.agency(agency))} is the address of another page; choose another id")
         if agency.group not in groups:
             yield Problem.of(Kind.UNKNOWN_REFERENCE, agency.where["group"], what="group", value=agency.group,
                              hint=hint(agency.group, groups) or f" (one of {', '.join(groups)})")
@@ -62,8 +63,9 @@ def agency_rules(content: Content, present: set[str]) -> Iterator[Problem]:
             unit_ids.setdefault(unit.id, unit.where["id"])
 
 
-def _in_cycle(start: str, agencies: dict[str, Agency]) -> bool:
-    seen, current = set(), start
+def _in_cycle(start: str, agencies: Mapping[str, Agency]) -> bool:
+    seen: set[str] = set()
+    current: str | None = start
     while current is not None and current in agencies:
         if current in seen:
             return True

@@ -8,22 +8,21 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import html
-import os
 import re
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from pathlib import Path, PurePosixPath
 
 from generator.errors import Kind, Problem, Source
 from generator.model import Book, Content, Notice
-from generator.model.common import IMAGE_TYPES, LANGUAGES
+from generator.model.common import IMAGE_LINK, IMAGE_TYPES, LANGUAGES, URL_SCHEME
+from generator.model.gazette import issue_id
+from generator.model.yearbook import TABLE_PLACEHOLDER
 from generator.model.schema import formula_start, hint
 from generator.checking.dataset_rules import dataset_rules
 from generator.checking.directory_rules import directory_rules
+from generator.reading import paths
 
-#: An image: alt text (brackets nested one level deep at most) and a target without brackets or spaces.
-#: No part can scan past the start of the next image, so a line of a million '![' is read once.
-_IMAGE = re.compile(r"!\[(?P<alt>(?:[^\[\]]|\[[^\[\]]*\])*)\]\((?P<target>[^()\[\]\s]+)(?:\s+\"[^\"]*\")?\)")
-_TABLE = re.compile(r"^\{\{\s*table:\s*(?P<id>[^\s}]+)\s*\}\}\s*$")
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})")
 _CLOSING_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*$")
 _TICKS = re.compile(r"`+")
@@ -52,18 +51,18 @@ _SCHEME_PART = re.compile(r"\s+|&\#[xX]0*([0-9a-fA-F]{1,6});?|&\#0*([0-9]{1,7});
 _URL_START = re.compile(r"""\s*["'<]?""")
 
 
-def validate(content: Content, root: Path, present: set[str] = frozenset()) -> list[Problem]:
+def validate(content: Content, root: Path, present: AbstractSet[str] = frozenset()) -> list[Problem]:
     """Every cross-file problem. ``present`` names items that exist but failed to load (already
     reported): they are not reported missing again."""
     rules = (issue_numbers, issue_dates, notice_rules, directory_rules, yearbook_rules, dataset_rules)
     return [problem for rule in rules for problem in rule(content, root, present)]
 
 
-def issue_numbers(content: Content, root: Path, present: set[str]) -> Iterator[Problem]:
+def issue_numbers(content: Content, root: Path, present: AbstractSet[str]) -> Iterator[Problem]:
     previous: dict[int, int] = {}
     for issue in content.gazette.issues:  # sorted by year then number: folder names sort
         expected = previous.get(issue.year, 0) + 1
-        while expected < issue.number and f"issue:{issue.year}/{expected:02d}" in present:
+        while expected < issue.number and f"issue:{issue_id(issue.year, expected)}" in present:
             expected += 1  # that issue exists but failed to load
         if issue.number != expected:
             yield Problem.of(Kind.ISSUE_GAP, issue.source, number=issue.number, year=issue.year, previous=expected - 1)
@@ -72,7 +71,7 @@ def issue_numbers(content: Content, root: Path, present: set[str]) -> Iterator[P
             yield Problem.of(Kind.EMPTY_ISSUE, issue.source, year=issue.year, number=issue.number)
 
 
-def issue_dates(content: Content, root: Path, present: set[str]) -> Iterator[Problem]:
+def issue_dates(content: Content, root: Path, present: AbstractSet[str]) -> Iterator[Problem]:
     days = content.site.gazette.days
     last: dict[int, dt.date] = {}
     for issue in content.gazette.issues:
@@ -90,8 +89,8 @@ def issue_dates(content: Content, root: Path, present: set[str]) -> Iterator[Pro
                                  reason=f"issued {notice.issued}, after the issue's publication date {issue.date}")
 
 
-def notice_rules(content: Content, root: Path, present: set[str]) -> Iterator[Problem]:
-    agencies = {agency.id for agency in content.directory.agencies}
+def notice_rules(content: Content, root: Path, present: AbstractSet[str]) -> Iterator[Problem]:
+    agencies = content.links.agencies
     doc_numbers: dict[str, Notice] = {}
     for issue in content.gazette.issues:
         positions: dict[int, Notice] = {}
@@ -113,7 +112,7 @@ def notice_rules(content: Content, root: Path, present: set[str]) -> Iterator[Pr
             yield from body_start(notice.body, notice.source, notice.body_line)
 
 
-def yearbook_rules(content: Content, root: Path, present: set[str]) -> Iterator[Problem]:
+def yearbook_rules(content: Content, root: Path, present: AbstractSet[str]) -> Iterator[Problem]:
     for book in content.yearbooks:
         for entry in book.chapters:
             for language in LANGUAGES:
@@ -146,7 +145,7 @@ def _code_lines(lines: list[str]) -> list[bool]:
     while index < len(lines):
         match = _FENCE.match(lines[index])
         end = after[match["fence"][0]][index] if match else None
-        if end is None or (match["fence"][0] == "`" and "`" in lines[index][match.end():]):
+        if match is None or end is None or (match["fence"][0] == "`" and "`" in lines[index][match.end():]):
             index += 1
             continue
         indent = len(match["indent"])
@@ -160,7 +159,7 @@ def _code_lines(lines: list[str]) -> list[bool]:
 def _body_lines(body: str, first_line: int) -> Iterator[tuple[int, str]]:
     """Numbered lines of a Markdown body, skipping fenced code blocks."""
     lines = body.split("\n")
-    for number, (line, code) in enumerate(zip(lines, _code_lines(lines)), start=first_line):
+    for number, (line, code) in enumerate(zip(lines, _code_lines(lines), strict=True), start=first_line):
         if not code:
             yield number, line
 
@@ -172,7 +171,7 @@ def _without_code(body: str) -> str:
     lines = body.split("\n")
     raw_html = False
     shown = []
-    for line, code in zip(lines, _code_lines(lines)):
+    for line, code in zip(lines, _code_lines(lines), strict=True):
         if code:
             shown.append("")
             continue
@@ -238,7 +237,7 @@ def unsafe_markup(body: str, source: Source, first_line: int) -> Iterator[Proble
 def _scheme(text: str, pos: int) -> tuple[str, int] | None:
     """The refused scheme of a URL starting at ``pos``, and where it starts: entities decoded, white
     space dropped (browsers drop tabs and line breaks inside a URL), letters compared without case."""
-    pos = _URL_START.match(text, pos).end()
+    pos = _URL_START.match(text, pos).end()  # type: ignore[union-attr]  # it matches the empty string
     letters: list[str] = []
     start = None
     while len(letters) <= max(map(len, _UNSAFE_SCHEMES)):
@@ -284,21 +283,19 @@ def markdown_images(body: str, source: Source, first_line: int, root: Path) -> I
     content_root = (root / "content").resolve()
     folder = root / Path(*source.path.parent.parts)
     for number, line in _body_lines(body, first_line):
-        for match in _IMAGE.finditer(line):
+        for match in IMAGE_LINK.finditer(line):
             where = source.at(number, match.start() + 1)
             target = match["target"]
             if not match["alt"].strip():
                 yield Problem.of(Kind.MISSING_ALT, where, value=target)
-            if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I):
+            if URL_SCHEME.match(target):
                 yield Problem.of(Kind.OUTSIDE_CONTENT, where, what="image", value=target,
                                  reason="an image from the web can change or vanish, and e-books are built offline; "
                                         "put the file in content/ and link it relative to this file")
                 continue
-            path = folder / target
-            if PurePosixPath(target).is_absolute() or not Path(_normal(path)).is_relative_to(content_root):
-                yield Problem.of(Kind.OUTSIDE_CONTENT, where, what="image", value=target, reason="write a path inside content/, relative to this file")
-            elif not path.resolve().is_relative_to(content_root):
-                yield Problem.of(Kind.OUTSIDE_CONTENT, where, what="image", value=target, reason="it is a link to a file outside")
+            path = paths.target(folder, target)
+            if reason := paths.leaves_content(folder, target, content_root):
+                yield Problem.of(Kind.OUTSIDE_CONTENT, where, what="image", value=target, reason=reason)
             elif not path.is_file():
                 yield Problem.of(Kind.MISSING_FILE, where, what="image", value=target)
             elif path.suffix.lower() not in IMAGE_TYPES:
@@ -306,13 +303,9 @@ def markdown_images(body: str, source: Source, first_line: int, root: Path) -> I
                                  instead="PNG, JPEG, GIF or WebP")
 
 
-def _normal(path: Path) -> str:
-    return os.path.normpath(path.absolute())
-
-
 def table_references(book: Book, body: str, source: Source, first_line: int) -> Iterator[Problem]:
     for number, line in _body_lines(body, first_line):
-        if match := _TABLE.match(line):
+        if match := TABLE_PLACEHOLDER.match(line):
             if match["id"] not in book.tables:
                 yield Problem.of(Kind.UNKNOWN_REFERENCE, source.at(number, line.index(match["id"]) + 1), what="table",
                                  value=match["id"], hint=hint(match["id"], book.tables) or " under 'tables' in book.yml")

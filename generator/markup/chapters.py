@@ -8,17 +8,16 @@ import re
 from collections.abc import Callable
 
 from generator.model import Book, Chapter, StatTable
+from generator.model.common import URL_SCHEME
+from generator.model.yearbook import TABLE_PLACEHOLDER
 from generator.labels import labels
 from generator.markup.markdown import relink_images, table_html
 
-#: ``{{ table: population }}`` on a line of its own (validate.py checks the id).
-TABLE = re.compile(r"^\{\{\s*table:\s*(?P<id>[^\s}]+)\s*\}\}\s*$", re.M)
-_URL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 
 def book_path(chapter: Chapter, target: str) -> str | None:
     """An image target of a chapter (``../images/x.png``) as a path in the edition's folder
     (``images/x.png``); None for a web address."""
-    if _URL.match(target):
+    if URL_SCHEME.match(target):
         return None
     return posixpath.normpath(posixpath.join(chapter.language, target))
 
@@ -34,12 +33,12 @@ def chapter_text(book: Book, chapter: Chapter, image: Callable[[str], str], csv_
         path = book_path(chapter, target)
         return None if path is None else image(path)
 
-    def table(match: re.Match) -> str:
+    def table(match: re.Match[str]) -> str:
         stat = book.tables[match["id"]]
-        markup = table_html(stat, language, csv_href(stat), labels("yearbook", language)["csv"], download=not raw_fence)
+        markup = table_html(stat, language, csv_href(stat), labels("yearbook", language), download=not raw_fence)
         return f"\n```{{=html}}\n{markup}\n```\n" if raw_fence else f"\n{markup}\n"
 
-    return TABLE.sub(table, relink_images(chapter.body, resolve))
+    return TABLE_PLACEHOLDER.sub(table, relink_images(chapter.body, resolve))
 
 
 def counterpart(book: Book, chapter: Chapter, language: str) -> Chapter | None:

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from typing import Any
 
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
-#: Han characters and kana: the characters search treats as one word each (see render/search.py).
+#: Han characters and kana: the characters search treats as one word each (see generator/outputs/search.py).
 IDEOGRAPHS = "\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u31a0-\u31bf\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK = "\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u31a0-\u31bf\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 _SOFT_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t]*\n[ \t]*(?=[{_CJK}])")
-_SKIP = {"pre", "code", "kbd", "samp", "script", "style"}
+_SKIP = frozenset({"pre", "code", "kbd", "samp", "script", "style"})
 
 
 def join_cjk_lines(text: str, following: str = "") -> str:
@@ -50,5 +51,5 @@ class CJKExtension(Extension):
         md.treeprocessors.register(CJKSoftBreaks(md), "cjk_soft_breaks", 5)
 
 
-def makeExtension(**kwargs) -> CJKExtension:  # noqa: N802 - Python-Markdown's entry point
+def makeExtension(**kwargs: Any) -> CJKExtension:  # noqa: N802 - Python-Markdown's entry point
     return CJKExtension(**kwargs)

@@ -6,13 +6,12 @@ import html
 import json
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.model import StatTable
-
-_IMAGE = re.compile(r"(!\[[^\]]*\]\()([^)\s]+)((?:\s+\"[^\"]*\")?\))")
+from generator.model.common import IMAGE_LINK
 
 
 @dataclass(frozen=True)
@@ -67,13 +66,14 @@ def summary(markdown_text: str, limit: int = 160) -> str:
 
 
 def relink_images(body: str, resolve: Callable[[str], str | None]) -> str:
-    """Rewrite image targets in Markdown with ``resolve`` (which returns None to keep a target)."""
+    """Rewrite image targets in Markdown with ``resolve`` (which returns None to keep a target): the
+    images check has read (:data:`~generator.model.common.IMAGE_LINK`)."""
 
-    def replace(match: re.Match) -> str:
-        new = resolve(match[2])
-        return match[0] if new is None else f"{match[1]}{new}{match[3]}"
+    def replace(match: re.Match[str]) -> str:
+        new = resolve(match["target"])
+        return match[0] if new is None else f"{match['head']}{new}{match['tail']}"
 
-    return _IMAGE.sub(replace, body)
+    return IMAGE_LINK.sub(replace, body)
 
 
 def format_number(cell: str) -> str:
@@ -84,9 +84,10 @@ def format_number(cell: str) -> str:
     return ("\u2212" if negative else "") + text
 
 
-def table_html(table: StatTable, language: str, csv_href: str, download_label: str, download: bool = True) -> str:
+def table_html(table: StatTable, language: str, csv_href: str, labels: Mapping[str, str], download: bool = True) -> str:
     """An accessible table for the site and the e-books alike: caption, header cells with scope,
-    numbers aligned right, only the columns of ``language`` (:meth:`StatTable.shown_columns`).
+    numbers aligned right, only the columns of ``language`` (:meth:`StatTable.shown_columns`); the
+    words around it are the yearbook's ``labels`` in that language (caption, source, download).
     The markup is well-formed XHTML, so pandoc can put it into an EPUB as it is; there the CSV link
     goes to the website without ``download`` (``download=False``: pandoc would write it unquoted)."""
     shown = table.shown_columns(language)
@@ -95,17 +96,15 @@ def table_html(table: StatTable, language: str, csv_href: str, download_label: s
                    for i in shown)
     rows = "".join("<tr>" + "".join(_cell(row[i], numeric[i], i == shown[0]) for i in shown) + "</tr>" for row in table.rows)
     title, unit, source = (esc(text.get(language)) for text in (table.title, table.unit, table.source))
-    if language == "zh-Hant":
-        caption, source_line = f"{title}（{unit}）", f"資料來源：{source}"
-    else:
-        caption, source_line = f"{title} ({unit})", f"Source: {source}"
+    caption = esc(labels["table_caption"]).format(title=title, unit=unit)
+    source_line = esc(labels["table_source"]).format(source=source)
     return "\n".join([
         '<div class="stat-table">',
         f"<table><caption>{caption}</caption>",
         f"<thead><tr>{head}</tr></thead>",
         f"<tbody>{rows}</tbody></table>",
         f'<p class="stat-table-source">{source_line} · '
-        f'<a href="{html.escape(csv_href)}"{_DOWNLOAD if download else ""}>{esc(download_label)}</a></p>',
+        f'<a href="{html.escape(csv_href)}"{_DOWNLOAD if download else ""}>{esc(labels["csv"])}</a></p>',
         "</div>",
     ])
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from generator.model.common import LANGUAGES, Bilingual, Localized, Phone
+from generator.model.common import DEFAULT_LANGUAGE, LANGUAGES, Bilingual, Localized, Phone
 from generator.model.dataset import Dataset
 from generator.model.directory import Agency, Contact, Directory, Unit
 from generator.model.links import Links
@@ -29,6 +29,6 @@ class Content:
 
 
 __all__ = [
-    "LANGUAGES", "Agency", "Links", "Attachment", "Bilingual", "Book", "Chapter", "ChapterEntry", "Contact", "Content",
-    "Dataset", "Directory", "Gazette", "Issue", "Localized", "Named", "Notice", "Phone", "Site", "StatTable", "Unit",
+    "DEFAULT_LANGUAGE", "LANGUAGES", "Agency", "Links", "Attachment", "Bilingual", "Book", "Chapter", "ChapterEntry", "Contact",
+    "Content", "Dataset", "Directory", "Gazette", "Issue", "Localized", "Named", "Notice", "Phone", "Site", "StatTable", "Unit",
 ]

@@ -10,9 +10,23 @@ import phonenumbers
 from yaml.nodes import Node
 
 from generator.errors import Kind
-from generator.model.schema import FORMATTED, Invalid, Reader, StructType, TextType, Type, key, where_field
+from generator.model.schema import FORMATTED, Invalid, Reader, StructType, TextType, Type, Where, key, where_field
 
-LANGUAGES = ("zh-Hant", "en")  # the site's languages; the first is the default
+#: The site's languages: the default (unprefixed URLs, the gazette, the directory), then English.
+DEFAULT_LANGUAGE = "zh-Hant"
+LANGUAGES = (DEFAULT_LANGUAGE, "en")
+#: An id as content writes it (a file name, a slug, an agency's id): lowercase ASCII words joined by
+#: hyphens. The one slug rule: the schema, file names, MapType keys and the open data's patterns use it.
+SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+_SLUG = re.compile(SLUG_PATTERN)
+#: An image in Markdown: alt text (brackets nested one level deep at most), a target without brackets
+#: or spaces, an optional title. No part can scan past the start of the next image, so a line of a
+#: million '![' is read once. The one definition: check reads images with it, and the site and the
+#: e-books rewrite the targets it finds (so every image rewritten has been checked).
+IMAGE_LINK = re.compile(r"(?P<head>!\[(?P<alt>(?:[^\[\]]|\[[^\[\]]*\])*)\]\()(?P<target>[^()\[\]\s]+)"
+                        r"(?P<tail>(?:\s+\"[^\"]*\")?\))")
+#: A link target that starts with a URL scheme (``https:``, ``data:``): an address on the web, not a file in content.
+URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 #: How a list is written in one cell of a flat file (the open-data CSVs): no list item may contain it.
 LIST_DELIMITER = ";"
 #: What may be published as a file beside the pages, by suffix. A browser opening an .html, .xhtml
@@ -34,13 +48,18 @@ def is_number(text: str) -> bool:
     return NUMBER.fullmatch(text) is not None
 
 
+def is_slug(text: str) -> bool:
+    """Whether ``text`` follows the slug rule (:data:`SLUG_PATTERN`)."""
+    return _SLUG.fullmatch(text) is not None
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Localized:
     """Text in Traditional Chinese, and optionally in English."""
 
-    zh_hant: str = key(TextType(), required=True, name="zh-Hant")
+    zh_hant: str = key(TextType(), required=True, name=DEFAULT_LANGUAGE)
     en: str | None = key(TextType())
-    where: MappingProxyType = where_field()
+    where: Where = where_field()
 
     def get(self, language: str) -> str:
         """The text in ``language``, falling back to Chinese where there is no English."""
@@ -58,10 +77,12 @@ LOCALIZED = StructType(Localized)
 BILINGUAL = StructType(Bilingual)
 #: A file named in content, relative to the file naming it (checked to exist by the loader).
 PATH = TextType(free=False)
-SLUG = TextType(r"[a-z0-9]+(?:-[a-z0-9]+)*", "is not an id: use lowercase ASCII letters, digits and hyphens")
+SLUG = TextType(SLUG_PATTERN, "is not an id: use lowercase ASCII letters, digits and hyphens")
 EMAIL = TextType(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+", "is not an e-mail address")
 URL = TextType(r"https?://[^\s/$.?#][^\s]*", "is not a web address starting with https:// or http://")
 
+#: An extension as typed after a number or in a contact's ``ext``: 1 to 6 digits.
+EXTENSION_PATTERN = r"\d{1,6}"
 _EXTENSION = re.compile(r"^(?P<number>.*?)\s*(?P<label>分機|轉|ext\.?|x|#)\s*(?P<ext>[^\s].*)?$", re.IGNORECASE)
 
 #: The word shown before an extension, as people write it: (02)2720-8889 分機123.
@@ -69,25 +90,25 @@ EXTENSION_LABEL = "分機"
 
 #: Taiwan's area codes (with the trunk 0) and how many digits a local number has after each.
 #: libphonenumber decides validity; this table only explains a refusal in words an editor knows.
-AREA_CODES = {
+AREA_CODES = MappingProxyType({
     "02": (8,), "03": (7,), "037": (6,), "04": (7, 8), "049": (7,), "05": (7,), "06": (7,), "07": (7,),
     "08": (7,), "082": (6,), "0826": (5,), "0836": (5,), "089": (6,),
-}
+})
 
-_KINDS = {
+_KINDS = MappingProxyType({
     phonenumbers.PhoneNumberType.FIXED_LINE: "landline",
     phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE: "landline",
     phonenumbers.PhoneNumberType.MOBILE: "mobile",
     phonenumbers.PhoneNumberType.TOLL_FREE: "toll-free",
-}
-_REFUSED = {
+})
+_REFUSED = MappingProxyType({
     phonenumbers.PhoneNumberType.PREMIUM_RATE: "a premium-rate number",
     phonenumbers.PhoneNumberType.VOIP: "an internet (VoIP) number",
     phonenumbers.PhoneNumberType.PERSONAL_NUMBER: "a personal number",
     phonenumbers.PhoneNumberType.PAGER: "a pager number",
     phonenumbers.PhoneNumberType.SHARED_COST: "a shared-cost number",
     phonenumbers.PhoneNumberType.UAN: "a universal access number",
-}
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +157,7 @@ def parse_phone(raw: str) -> Phone:
     number, extension = raw, None
     if match := _EXTENSION.match(raw):
         number, extension = match["number"], match["ext"] or ""
-        if not re.fullmatch(r"\d{1,6}", extension):
+        if not re.fullmatch(EXTENSION_PATTERN, extension):
             raise ValueError(f"the extension after '{match['label']}' must be 1 to 6 digits, e.g. (05)225-4321 分機 301")
     if not re.fullmatch(r"[\d\s()+\-]+", number):
         raise ValueError("use digits, spaces, hyphens and brackets, e.g. (05)225-4321 分機 301")

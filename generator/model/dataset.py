@@ -20,8 +20,8 @@ from typing import Any
 from yaml.nodes import Node, ScalarNode
 
 from generator.errors import Source
-from generator.model.schema import ChoiceType, ListType, MapType, Reader, StructType, TextType, key, where_field
-from generator.model.common import BILINGUAL, Bilingual, Localized
+from generator.model.schema import ChoiceType, ListType, MapType, Reader, StructType, TextType, Where, key, where_field
+from generator.model.common import BILINGUAL, DEFAULT_LANGUAGE, SLUG_PATTERN, Bilingual, Localized
 from generator.model.site import Licence, PublisherContact
 
 #: data.gov.tw's 更新頻率, and the matching term of the Dublin Core frequency vocabulary (for DCAT).
@@ -48,11 +48,11 @@ class ProseType(TextType):
 
     def convert(self, node: Node, reader: Reader, key: str) -> str:
         text = super().convert(node, reader, key)
-        lines = _typed_lines(node)
+        lines = _typed_lines(node) if isinstance(node, ScalarNode) else None  # TextType refused anything else
         return _join(lines) if lines else " ".join(text.split())
 
 
-def _typed_lines(node: Node) -> list[str] | None:
+def _typed_lines(node: ScalarNode) -> list[str] | None:
     """The lines of a wrapped plain or block scalar as typed (None for one line, or a quoted one)."""
     start, end = node.start_mark, node.end_mark
     if start.buffer is None or start.line == end.line or node.style not in (None, ">", "|"):
@@ -76,7 +76,7 @@ PROSE = ProseType()
 class Prose(Localized):
     """A description in Chinese, and optionally in English."""
 
-    zh_hant: str = key(PROSE, required=True, name="zh-Hant")
+    zh_hant: str = key(PROSE, required=True, name=DEFAULT_LANGUAGE)
     en: str | None = key(PROSE)
 
 
@@ -84,7 +84,7 @@ class Prose(Localized):
 FIELD_NAME = r"[a-z][a-z0-9_]*"
 
 
-class Keyed(Mapping):
+class Keyed(Mapping[str, Any]):
     """A mapping of names to values that remembers where each name was written (``where``), so
     that a description of a field that does not exist is reported at the field's name."""
 
@@ -117,7 +117,7 @@ class FieldText:
 
     title: str = key(TextType(), required=True)
     description: str = key(PROSE, required=True)
-    where: MappingProxyType = where_field()
+    where: Where = where_field()
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -127,7 +127,7 @@ class ResourceText:
     title: str = key(TextType(), required=True)
     description: str = key(PROSE, required=True)
     fields: Keyed = key(KeyedType(StructType(FieldText), FIELD_NAME), required=True)
-    where: MappingProxyType = where_field()
+    where: Where = where_field()
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -142,7 +142,7 @@ class Dataset:
     licence: Licence | None = key(StructType(Licence))
     contact: PublisherContact | None = key(StructType(PublisherContact))
     notes: str | None = key(PROSE)
-    resources: Keyed = key(KeyedType(StructType(ResourceText)), required=True)
-    where: MappingProxyType = where_field()
+    resources: Keyed = key(KeyedType(StructType(ResourceText), SLUG_PATTERN), required=True)
+    where: Where = where_field()
     name: str
     source: Source

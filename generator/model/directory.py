@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from generator.errors import Source
-from generator.model.schema import ListType, StructType, TextType, key, where_field
-from generator.model.common import BILINGUAL, EMAIL, LOCALIZED, PHONE, SLUG, URL, Bilingual, Localized, Phone
+from generator.model.schema import ListType, StructType, TextType, Where, key, where_field
+from generator.model.common import (BILINGUAL, EMAIL, EXTENSION_PATTERN, LOCALIZED, PHONE, SLUG, URL, Bilingual, Localized,
+                                    Phone)
 
-EXTENSION = TextType(r"\d{1,6}", "is not an extension: write 1 to 6 digits")
+EXTENSION = TextType(EXTENSION_PATTERN, "is not an extension: write 1 to 6 digits")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -23,7 +24,7 @@ class Contact:
     phone: Phone = key(PHONE, required=True)
     ext: str | None = key(EXTENSION)
     email: str | None = key(EMAIL)
-    where: MappingProxyType = where_field()
+    where: Where = where_field()
 
     @property
     def extension(self) -> str | None:
@@ -49,7 +50,7 @@ class Unit:
     email: str | None = key(EMAIL)
     location: str | None = key(TextType())
     contacts: tuple[Contact, ...] = key(ListType(StructType(Contact)), default=())
-    where: MappingProxyType = where_field()
+    where: Where = where_field()
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -66,7 +67,7 @@ class Agency:
     hours: str | None = key(TextType())
     units: tuple[Unit, ...] = key(ListType(StructType(Unit)), default=())
     contacts: tuple[Contact, ...] = key(ListType(StructType(Contact)), default=())
-    where: MappingProxyType = where_field()
+    where: Where = where_field()
     id: str  # the file name
     source: Source
 
@@ -74,19 +75,24 @@ class Agency:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Directory:
     agencies: tuple[Agency, ...] = ()  # by id
+    #: The agencies by id, and the agencies under each (by id; () for none): indexed once, when the
+    #: directory is made. Outputs read them as ``content.links.agencies`` and ``content.links.children``.
+    by_id: Mapping[str, Agency] = field(init=False, repr=False, compare=False)
+    children_of: Mapping[str, tuple[Agency, ...]] = field(init=False, repr=False, compare=False)
 
-    def agency(self, agency_id: str) -> Agency | None:
-        return next((a for a in self.agencies if a.id == agency_id), None)
-
-    def children(self, agency_id: str) -> tuple[Agency, ...]:
-        """The agencies whose parent is ``agency_id``, by id."""
-        return tuple(a for a in self.agencies if a.parent == agency_id)
+    def __post_init__(self) -> None:
+        children: dict[str, list[Agency]] = {agency.id: [] for agency in self.agencies}
+        for agency in self.agencies:
+            if agency.parent:
+                children.setdefault(agency.parent, []).append(agency)
+        object.__setattr__(self, "by_id", MappingProxyType({agency.id: agency for agency in self.agencies}))
+        object.__setattr__(self, "children_of", MappingProxyType(
+            {parent: tuple(sorted(found, key=lambda a: a.id)) for parent, found in children.items()}))
 
     def in_order(self, groups: tuple[str, ...]) -> tuple[Agency, ...]:
         """Every agency in the order readers see them: by group (as ``groups`` lists them), and within
         a group each parent before its children, siblings by id."""
-        ids = {a.id for a in self.agencies}
-        roots = [a for a in self.agencies if a.parent is None or a.parent not in ids]
+        roots = [a for a in self.agencies if a.parent is None or a.parent not in self.by_id]
         tree: list[Agency] = []
         seen: set[str] = set()
 
@@ -94,7 +100,7 @@ class Directory:
             if agency.id not in seen:  # a cycle of parents is an error reported by validation
                 seen.add(agency.id)
                 tree.append(agency)
-                for child in self.children(agency.id):
+                for child in self.children_of[agency.id]:
                     walk(child)
 
         for root in roots:
@@ -162,9 +168,14 @@ def _fax(fax: Phone | None) -> dict[str, str]:
     return {"fax": fax.number, "fax_e164": fax.e164} if fax else {}
 
 
+def unit_entry_id(agency_id: str, unit_id: str) -> str:
+    """A unit's entry id, ``agency/unit`` (see :class:`Entry`)."""
+    return f"{agency_id}/{unit_id}"
+
+
 def _contact(agency: Agency, unit: Unit | None, contact: Contact) -> Entry:
     unit_id = unit.id if unit else ""
-    return Entry(id=f"{agency.id}/{unit_id}/{contact.key}", kind="contact", agency_id=agency.id, unit_id=unit_id,
+    return Entry(id=f"{unit_entry_id(agency.id, unit_id)}/{contact.key}", kind="contact", agency_id=agency.id, unit_id=unit_id,
                  agency=agency.name.zh_hant, unit=unit.name.zh_hant if unit else "", name=contact.name or "",
                  role=contact.role or "", title=contact.title or "", email=contact.email or "", **_phone(contact.number))
 
@@ -180,7 +191,7 @@ def agency_entries(agency: Agency) -> Iterator[Entry]:
     for contact in agency.contacts:
         yield _contact(agency, None, contact)
     for unit in agency.units:
-        yield Entry(id=f"{agency.id}/{unit.id}", kind="unit", agency_id=agency.id, unit_id=unit.id,
+        yield Entry(id=unit_entry_id(agency.id, unit.id), kind="unit", agency_id=agency.id, unit_id=unit.id,
                     agency=agency.name.zh_hant, unit=unit.name.zh_hant, name=unit.name.zh_hant, name_en=unit.name.en or "",
                     email=unit.email or "", location=unit.location or "", **_phone(unit.phone), **_fax(unit.fax))
         for contact in unit.contacts:

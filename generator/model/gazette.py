@@ -5,21 +5,25 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from types import MappingProxyType
 
 from generator.errors import Source
-from generator.model.schema import DateType, ListType, StructType, TextType, key, where_field
-from generator.model.common import LIST_DELIMITER, PATH, SLUG
+from generator.model.schema import DateType, ListType, StructType, TextType, Where, key, where_field
+from generator.model.common import LIST_DELIMITER, PATH, SLUG, SLUG_PATTERN
 
 #: A notice's file name: two-digit position, a hyphen, an ASCII slug.
-NOTICE_NAME = r"(?P<seq>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md"
+NOTICE_NAME = rf"(?P<seq>\d{{2}})-(?P<slug>{SLUG_PATTERN})\.md"
+
+
+def issue_id(year: int, number: int) -> str:
+    """An issue's id, also the URL path below /gazette/ and its folder below content/gazette/: ``2026/03``."""
+    return f"{year}/{number:02d}"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Attachment:
     file: str = key(PATH, required=True)
     title: str | None = key(TextType())
-    where: MappingProxyType = where_field()
+    where: Where = where_field()
     path: PurePosixPath | None = None  # relative to the project, set by the loader once checked
     size: int = 0  # bytes
 
@@ -38,7 +42,7 @@ class Notice:
     keywords: tuple[str, ...] = key(ListType(TextType(rf"[^{LIST_DELIMITER}]+", f"contains '{LIST_DELIMITER}', which separates "
                                                        "keywords in the open data: make two keywords", free=True)), default=())
     attachments: tuple[Attachment, ...] = key(ListType(StructType(Attachment)), default=())
-    where: MappingProxyType = where_field()
+    where: Where = where_field()
     # from the file's place and body
     year: int
     issue: int
@@ -51,7 +55,7 @@ class Notice:
     @property
     def id(self) -> str:
         """Stable identifier, also the URL path below /gazette/: ``2026/03/05``."""
-        return f"{self.year}/{self.issue:02d}/{self.seq:02d}"
+        return f"{issue_id(self.year, self.issue)}/{self.seq:02d}"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -59,7 +63,7 @@ class Issue:
     date: dt.date = key(DateType(), required=True)
     title: str | None = key(TextType())
     notes: str | None = key(TextType())
-    where: MappingProxyType = where_field()
+    where: Where = where_field()
     year: int
     number: int
     notices: tuple[Notice, ...] = ()
@@ -67,7 +71,7 @@ class Issue:
 
     @property
     def id(self) -> str:
-        return f"{self.year}/{self.number:02d}"
+        return issue_id(self.year, self.number)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

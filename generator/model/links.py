@@ -1,13 +1,13 @@
 """The model's references, resolved once: what a notice's ids name, and its neighbours.
 
 Content files refer to each other by id (a notice names its agency and category; its folder names
-its issue). Once content has been checked every id resolves, and :class:`Links` resolves them all
-in one pass, so no output looks anything up by string again (and nothing scans a list for an id).
+its issue; an agency names its parent and group). Once content has been checked every id resolves,
+and :class:`Links` resolves them all in one pass, so no output looks anything up by string again
+(and nothing scans a list for an id).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -22,29 +22,29 @@ class Links:
     """Every reference of the content, resolved. Built by :meth:`of`; read-only."""
 
     agencies: Mapping[str, Agency]  # by id
+    children: Mapping[str, tuple[Agency, ...]]  # an agency's id -> the agencies under it, by id (() for none)
     categories: Mapping[str, Named]  # by slug
+    groups: Mapping[str, Named]  # the directory's groups, by slug
     issues: Mapping[str, Issue]  # by id, "2026/03"
-    children: Mapping[str, tuple[Agency, ...]]  # an agency's id -> the agencies under it, by id
     _issue_of: Mapping[str, Issue]  # a notice's id -> its issue
     _position: Mapping[str, int]  # a notice's id -> its place in the whole gazette
     _notices: tuple[Notice, ...]
+    _issues: tuple[Issue, ...]
     _issue_position: Mapping[str, int]  # an issue's id -> its place among all issues
 
     @classmethod
     def of(cls, site: Site | None, gazette: Gazette, directory: Directory) -> Links:
         notices = gazette.notices
-        children: dict[str, list[Agency]] = defaultdict(list)
-        for agency in directory.agencies:
-            if agency.parent:
-                children[agency.parent].append(agency)
         return cls(
-            agencies=MappingProxyType({agency.id: agency for agency in directory.agencies}),
+            agencies=directory.by_id,
+            children=directory.children_of,
             categories=MappingProxyType({category.slug: category for category in (site.categories if site else ())}),
+            groups=MappingProxyType({group.slug: group for group in (site.directory_groups if site else ())}),
             issues=MappingProxyType({issue.id: issue for issue in gazette.issues}),
-            children=MappingProxyType({parent: tuple(sorted(found, key=lambda a: a.id)) for parent, found in children.items()}),
             _issue_of=MappingProxyType({notice.id: issue for issue in gazette.issues for notice in issue.notices}),
             _position=MappingProxyType({notice.id: index for index, notice in enumerate(notices)}),
             _notices=notices,
+            _issues=gazette.issues,
             _issue_position=MappingProxyType({issue.id: index for index, issue in enumerate(gazette.issues)}),
         )
 
@@ -71,6 +71,5 @@ class Links:
 
     def issue_neighbours(self, issue: Issue) -> tuple[Issue | None, Issue | None]:
         """The issues before and after this one (across years)."""
-        issues = tuple(self.issues.values())
-        index = self._issue_position[issue.id]
+        issues, index = self._issues, self._issue_position[issue.id]
         return (issues[index - 1] if index else None), (issues[index + 1] if index + 1 < len(issues) else None)

@@ -15,9 +15,9 @@ import dataclasses
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, TypeAlias, TypeVar, cast
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -26,6 +26,8 @@ from generator.spreadsheet import runs_as_formula
 from generator.reading.yamlio import Document, character_problem, refused_character
 
 T = TypeVar("T")
+#: Where each key's value of a model object was written, by field name ("" for the object itself).
+Where: TypeAlias = MappingProxyType[str, Source]
 
 
 class Invalid(Exception):
@@ -96,7 +98,7 @@ class TextType(Type):
             reader.problems.append(problem)
             if problem.kind is Kind.CONTROL_CHARACTER:
                 raise Invalid(Kind.BAD_VALUE)  # reported
-        value = node.value.strip()
+        value: str = node.value.strip()
         if not value:
             raise Invalid(Kind.EMPTY_VALUE, node, key=key)
         if self.free and (formula := formula_start(value)):
@@ -156,7 +158,7 @@ class ListType(Type):
         self.item = item
         self.expected = f"a list of {item.expected}"
 
-    def convert(self, node: Node, reader: Reader, key: str) -> tuple:
+    def convert(self, node: Node, reader: Reader, key: str) -> tuple[Any, ...]:
         if not isinstance(node, SequenceNode):
             raise Invalid(Kind.WRONG_TYPE, node, key=key, expected=self.expected, found=_found(node))
         items, failed = [], False
@@ -177,16 +179,17 @@ class StructType(Type):
         self.expected = "a mapping"
 
     def convert(self, node: Node, reader: Reader, key: str) -> Any:
-        value = reader.read(self.cls, node, what=f"'{key}'")
+        value: Any = reader.read(self.cls, node, what=f"'{key}'")
         if value is INVALID:
             raise Invalid(Kind.BAD_VALUE)
         return value
 
 
 class MapType(Type):
-    """A mapping of ids (matching ``id_pattern``) to values of one type; order is kept."""
+    """A mapping of ids (matching ``id_pattern``, e.g. :data:`.common.SLUG_PATTERN`) to values of one
+    type; order is kept."""
 
-    def __init__(self, value: Type, id_pattern: str = r"[a-z0-9]+(?:-[a-z0-9]+)*"):
+    def __init__(self, value: Type, id_pattern: str):
         self.value = value
         self.id_pattern = re.compile(id_pattern)
         self.expected = "a mapping"
@@ -194,7 +197,8 @@ class MapType(Type):
     def convert(self, node: Node, reader: Reader, key: str) -> Mapping[str, Any]:
         if not isinstance(node, MappingNode):
             raise Invalid(Kind.WRONG_TYPE, node, key=key, expected=self.expected, found=_found(node))
-        items, failed = {}, False
+        items: dict[str, Any] = {}
+        failed = False
         for key_node, value_node in node.value:
             name = key_node.value if isinstance(key_node, ScalarNode) else ""
             if not self.id_pattern.fullmatch(name):
@@ -237,7 +241,7 @@ def schema_of(cls: type) -> dict[str, tuple[str, Type, bool]]:
     return keys
 
 
-def hint(value: str, candidates) -> str:
+def hint(value: str, candidates: Iterable[str]) -> str:
     close = difflib.get_close_matches(value, list(candidates), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
@@ -269,7 +273,7 @@ class Reader:
                 self.report(exc.kind, exc.node if exc.node is not None else node, **exc.params)
             return INVALID
 
-    def fields(self, cls: type, node: Node | None, what: str = "this file") -> tuple[dict, dict] | None:
+    def fields(self, cls: type, node: Node | None, what: str = "this file") -> tuple[dict[str, Any], dict[str, Source]] | None:
         """Convert a mapping node to (values, where) for ``cls``; None if anything was wrong."""
         if not isinstance(node, MappingNode):
             found = "an empty file" if node is None else _found(node)
@@ -301,7 +305,7 @@ class Reader:
             values[field_name] = value
             where[field_name] = self.source(value_node)
         context = "" if what == "this file" else f" in {what}"
-        for name, (field_name, _type, required) in keys.items():
+        for name, (_field, _type, required) in keys.items():
             if required and name not in seen:
                 self.report(Kind.MISSING_KEY, node, key=name, context=context)
                 failed = True
@@ -311,6 +315,7 @@ class Reader:
         """Read a whole model object; returns INVALID (after reporting) if anything was wrong."""
         result = self.fields(cls, node, what)
         if result is None:
-            return INVALID
+            return cast(T, INVALID)
         values, where = result
-        return cls(**values, **extra, where=MappingProxyType(where))
+        make: Callable[..., T] = cls
+        return make(**values, **extra, where=MappingProxyType(where))

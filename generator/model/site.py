@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import MappingProxyType
 
-from generator.model.schema import ListType, StructType, TextType, key, where_field
+from generator.model.schema import ListType, StructType, TextType, Where, key, where_field
 from generator.model.common import BILINGUAL, EMAIL, PHONE, SLUG, URL, Bilingual, Phone
 
 
@@ -19,14 +18,14 @@ class Named:
 
     slug: str = key(SLUG, required=True)
     name: Bilingual = key(BILINGUAL, required=True)
-    where: MappingProxyType = where_field()
+    where: Where = where_field()
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Licence:
     name: Bilingual = key(BILINGUAL, required=True)
     url: str = key(URL, required=True)
-    where: MappingProxyType = where_field()
+    where: Where = where_field()
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -34,7 +33,7 @@ class PublisherContact:
     name: str = key(TextType(), required=True)
     phone: Phone = key(PHONE, required=True)
     email: str = key(EMAIL, required=True)
-    where: MappingProxyType = where_field()
+    where: Where = where_field()
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -42,7 +41,7 @@ class GazetteSettings:
     title: Bilingual = key(BILINGUAL, required=True)
     schedule: tuple[str, ...] = key(ListType(TextType(check=_days)), required=True)
     issue_label: str = key(TextType(), default="{roc_year}年第{number}期")
-    where: MappingProxyType = where_field()
+    where: Where = where_field()
 
     @property
     def days(self) -> tuple[int, ...]:
@@ -59,7 +58,7 @@ class Site:
     gazette: GazetteSettings = key(StructType(GazetteSettings), required=True)
     categories: tuple[Named, ...] = key(ListType(StructType(Named)), required=True)
     directory_groups: tuple[Named, ...] = key(ListType(StructType(Named)), required=True)
-    where: MappingProxyType = where_field()
+    where: Where = where_field()
 
     def category(self, name_or_slug: str) -> Named | None:
         """The category a notice names, by slug or by its name in either language."""

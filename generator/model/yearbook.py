@@ -13,11 +13,17 @@ from types import MappingProxyType
 from yaml.nodes import Node, ScalarNode
 
 from generator.errors import Source
-from generator.model.schema import ChoiceType, DateType, ListType, MapType, Reader, StructType, TextType, Type, key, where_field
-from generator.model.common import BILINGUAL, INTEGER, LANGUAGES, LOCALIZED, NUMBER, PATH, Bilingual, Localized
+from generator.model.schema import (ChoiceType, DateType, ListType, MapType, Reader, StructType, TextType, Type, Where, key,
+                                    where_field)
+from generator.model.common import (BILINGUAL, DEFAULT_LANGUAGE, INTEGER, LANGUAGES, LOCALIZED, NUMBER, PATH, SLUG_PATTERN,
+                                    Bilingual, Localized)
 
 #: A chapter's name, shared by its files in every language.
-CHAPTER_NAME = r"\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*"
+CHAPTER_NAME = r"\d{2}-" + SLUG_PATTERN
+#: Where a chapter places a statistics table: ``{{ table: population }}`` on a line of its own (a
+#: multi-line pattern: it finds placeholders in a whole body, and matches one line alike). check
+#: reports an unknown id; the site and the e-books put the table there.
+TABLE_PLACEHOLDER = re.compile(r"^\{\{\s*table:\s*(?P<id>[^\s}]+)\s*\}\}\s*$", re.M)
 
 
 def check_identifier(value: str) -> str | None:
@@ -40,7 +46,7 @@ IDENTIFIER = TextType(check=check_identifier)
 class Identifiers(Bilingual):
     """One identifier per e-book: each language's edition is its own publication."""
 
-    zh_hant: str = key(IDENTIFIER, required=True, name="zh-Hant")
+    zh_hant: str = key(IDENTIFIER, required=True, name=DEFAULT_LANGUAGE)
     en: str = key(IDENTIFIER, required=True)
 
 
@@ -48,7 +54,7 @@ class Identifiers(Bilingual):
 class Cover:
     file: str = key(PATH, required=True)
     alt: Bilingual = key(BILINGUAL, required=True)
-    where: MappingProxyType = where_field()
+    where: Where = where_field()
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -59,8 +65,8 @@ class StatTable:
     title: Bilingual = key(BILINGUAL, required=True)
     unit: Bilingual = key(BILINGUAL, required=True)
     source: Bilingual = key(BILINGUAL, required=True)
-    columns: MappingProxyType = key(MapType(BILINGUAL, r"[a-z][a-z0-9_]*"), required=True)
-    where: MappingProxyType = where_field()
+    columns: MappingProxyType[str, Bilingual] = key(MapType(BILINGUAL, r"[a-z][a-z0-9_]*"), required=True)
+    where: Where = where_field()
     header: tuple[str, ...] = ()  # set by the loader from the CSV
     rows: tuple[tuple[str, ...], ...] = ()
 
@@ -81,7 +87,7 @@ class StatTable:
 
 
 #: The column-name suffix of a table's text columns in each language (see StatTable.shown_columns).
-COLUMN_SUFFIXES = {"zh-Hant": "_zh", "en": "_en"}
+COLUMN_SUFFIXES = MappingProxyType({DEFAULT_LANGUAGE: "_zh", "en": "_en"})
 
 
 def column_type(cells: Iterable[str]) -> str:
@@ -121,7 +127,7 @@ class ChapterEntry:
 
     chapter: str = key(TextType(CHAPTER_NAME, "is not a chapter name like 03-population"), required=True)
     not_translated: tuple[str, ...] = key(ListType(ChoiceType(LANGUAGES)), default=())
-    where: MappingProxyType = where_field()
+    where: Where = where_field()
 
 
 class ChapterEntryType(Type):
@@ -133,7 +139,8 @@ class ChapterEntryType(Type):
         if isinstance(node, ScalarNode):
             name = ChapterEntry.__dataclass_fields__["chapter"].metadata["schema"][0].convert(node, reader, key)
             return ChapterEntry(chapter=name, where=MappingProxyType({"": reader.source(node), "chapter": reader.source(node)}))
-        return StructType(ChapterEntry).convert(node, reader, key)
+        entry: ChapterEntry = StructType(ChapterEntry).convert(node, reader, key)
+        return entry
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -141,7 +148,7 @@ class Chapter:
     """One chapter in one language."""
 
     title: str = key(TextType(), required=True)
-    where: MappingProxyType = where_field()
+    where: Where = where_field()
     language: str
     name: str  # NN-slug, the same in every language
     body: str
@@ -164,12 +171,13 @@ class Book:
     rights: Bilingual = key(BILINGUAL, required=True)
     date: dt.date = key(DateType(), required=True)
     cover: Cover = key(StructType(Cover), required=True)
-    tables: MappingProxyType = key(MapType(StructType(StatTable)), default=MappingProxyType({}))
+    tables: MappingProxyType[str, StatTable] = key(MapType(StructType(StatTable), SLUG_PATTERN), default=MappingProxyType({}))
     chapters: tuple[ChapterEntry, ...] = key(ListType(ChapterEntryType()), required=True)
-    where: MappingProxyType = where_field()
+    where: Where = where_field()
     year: int
     source: Source
-    contents: MappingProxyType = dataclasses.field(default_factory=lambda: MappingProxyType({}))  # language -> tuple[Chapter, ...] in reading order
+    # language -> the chapters in that language, in reading order (set by the loader)
+    contents: MappingProxyType[str, tuple[Chapter, ...]] = dataclasses.field(default_factory=lambda: MappingProxyType({}))
 
     def chapters_in(self, language: str) -> tuple[Chapter, ...]:
         return self.contents.get(language, ())

@@ -16,31 +16,25 @@ import json
 import uuid
 import zipfile
 from collections.abc import Iterator
+from typing import Any
 
 from generator import urls
-from generator.reading.history import NOTES, TAIPEI, ChangeRecord, Version
+from generator.dates import TAIPEI
+from generator.reading.history import NOTES, Change, ChangeRecord, Version
 from generator.model import Agency, Content
 from generator.model.directory import COLUMNS, Entry, agency_entries, entries
 from generator.spreadsheet import guard
+from generator.labels import labels
 from generator.markup.markdown import Asset
+from generator.model.common import DEFAULT_LANGUAGE
 
-#: Each download's extension, name and what it is for, in the order pages list them.
-DOWNLOADS = (
-    ("csv", "CSV", "UTF-8，供程式讀取"),
-    ("json", "JSON", "UTF-8，供程式讀取"),
-    ("ods", "ODS", "開放文件格式試算表"),
-    ("vcf", "vCard 4.0", "匯入手機或電子郵件的通訊錄"),
-)
-TITLE = "電話號碼表"
-COLUMN_LABELS = {
-    "id": "識別碼", "kind": "類型", "agency_id": "機關代碼", "unit_id": "單位代碼", "agency": "機關", "unit": "單位",
-    "name": "名稱或姓名", "name_en": "英文名稱", "short_name": "簡稱", "short_name_en": "英文簡稱", "role": "業務",
-    "title": "職稱", "phone": "電話", "extension": "分機", "phone_e164": "電話（國際格式）", "fax": "傳真",
-    "fax_e164": "傳真（國際格式）", "email": "電子郵件", "address": "地址", "location": "位置", "website": "網站",
-    "hours": "服務時間", "parent_id": "上級機關代碼", "group": "分類",
-}
-KIND_LABELS = {"agency": "機關", "unit": "單位", "contact": "聯絡人"}
-
+#: Each download's extension and format, in the order pages list them (what each is for, in words:
+#: labels/directory.yml, ``download_uses``).
+DOWNLOADS = (("csv", "CSV"), ("json", "JSON"), ("ods", "ODS"), ("vcf", "vCard 4.0"))
+#: The downloads are in Chinese: their title, column labels (the ODS header, the JSON's "columns").
+LABELS = labels("directory", DEFAULT_LANGUAGE)
+TITLE = LABELS["title"]
+COLUMN_LABELS = LABELS["columns"]
 
 def ordered(content: Content) -> tuple[Agency, ...]:
     """The agencies in the overview's order: by group, each parent before its children."""
@@ -81,7 +75,7 @@ def _about(content: Content, record: ChangeRecord) -> dict[str, object]:
         "title": f"{site.city.zh_hant}{TITLE}",
         "publisher": site.publisher.zh_hant,
         "licence": {"name": site.licence.name.zh_hant, "url": site.licence.url},
-        "url": site.base_url + urls.url(urls.directory_home()).lstrip("/"),
+        "url": urls.absolute(site.base_url, urls.directory_home()),
         "updated": _day(record.updated),
     }
 
@@ -98,7 +92,7 @@ def changes_json(content: Content, record: ChangeRecord) -> bytes:
     """The change record: each added, removed or changed entry with its date and commit, newest first."""
     first = record.first
     document = _about(content, record) | {
-        "title": f"{content.site.city.zh_hant}{TITLE}異動紀錄",
+        "title": f"{content.site.city.zh_hant}{LABELS['changes_title']}",
         "note": NOTES[record.note][0] if record.note else None,
         "first_published": {"date": _day(first.when), "commit": first.commit} if first else None,
     }
@@ -112,7 +106,7 @@ def _dump(document: dict[str, object], name: str, items: list[dict[str, object]]
     return f'{head},\n "{name}": [\n{lines}\n ]\n}}\n'.replace("[\n\n ]", "[]").encode("utf-8")
 
 
-def _change(version: Version, change) -> dict[str, object]:
+def _change(version: Version, change: Change) -> dict[str, object]:
     item: dict[str, object] = {
         "date": version.date.isoformat(), "committed": version.when.isoformat(), "commit": version.commit,
         "published": version.published, "change": change.change, "id": change.entry.id, "kind": change.entry.kind,
@@ -161,7 +155,7 @@ def to_ods(content: Content, lines: tuple[Entry, ...], record: ChangeRecord) -> 
     return _fixed_times(out.getvalue(), record.updated)
 
 
-def _row(values: list[str], style=None):
+def _row(values: list[str], style: Any = None) -> Any:  # odfpy's elements are untyped
     from odf.table import TableCell, TableRow
     from odf.text import P
 
@@ -210,6 +204,7 @@ def to_vcards(content: Content, agency: Agency, record: ChangeRecord) -> bytes:
 
 
 def _vcard(content: Content, agency: Agency, entry: Entry, changed: dt.datetime | None) -> str:
+    base = content.site.base_url
     person = entry.kind == "contact" and bool(entry.name)
     org = [entry.agency] + ([entry.unit] if entry.unit else [])
     if entry.kind == "contact":
@@ -217,7 +212,7 @@ def _vcard(content: Content, agency: Agency, entry: Entry, changed: dt.datetime 
     else:
         name = " ".join(org)
     lines = ["BEGIN:VCARD", "VERSION:4.0", f"PRODID:-//{_text(content.site.publisher.en)}//Phone directory//ZH-TW",
-             f"UID:urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, content.site.base_url + 'directory/' + entry.id)}",
+             f"UID:urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, urls.absolute(base, urls.directory_entry(entry.id)))}",
              f"KIND:{'individual' if person else 'org'}", f"FN:{_text(name)}"]
     if person:
         lines.append(f"N:{_text(entry.name)};;;;")  # a Chinese name is not split into family and given names
@@ -235,8 +230,8 @@ def _vcard(content: Content, agency: Agency, entry: Entry, changed: dt.datetime 
     if agency.website:
         lines.append(f"URL;TYPE=work:{agency.website}")
     if entry.hours:
-        lines.append(f"NOTE:{_text('服務時間：' + entry.hours)}")
-    lines.append(f"SOURCE:{content.site.base_url}{urls.agency_vcard(agency)}")
+        lines.append(f"NOTE:{_text(LABELS['hours_note'].format(hours=entry.hours))}")
+    lines.append(f"SOURCE:{urls.absolute(base, urls.agency_vcard(agency))}")
     if changed:
         lines.append("REV:" + changed.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ"))
     lines.append("END:VCARD")

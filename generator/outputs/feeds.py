@@ -11,16 +11,17 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
 from generator import urls
+from generator.dates import TAIPEI
 from generator.model import Content, Notice
+from generator.model.common import DEFAULT_LANGUAGE
 from generator.markup.markdown import Asset, summary
 
 ATOM = "http://www.w3.org/2005/Atom"
 ENTRIES = 50
-TAIWAN = dt.timezone(dt.timedelta(hours=8))
 
 
 def stamp(date: dt.date) -> str:
-    return dt.datetime(date.year, date.month, date.day, tzinfo=TAIWAN).isoformat()
+    return dt.datetime(date.year, date.month, date.day, tzinfo=TAIPEI).isoformat()
 
 
 def assets(content: Content) -> Iterator[Asset]:
@@ -36,13 +37,14 @@ def assets(content: Content) -> Iterator[Asset]:
 def feed(content: Content, title: str, self_page: str, html_page: str, notices: tuple[Notice, ...]) -> bytes:
     """An Atom document with the newest notices first."""
     base = content.site.base_url
-    dates = {issue.id: issue.date for issue in content.gazette.issues}
+    issue_of = content.links.issue_of
     latest = list(reversed(notices))[:ENTRIES]
     ET.register_namespace("", ATOM)
-    root = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": "zh-Hant"})
+    root = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": DEFAULT_LANGUAGE})
     _text(root, "id", urls.absolute(base, self_page))
     _text(root, "title", title)
-    newest = max((dates[_issue_id(n)] for n in latest), default=max(dates.values(), default=dt.date(2000, 1, 1)))
+    every = max((issue.date for issue in content.gazette.issues), default=dt.date(2000, 1, 1))
+    newest = max((issue_of(n).date for n in latest), default=every)
     _text(root, "updated", stamp(newest))
     ET.SubElement(root, f"{{{ATOM}}}link", rel="self", type="application/atom+xml", href=urls.absolute(base, self_page))
     ET.SubElement(root, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=urls.absolute(base, html_page))
@@ -50,15 +52,15 @@ def feed(content: Content, title: str, self_page: str, html_page: str, notices: 
     _text(author, "name", content.site.publisher.zh_hant)
     _text(root, "rights", content.site.licence.name.zh_hant)
     for notice in latest:
-        root.append(entry(content, notice, dates[_issue_id(notice)]))
+        root.append(entry(content, notice, issue_of(notice).date))
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return document + b"\n"
 
 
 def entry(content: Content, notice: Notice, published: dt.date) -> ET.Element:
     base = content.site.base_url
-    agency = content.directory.agency(notice.agency)
-    category = next(c for c in content.site.categories if c.slug == notice.category)
+    agency, category = content.links.agency_of(notice), content.links.category_of(notice)
     element = ET.Element(f"{{{ATOM}}}entry")
     _text(element, "id", urls.absolute(base, urls.notice(notice)))
     _text(element, "title", notice.title)
@@ -66,14 +68,10 @@ def entry(content: Content, notice: Notice, published: dt.date) -> ET.Element:
     _text(element, "published", stamp(published))
     ET.SubElement(element, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=urls.absolute(base, urls.notice(notice)))
     author = ET.SubElement(element, f"{{{ATOM}}}author")
-    _text(author, "name", agency.name.zh_hant if agency else notice.agency)
+    _text(author, "name", agency.name.zh_hant)
     ET.SubElement(element, f"{{{ATOM}}}category", term=category.slug, label=category.name.zh_hant)
     _text(element, "summary", f"{notice.doc_number}：{summary(notice.body)}")
     return element
-
-
-def _issue_id(notice: Notice) -> str:
-    return f"{notice.year}/{notice.issue:02d}"
 
 
 def _text(parent: ET.Element, name: str, text: str) -> ET.Element:

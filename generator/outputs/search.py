@@ -33,63 +33,21 @@ from pathlib import Path, PurePosixPath
 from generator import urls
 from generator.errors import BuildError
 from generator.model import LANGUAGES, Content
+from generator.labels import labels
 from generator.markup.cjk import IDEOGRAPHS
-from generator.markup.markdown import Page, page
 
 log = logging.getLogger(__name__)
 
-#: The filters offered on the results page, in this order, with their labels.
-FILTERS = {
-    "zh-Hant": {"publication": "出版品", "category": "類別", "agency": "機關", "year": "年份"},
-    "en": {"publication": "Publication", "year": "Year"},
-}
-PUBLICATIONS = {
-    "zh-Hant": {"gazette": "市府公報", "yearbook": "年鑑", "directory": "電話號碼表"},
-    "en": {"gazette": "Gazette", "yearbook": "Yearbook", "directory": "Directory"},
-}
 #: Parts of an indexed article that are not its text.
 EXCLUDE = ".headerlink, nav.breadcrumbs, nav.neighbours, .citation, .md-source-file, .language-switch"
 
 
-def entry(language: str, publication: str, filters: dict[str, str] | None = None, meta: dict[str, str] | None = None) -> dict:
-    """The ``search`` front matter of an indexed page."""
-    return {"filters": {"publication": PUBLICATIONS[language][publication], **(filters or {})}, "meta": meta or {}}
-
-
-def filter_values(content: Content, language: str) -> list[list]:
-    """[filter, label, values] for the results page's menus, from the model (the same names the
-    pages give Pagefind), so the page need not download Pagefind's filter index to draw them."""
-    years = {str(n.year) for n in content.gazette.notices} | {str(b.year) for b in content.yearbooks}
-    values = {
-        "publication": list(PUBLICATIONS[language].values()) if language == "zh-Hant" else [PUBLICATIONS[language]["yearbook"]],
-        "category": [c.name.zh_hant for c in content.site.categories],
-        "agency": [a.name.zh_hant for a in content.directory.agencies if any(n.agency == a.id for n in content.gazette.notices)],
-        "year": sorted(years if language == "zh-Hant" else {str(b.year) for b in content.yearbooks}, reverse=True),
-    }
-    return [[name, label, values[name]] for name, label in FILTERS[language].items()]
-
-
-def results_uri(language: str) -> str:
-    return "search/index.md" if language == "zh-Hant" else f"{language}/search/index.md"
-
-
-def pages(content: Content) -> Iterator[Page]:
-    yield results_page(content, "zh-Hant", "搜尋", "請輸入關鍵字、文號或機關名稱",
-                       "本站搜尋需要 JavaScript。您仍可瀏覽[市府公報](../gazette/index.md)之歷期目錄、"
-                       "[分類](../gazette/category/index.md)與[發文機關](../gazette/agency/index.md)，"
-                       "以及[年鑑](../yearbook/index.md)與[電話號碼表](../directory/index.md)。")
-    yield results_page(content, "en", "Search", "Words or phrases from the yearbook",
-                       "Search needs JavaScript. You can still browse the [yearbook](../yearbook/index.md).")
-
-
-def results_page(content: Content, language: str, title: str, placeholder: str, without_js: str) -> Page:
-    """The results page: themes/material/search.html draws the form; the content is for no-JS readers."""
-    meta = {"template": "search.html", "filters": filter_values(content, language), "placeholder": placeholder,
-            "ideographs": IDEOGRAPHS,  # search.js segments queries by the same rule as segment()
-            "prompt": "搜尋公報、年鑑與電話號碼表" if language == "zh-Hant" else "Search the yearbook"}
-    if language != "zh-Hant":
-        meta["lang"] = language
-    return Page(results_uri(language), page(title, without_js, **meta))
+def entry(language: str, publication: str, filters: dict[str, str] | None = None,
+          meta: dict[str, str] | None = None) -> dict[str, object]:
+    """The ``search`` front matter of an indexed page (the results pages, generator/website/pages/search.py,
+    offer the same publication names in their filters)."""
+    name = labels("search", language)["publications"][publication]
+    return {"filters": {"publication": name, **(filters or {})}, "meta": meta or {}}
 
 
 _WORD_EDGE = re.compile(rf"(?<=[{IDEOGRAPHS}])(?=\S)|(?<=\S)(?=[{IDEOGRAPHS}])")
@@ -114,7 +72,7 @@ def index_order(content: Content) -> dict[str, int]:
     pages += [urls.chapter(book, chapter) for book in sorted(content.yearbooks, key=lambda b: -b.year)
               for language in LANGUAGES for chapter in book.chapters_in(language)]
     pages += [urls.agency(agency) for agency in content.directory.agencies]
-    return {page.removesuffix(".md") + ".html": rank for rank, page in enumerate(pages)}
+    return {urls.built_file(page): rank for rank, page in enumerate(pages)}
 
 
 def indexable_pages(site: Path, order: dict[str, int]) -> Iterator[tuple[str, str]]:
@@ -128,9 +86,9 @@ def indexable_pages(site: Path, order: dict[str, int]) -> Iterator[tuple[str, st
         yield name, "".join(part if part.startswith("<") else segment(part) for part in parts)
 
 
-def index_site(content: Content, root: Path, out: Path) -> None:
-    """Index the built pages with Pagefind, in :func:`index_order`; its bundle, made canonical, goes to
-    ``out/pagefind/``."""
+def index_site(content: Content, out: Path) -> Path:
+    """The search-index stage: index the website built in ``out`` with Pagefind, in :func:`index_order`;
+    its bundle, made canonical, goes to ``out/pagefind/``, which is returned."""
     pages, files = _Service(cwd=out).index(indexable_pages(out, index_order(content)))
     if "pagefind.js" not in files:
         raise BuildError("Pagefind failed to index the site: its bundle has no pagefind.js")
@@ -141,6 +99,7 @@ def index_site(content: Content, root: Path, out: Path) -> None:
         (bundle / name).parent.mkdir(parents=True, exist_ok=True)
         (bundle / name).write_bytes(data)
     log.info("indexed %d pages for search", pages)
+    return bundle
 
 
 class _Service:
@@ -225,7 +184,7 @@ class _Service:
         assert stdout is not None
         pending, indexed = bytearray(), 0
         while True:
-            chunk = stdout.read1(1 << 20)
+            chunk = stdout.read1(1 << 20)  # type: ignore[attr-defined]  # a buffered pipe: read what is there
             if not chunk:
                 if self.expired:
                     raise BuildError(f"Pagefind took more than {self.TIMEOUT // 60} minutes to index the site")

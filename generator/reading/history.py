@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from generator.dates import TAIPEI  # dates are days in Taiwan
 from generator.errors import BuildError
 from generator.reading.load import Loader
 from generator.model import Agency, Directory
@@ -38,18 +39,15 @@ log = logging.getLogger(__name__)
 WINDOW = 20
 #: The directory's folder, relative to the project.
 FOLDER = "content/directory"
-#: Dates are days in Taiwan (UTC+8, no daylight saving time).
-TAIPEI = dt.timezone(dt.timedelta(hours=8), "Asia/Taipei")
 
 Snapshot = Mapping[str, Agency | None]  # agency id -> the agency (None: the file did not load)
 
 #: Why a record is empty, in English (the JSON, the log) and Chinese (the pages).
-NOTES = {
-    "no-root": ("the project folder is not known", "不知道專案資料夾在哪裡"),
+NOTES = MappingProxyType({
     "no-git": ("git is not installed", "系統未安裝 git"),
     "no-repository": ("the project is not in a git repository", "本專案不在 git 版本庫中"),
     "no-commits": ("the directory has not been committed to git yet", "電話號碼表尚未提交到 git 版本庫"),
-}
+})
 
 
 @dataclass(frozen=True)
@@ -110,9 +108,9 @@ def compare(older: Snapshot, newer: Snapshot) -> tuple[Change, ...]:
     An agency whose file did not load in either version is not compared."""
     changes: list[Change] = []
     for agency_id in sorted(set(older) | set(newer)):
-        before, after = older.get(agency_id, False), newer.get(agency_id, False)
-        if before is None or after is None:
-            continue
+        if older.get(agency_id, "") is None or newer.get(agency_id, "") is None:
+            continue  # its file did not load: not compared
+        before, after = older.get(agency_id), newer.get(agency_id)
         old = {entry.id: entry for entry in agency_entries(before)} if before else {}
         new = {entry.id: entry for entry in agency_entries(after)} if after else {}
         for entry_id, entry in new.items():
@@ -124,9 +122,12 @@ def compare(older: Snapshot, newer: Snapshot) -> tuple[Change, ...]:
     return tuple(changes)
 
 
-def record(root: Path, directory: Directory, now: dt.datetime | None = None, window: int = WINDOW) -> ChangeRecord:
-    """The change record of ``directory`` (the working tree's) against the git history of ``root``."""
-    repo = _Repository(root)
+def record(root: Path, directory: Directory, now: dt.datetime | None = None, window: int = WINDOW,
+           blobs: Blobs | None = None) -> ChangeRecord:
+    """The change record of ``directory`` (the working tree's) against the git history of ``root``:
+    the build's change-record stage. ``blobs`` keeps the files read from git for the next call
+    (``serve`` rebuilds often); without it they are read afresh."""
+    repo = _Repository(root, blobs if blobs is not None else Blobs())
     note = repo.unavailable()
     if note:
         return ChangeRecord(note=note)
@@ -162,31 +163,36 @@ def _agency_changed(versions: list[Version], current: Snapshot, repo: _Repositor
     return {agency_id: changed[agency_id] for agency_id in sorted(changed) if agency_id in current}
 
 
-_last: tuple[Path, Directory, ChangeRecord] | None = None
-
-
-def record_for(root: Path | None, directory: Directory) -> ChangeRecord:
-    """:func:`record`, computed once per build: the pages and the downloads of one build share it."""
-    global _last
-    if root is None:
-        return ChangeRecord(note="no-root")
-    if _last is None or _last[0] != root or _last[1] is not directory:
-        _last = (root, directory, record(root, directory))
-    return _last[2]
-
-
 # -- git ------------------------------------------------------------------------------------------
 
-#: Agencies read from git, by (file name, blob id): a version shares most files with the one before,
-#: and ``serve`` rebuilds often.
-_agencies: dict[tuple[str, str], Agency | None] = {}
+class Blobs:
+    """Directory files read from git, loaded, by (file name, blob id): a version shares most files with
+    the one before it, and a blob never changes, so whoever reads the record again and again (``serve``)
+    keeps one of these and passes it to every :func:`record`. It starts afresh past :attr:`LIMIT` files."""
+
+    LIMIT = 10_000
+
+    def __init__(self) -> None:
+        self._agencies: dict[tuple[str, str], Agency | None] = {}
+
+    def __contains__(self, key: tuple[str, str]) -> bool:
+        return key in self._agencies
+
+    def __getitem__(self, key: tuple[str, str]) -> Agency | None:
+        return self._agencies[key]
+
+    def __setitem__(self, key: tuple[str, str], agency: Agency | None) -> None:
+        if len(self._agencies) >= self.LIMIT:
+            self._agencies.clear()
+        self._agencies[key] = agency
 
 
 class _Repository:
     """The few git commands the record needs, each by argument list, run in the project folder."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, blobs: Blobs):
         self.root = root
+        self.blobs = blobs
         self.shallow = False
 
     def git(self, *args: str, stdin: bytes | None = None) -> bytes:
@@ -233,16 +239,14 @@ class _Repository:
                 name = path.rsplit("/", 1)[-1]
                 if meta.split()[1] == "blob" and name.endswith(".yml") and path.count("/") == FOLDER.count("/") + 1:
                     files[name] = meta.split()[2]
-        self._read([(name, blob) for name, blob in files.items() if (name, blob) not in _agencies])
-        return {name.removesuffix(".yml"): _agencies[(name, blob)] for name, blob in sorted(files.items())}
+        self._read([(name, blob) for name, blob in files.items() if (name, blob) not in self.blobs])
+        return {name.removesuffix(".yml"): self.blobs[(name, blob)] for name, blob in sorted(files.items())}
 
     def _read(self, wanted: list[tuple[str, str]]) -> None:
         """Load files from git with the content loader (problems in old versions are not reported)."""
         if not wanted:
             return
         data = self.git("cat-file", "--batch", stdin="".join(f"{blob}\n" for _, blob in wanted).encode())
-        if len(_agencies) > 10_000:
-            _agencies.clear()
         with tempfile.TemporaryDirectory(prefix="jiahe-history-") as tmp:
             folder = Path(tmp, FOLDER)
             folder.mkdir(parents=True)
@@ -256,7 +260,7 @@ class _Repository:
                 path = folder / name
                 path.write_bytes(data[:size])
                 data = data[size + 1:]
-                _agencies[(name, blob)] = loader.load_agency(path)
+                self.blobs[(name, blob)] = loader.load_agency(path)
 
     def last_touched(self, commit: str) -> dict[str, dt.datetime]:
         """For each directory file, the date of the last commit at or before ``commit`` that changed it."""

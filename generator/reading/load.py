@@ -11,19 +11,20 @@ import csv
 import dataclasses
 import io
 import logging
-import os
 import re
-from collections.abc import Iterator
-from pathlib import Path, PurePosixPath
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from types import MappingProxyType
 
 from generator.errors import Kind, Problem, Source, errors_in
 from generator.model import Agency, Book, Chapter, Content, Dataset, Directory, Gazette, Issue, Notice, Site, StatTable
-from generator.model.gazette import NOTICE_NAME
-from generator.model.common import ATTACHMENT_TYPES, IMAGE_TYPES, LANGUAGES, is_number
+from generator.model.gazette import NOTICE_NAME, issue_id
+from generator.model.common import ATTACHMENT_TYPES, IMAGE_TYPES, LANGUAGES, is_number, is_slug
 from generator.model.yearbook import CHAPTER_NAME, misspelt_number
 from generator.model.schema import INVALID, Reader, formula_start, hint
-from generator.reading.yamlio import Text, characters, compose, read_text, relative, split_front_matter
+from generator.reading import paths
+from generator.reading.yamlio import (Document, FrontMatterFile, Text, characters, compose, read_text, relative,
+                                      split_front_matter)
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,6 @@ log = logging.getLogger(__name__)
 ASSET_LIMIT = 20 * 1024 * 1024
 #: The folder of the open-data descriptors, beside content/ (they describe content; they are not content).
 DATASETS = "datasets"
-_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 @dataclasses.dataclass
@@ -54,14 +54,6 @@ class Loader:
 
     # -- files ------------------------------------------------------------------------------------
 
-    def _inside(self, path: Path) -> bool:
-        """Whether a file really lies in content/ (a symlink may point elsewhere)."""
-        try:
-            path.resolve().relative_to(self.content.resolve())
-            return True
-        except ValueError:
-            return False
-
     def entries(self, folder: Path) -> Iterator[Path]:
         """The entries of a folder in name order, skipping hidden ones and links leading out."""
         if not folder.is_dir():
@@ -69,32 +61,25 @@ class Loader:
         for path in sorted(folder.iterdir()):
             if path.name.startswith("."):
                 continue
-            if not self._inside(path):
+            if not paths.inside(path, self.content):
                 self.report(Kind.OUTSIDE_CONTENT, path, what="file", value=path.name, reason="it is a link to a file outside")
                 continue
             yield path
 
-    def yaml(self, path: Path):
+    def yaml(self, path: Path) -> Document | None:
         text = read_text(path, self.root, self.problems)
         return None if text is None else compose(text.text, text.source, self.problems)
 
-    def front_matter(self, path: Path):
+    def front_matter(self, path: Path) -> FrontMatterFile | None:
         text = read_text(path, self.root, self.problems)
         return None if text is None else split_front_matter(text, self.problems)
 
     def reference(self, base: Path, value: str, where: Source, what: str) -> Path | None:
-        """A file named in content, relative to ``base``: it must exist and stay inside content/."""
-        ref = PurePosixPath(value)
-        if ref.is_absolute() or re.match(r"^[A-Za-z]:", value) or "\\" in value:
-            self.report(Kind.OUTSIDE_CONTENT, where, what=what, value=value, reason="write a path relative to this file")
+        """A file named in content, relative to ``base``: it must exist and stay inside content/ (:mod:`.paths`)."""
+        if reason := paths.leaves_content(base, value, self.content):
+            self.report(Kind.OUTSIDE_CONTENT, where, what=what, value=value, reason=reason)
             return None
-        target = base / Path(*ref.parts)
-        if not Path(os.path.normpath(target)).is_relative_to(self.content):
-            self.report(Kind.OUTSIDE_CONTENT, where, what=what, value=value, reason="'..' leads out of content/")
-            return None
-        if not self._inside(target):
-            self.report(Kind.OUTSIDE_CONTENT, where, what=what, value=value, reason="it is a link to a file outside")
-            return None
+        target = paths.target(base, value)
         if not target.is_file():
             self.report(Kind.MISSING_FILE, where, what=what, value=value)
             return None
@@ -148,10 +133,10 @@ class Loader:
                 datasets.append(dataset)
         return tuple(datasets)
 
-    def id_files(self, paths, rule: str) -> Iterator[Path]:
+    def id_files(self, paths: Iterable[Path], rule: str) -> Iterator[Path]:
         """The ``<id>.yml`` files among ``paths``; any other name is reported with ``rule``."""
         for path in paths:
-            if path.suffix == ".yml" and _ID.fullmatch(path.stem):
+            if path.suffix == ".yml" and is_slug(path.stem):
                 yield path
             else:
                 self.report(Kind.BAD_NAME, path, what="file", name=path.name, rule=rule)
@@ -196,7 +181,7 @@ class Loader:
                     self.report(Kind.BAD_NAME, issue_dir, what="entry", name=issue_dir.name,
                                 rule="a year holds one folder per issue, named by its two-digit number: 01, 02, …")
                     continue
-                self.present.add(f"issue:{year_dir.name}/{issue_dir.name}")
+                self.present.add(f"issue:{issue_id(int(year_dir.name), int(issue_dir.name))}")
                 issue = self.load_issue(issue_dir, int(year_dir.name), int(issue_dir.name), site)
                 if issue is not None:
                     issues.append(issue)
@@ -207,7 +192,7 @@ class Loader:
         notices = []
         for entry in self.entries(folder):
             if entry.suffix == ".md":
-                self.present.add(f"notices:{year}/{number:02d}")
+                self.present.add(f"notices:{issue_id(year, number)}")
                 if not re.fullmatch(NOTICE_NAME, entry.name):
                     self.report(Kind.BAD_NAME, entry, what="notice file", name=entry.name,
                                 rule="name it <SS>-<slug>.md: a two-digit position and lowercase ASCII words, e.g. 03-parking-fees.md")
@@ -234,6 +219,7 @@ class Loader:
             return None
         values, where = result
         match = re.fullmatch(NOTICE_NAME, path.name)
+        assert match is not None, "load_issue reads only files named like a notice"
         ok = True
         if site is not None:
             category = site.category(values["category"])
@@ -334,7 +320,9 @@ class Loader:
         found = characters(text.text, text.source)  # no tabs either
         self.problems.extend(found)
         ok = not errors_in(found)
-        rows, lines, line = [], [], 1
+        rows: list[tuple[str, ...]] = []
+        lines: list[int] = []
+        line = 1
         reader = csv.reader(io.StringIO(text.text))
         try:
             for row in reader:
@@ -359,9 +347,9 @@ class Loader:
             if name not in header:
                 self.report(Kind.BAD_TABLE, table.where["columns"], reason=f"column '{name}' is not in {table.file}")
                 ok = False
-        for line, row in zip(lines[1:], body):
-            if len(row) != len(header):
-                self.report(Kind.BAD_TABLE, text.source.at(line), reason=f"row has {len(row)} cells; the header has {len(header)}")
+        for line, values in zip(lines[1:], body, strict=True):
+            if len(values) != len(header):
+                self.report(Kind.BAD_TABLE, text.source.at(line), reason=f"row has {len(values)} cells; the header has {len(header)}")
                 ok = False
         if not ok:
             return None
@@ -415,6 +403,7 @@ class _Cells:
             cells, pos = [], self._starts[line - 1]
             while True:
                 field = self._FIELD.match(text, pos)
+                assert field is not None, "the pattern matches the empty string"
                 cells.append(pos + len(field[0]) - len(field[0].lstrip(" \t")))  # the cell's first character
                 pos = field.end()
                 if pos >= len(text) or text[pos] != ",":

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from yaml.composer import Composer
@@ -187,7 +188,12 @@ class _StrictComposer(Composer):
         self.alias_marks: list = []
         self.depth = 0
 
-    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
+    if TYPE_CHECKING:  # PyYAML's Parser provides these; _StrictLoader mixes it in
+        def check_event(self, *choices: type) -> bool: ...
+        def get_event(self) -> Any: ...
+        def peek_event(self) -> Any: ...
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]  # PyYAML's signature
         if self.check_event(AliasEvent):
             event = self.get_event()
             self.alias_marks.append(event.start_mark)

@@ -1,8 +1,17 @@
 """The MkDocs plugin ``jiahe`` (registered in pyproject.toml, enabled in mkdocs.yml).
 
-It loads the content model once per build (``on_config``), takes the site's URL and name from
-``content/site.yml``, adds the gazette's years and issues to the nav, adds every page and file
-generated from the model (``on_files``), and sanitizes each page's HTML (``on_page_content``).
+It places what the build's stages made: it takes the site's URL and name from ``content/site.yml``,
+adds the gazette's years and issues to the nav (``on_config``), adds every page generated from the
+model and every file the stages made (``on_files``), and sanitizes each page's HTML
+(``on_page_content``). It makes nothing else.
+
+``python -m generator build`` runs the stages before the website and hands their
+:class:`~generator.products.Products` over in MkDocs' config, under :data:`~generator.products.CONFIG_KEY`
+(set on the config it loads for that one build, so nothing outlives the build). A plain
+``mkdocs build`` or ``serve`` has none: the plugin then runs the same stages itself
+(:func:`generator.build.make_products`), check first, so the site is never built from bad content.
+Under ``serve`` the plugin is kept from one rebuild to the next (MkDocs keeps a plugin that has
+``on_startup``), and so is the git data the change record reads (:class:`~generator.reading.history.Blobs`).
 
 Every template renders with autoescaping on (``on_env``): MkDocs' Jinja environment does not
 autoescape, and mkdocs-material prints ``{{ page.title }}`` raw in ``<title>`` and the header, so
@@ -11,15 +20,13 @@ text and is escaped where it lands; the only HTML a template prints unescaped is
 marked :class:`~markupsafe.Markup` here after nh3 has cleaned it. MkDocs gives titles taken from
 a heading (the page's h1, the table of contents) as HTML text with entities; they are turned back
 into plain text here so that they are escaped once, not twice.
-
-``python -m generator build`` checks the content and hands the model over with :func:`use`; a plain
-``mkdocs build`` or ``serve`` loads (and checks) it here, so the site is never built from bad content.
 """
 
 from __future__ import annotations
 
 import html
 import logging
+import tempfile
 from pathlib import Path
 
 from markupsafe import Markup
@@ -28,67 +35,62 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from generator.model import Content
-from generator.products import Products
+from generator.errors import BuildError, ContentError
 from generator.markup import sanitize
+from generator.products import CONFIG_KEY, Products
+from generator.reading.history import Blobs
 from generator.website import site
 
 log = logging.getLogger("mkdocs.plugins.jiahe")
-_model: Content | None = None
-
-
-def use(content: Content | None) -> None:
-    """Use this model for the next build instead of loading content/ again."""
-    global _model
-    _model = content
-
-
-def _content(root: Path) -> Content:
-    if _model is not None:
-        return _model
-    from generator.checking.check import check
-    from generator.errors import ContentError
-
-    try:
-        return check(root)
-    except ContentError as exc:
-        raise PluginError("\n".join(str(problem) for problem in exc.problems) + f"\n{exc}") from None
-
-
-def _products(root: Path, content: Content) -> Products:
-    """What the stages before the website make (interim: made here; see build.py)."""
-    from generator.outputs.ebooks.epub import ebooks
-    from generator.outputs.opendata.packages import packages
-    from generator.reading.history import record_for
-
-    return Products(root, content, record_for(root, content.directory), ebooks(content, root), packages(content, root))
 
 
 class GeneratorPlugin(BasePlugin):
-    content: Content | None = None
+    def __init__(self) -> None:
+        self.made: Products | None = None  # this build's
+        self.blobs: Blobs | None = None  # kept across the rebuilds of one ``serve``
+        self.scratch: tempfile.TemporaryDirectory[str] | None = None  # the data files of a plain mkdocs build
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.blobs = Blobs() if command == "serve" else None
+
+    def on_shutdown(self) -> None:
+        self.blobs = None
 
     def on_config(self, config):
-        self.content = _content(Path(config.config_file_path).parent)
-        publisher = self.content.site.publisher.zh_hant
-        config.site_url = self.content.site.base_url
+        made = self.made = config.get(CONFIG_KEY) or self._make(Path(config.config_file_path).parent)
+        publisher = made.content.site.publisher.zh_hant
+        config.site_url = made.content.site.base_url
         config.site_name = f"{publisher}出版品"
-        config.copyright = f"{publisher} · {self.content.site.licence.name.zh_hant}"
-        config.nav = site.nav(self.content, config.nav)
+        config.copyright = f"{publisher} · {made.content.site.licence.name.zh_hant}"
+        config.nav = site.nav(made.content, config.nav)
         return config
 
+    def _make(self, root: Path) -> Products:
+        """A plain ``mkdocs build`` or ``serve``: the build's stages before the website, run here; the
+        data files go to a folder of this build's own, from which MkDocs copies them."""
+        from generator.build import make_products
+
+        self._clean()
+        self.scratch = tempfile.TemporaryDirectory(prefix="jiahe-data-")
+        try:
+            return make_products(root, Path(self.scratch.name), self.blobs)
+        except ContentError as exc:
+            raise PluginError("\n".join(str(problem) for problem in exc.problems) + f"\n{exc}") from None
+        except BuildError as exc:
+            raise PluginError(str(exc)) from None
+
     def on_files(self, files: Files, *, config) -> Files:
-        root = Path(config.config_file_path).parent
-        made = _products(root, self.content)
+        assert self.made is not None  # on_config ran
         generated = 0
-        for item in site.pages(made):
+        for item in site.pages(self.made):
             if (existing := files.get_file_from_path(item.uri)) is not None:
                 files.remove(existing)
             files.append(File.generated(config, item.uri, content=item.text))
             generated += 1
-        for asset in site.assets(made):
+        for asset in site.assets(self.made):
             if asset.data is not None:
                 files.append(File.generated(config, asset.uri, content=asset.data))
-            else:
+            else:  # a content file, or one a stage wrote (at its place, in ``build``: not copied)
                 files.append(File.generated(config, asset.uri, abs_src_path=str(asset.path)))
         log.info("generated %d pages from content/", generated)
         return files
@@ -102,6 +104,19 @@ class GeneratorPlugin(BasePlugin):
             page.meta["title"] = html.unescape(page.title)  # a heading's text, as MkDocs gives it
         _plain_titles(page.toc)
         return Markup(sanitize.clean(content))
+
+    def on_post_build(self, *, config) -> None:
+        self.made = None
+        self._clean()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.made = None
+        self._clean()
+
+    def _clean(self) -> None:
+        if self.scratch is not None:
+            self.scratch.cleanup()
+            self.scratch = None
 
 
 def _plain_titles(toc) -> None:

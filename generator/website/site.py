@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 from generator import urls
-from generator.dates import roc_date
 from generator.model import Content
 from generator.products import Products
 from generator.website.pages import data as data_pages
-from generator.outputs.opendata import packages as datapackage
 from generator.outputs import directory_files as directory_data
 from generator.website.pages import directory as directory_pages
 from generator.outputs import feeds
 from generator.website.pages import gazette as gazette_pages
-from generator.outputs import search
+from generator.website.pages.home import home
+from generator.website.pages import search as search_pages
 from generator.website.pages import yearbook as yearbook_pages
-from generator.markup.markdown import Asset, Page, esc, link, page
+from generator.markup.markdown import Asset, Page
 
 
 def pages(made: Products) -> Iterator[Page]:
@@ -27,18 +25,19 @@ def pages(made: Products) -> Iterator[Page]:
     yield from gazette_pages.pages(content)
     yield from yearbook_pages.pages(content, made.ebooks)
     yield from directory_pages.pages(content, made.record)
-    yield from search.pages(content)
+    yield from search_pages.pages(content)
     yield from data_pages.pages(content, made.packages)
 
 
 def assets(made: Products) -> Iterator[Asset]:
-    """Every published file that is not a page: attachments, feeds, images, e-books, downloads, data."""
+    """Every published file that is not a page: attachments, feeds, images, e-books, downloads, and
+    the data files (which the open-data stage already wrote)."""
     content, root = made.content, made.root
     yield from gazette_pages.assets(content, root)
     yield from feeds.assets(content)
     yield from yearbook_pages.assets(content, root, made.ebooks)
     yield from directory_data.assets(content, made.record)
-    yield from datapackage.assets(content, made.packages)
+    yield from made.data_files
 
 
 def nav(content: Content, configured: list | None) -> list:
@@ -56,23 +55,3 @@ def nav(content: Content, configured: list | None) -> list:
         else:
             result.append(item)
     return result
-
-
-def home(content: Content) -> Page:
-    source = urls.home()
-    site = content.site
-    lines = [f"{esc(site.publisher.zh_hant)}發行之市府公報、年鑑與電話號碼表。", ""]
-    lines += [f"## [{esc(site.gazette.title.zh_hant)}]({link(source, urls.gazette_home())})", ""]
-    if content.gazette.issues:
-        latest = content.gazette.issues[-1]
-        lines += [f"最新一期：[{esc(gazette_pages.label(content, latest))}]({link(source, urls.issue(latest))})"
-                  f"（{roc_date(latest.date)}出刊）", ""]
-    lines += [f"## [{esc(site.city.zh_hant)}年鑑]({link(source, urls.yearbook_home())})", ""]
-    lines += [f"- [{esc(book.title.zh_hant)}]({link(source, urls.book(book))}) · "
-              f"[{esc(book.title.en)}]({link(source, urls.book(book, 'en'))})" for book in reversed(content.yearbooks)]
-    lines += ["", f"## [電話號碼表]({link(source, urls.directory_home())})", "",
-              f"{len(content.directory.agencies)} 個機關的單位與聯絡窗口。"]
-    if content.datasets:
-        lines += ["", f"## [開放資料]({link(source, urls.data_home())})", "",
-                  f"{len(content.datasets)} 個資料集（Frictionless 資料包，CSV 與 JSON）。"]
-    return Page(source, page(site.publisher.zh_hant, "\n".join(lines)))

@@ -3,7 +3,7 @@
 A template writes the Markdown source of one page, which MkDocs then renders like any other page.
 Every value a template prints with ``{{ … }}`` is text and is escaped for where it lands, HTML and
 Markdown at once (:func:`shown`): ``< > & " '`` as HTML entities, and the characters Markdown or its
-extensions would read as markup (``[ ] * _ ` { } \\``) as numeric character references, so a title
+extensions would read as markup (``[ ] * _ ` { } \\ |``) as numeric character references, so a title
 is shown exactly as typed, never interpreted. Only :class:`~markupsafe.Markup` is printed as it is:
 links and ``<time>`` elements made by the helpers here, and the output of another template.
 """
@@ -14,17 +14,18 @@ import datetime as dt
 import html
 import json
 import posixpath
+import string
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
 from generator import urls
-from generator.dates import roc_date
+from generator.dates import TAIPEI, roc_date
 
 TEMPLATES = Path(__file__).parent / "templates"
 _MARKDOWN = str.maketrans({"[": "&#91;", "]": "&#93;", "*": "&#42;", "_": "&#95;", "`": "&#96;",
-                           "{": "&#123;", "}": "&#125;", "\\": "&#92;"})
+                           "{": "&#123;", "}": "&#125;", "\\": "&#92;", "|": "&#124;"})
 
 
 def shown(value: object) -> Markup:
@@ -43,6 +44,8 @@ def environment(folder: Path = TEMPLATES) -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True)
     env.filters["time"] = time
+    env.filters["fill"] = fill
+    env.filters["code"] = code
     env.filters["roc_date"] = roc_date
     env.globals["urls"] = urls
     return env
@@ -66,8 +69,32 @@ def link(source: str, target: str) -> Markup:
     return Markup(posixpath.relpath(target, posixpath.dirname(source) or "."))
 
 
-def time(date: dt.date) -> Markup:
-    """A date as readers read it (民國), machine-readable in ``datetime``."""
+def fill(label: str, **values: object) -> Markup:
+    """A label of the catalogue with its ``{name}`` placeholders filled in, for a template:
+    ``{{ labels.published | fill(date=issue.date | time) }}``. The label's words are text and each
+    value goes through :func:`shown`, so a link or a ``<time>`` stays markup and a title stays text
+    (``str.format`` on the label would make the markup text, or the title markup)."""
+    pieces = []
+    for words, name, _, _ in string.Formatter().parse(label):
+        pieces.append(shown(words))
+        if name is not None:
+            pieces.append(shown(values[name]))
+    return Markup("").join(pieces)
+
+
+def code(text: str) -> Markup:
+    """Text shown as code, every character as typed: a Markdown code span (Markdown escapes its
+    content itself, and nothing in it is markup), or ``<code>`` with the text escaped where a
+    backtick, a table's column separator or spaces at its ends would change the span."""
+    if not text or text != text.strip() or "`" in text or "|" in text:
+        return Markup(f"<code>{shown(text)}</code>")
+    return Markup(f"`{text}`")
+
+
+def time(when: dt.date | dt.datetime) -> Markup:
+    """A date as readers read it (民國), machine-readable in ``datetime``; a moment (a commit's
+    time) is shown as its day in Taiwan."""
+    date = when.astimezone(TAIPEI).date() if isinstance(when, dt.datetime) else when
     return Markup(f'<time datetime="{date.isoformat()}">{roc_date(date)}</time>')
 
 

@@ -93,7 +93,7 @@ def main() -> None:
         for name in PATTERNS:
             text = body(name, size)
             mib = len(text.encode("utf-8")) / 2**20
-            rules_time = timed(lambda: rules(text), args.repeat)
+            rules_time = timed(lambda text=text: rules(text), args.repeat)
             notice.write_text(front + text + "\n", encoding="utf-8")
             check_time = timed(lambda: problems_of(project), args.repeat) - baseline
             problems = len(problems_of(project)[1])

@@ -7,15 +7,14 @@ its resource path. One pandoc process per book, from pypandoc_binary (pandoc 3.9
 list. :mod:`.epub_package` then finishes pandoc's output (chapter titles, landmarks, the
 accessibility claim) and writes the zip deterministically, so an unchanged book gives the same bytes.
 
-The e-books are files of the website (:func:`ebooks` feeds yearbook_pages.assets), made when MkDocs
-asks for the site's files: ``serve`` remakes them on each rebuild, which takes well under a second
-for an edition (README, Decisions), so nothing is cached.
+:func:`ebooks` is the build's e-book stage: it makes every book once, before the website, whose pages
+show their sizes and which publishes their bytes. ``serve`` remakes them on each rebuild, which takes
+well under a second for an edition (README, Decisions), so nothing is cached.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import html
 import json
 import logging
@@ -30,7 +29,7 @@ from generator import urls
 from generator.dates import english_date, roc_date
 from generator.errors import BuildError
 from generator.model import Book, Content, Site
-from generator.model.common import LANGUAGES
+from generator.model.common import DEFAULT_LANGUAGE, LANGUAGES
 from generator.outputs.ebooks import finish as epub_package
 from generator.labels import labels as labels_of
 from generator.markup.chapters import chapter_text
@@ -58,26 +57,20 @@ class Ebook:
         return urls.ebook(self.book, self.language)
 
 
-_made: tuple[Content, Path, tuple[Ebook, ...]] | None = None
-
-
 def ebooks(content: Content, root: Path) -> tuple[Ebook, ...]:
-    """Every edition's e-book in each language it has chapters in. Made once per model: the
-    site's pages (for the file sizes) and its files (for the bytes) both ask."""
-    global _made
-    if _made is not None and _made[0] is content and _made[1] == root:
-        return _made[2]
-    made = tuple(Ebook(book, language, render(content.site, book, language, root))
-                 for book in content.yearbooks for language in LANGUAGES if book.chapters_in(language))
-    _made = (content, root, made)
-    return made
+    """The e-book stage: every edition's e-book in each language it has chapters in (pandoc is
+    looked for once, and only when there is a book to make)."""
+    wanted = [(book, language) for book in content.yearbooks for language in LANGUAGES if book.chapters_in(language)]
+    program = pandoc() if wanted else ""
+    return tuple(Ebook(book, language, render(content.site, book, language, root, program)) for book, language in wanted)
 
 
-def render(site: Site, book: Book, language: str, root: Path) -> bytes:
-    """The EPUB of ``book`` in ``language``: one pandoc run, then :func:`.epub_package.finish`."""
+def render(site: Site, book: Book, language: str, root: Path, program: str) -> bytes:
+    """The EPUB of ``book`` in ``language``: one run of pandoc (``program``, from :func:`pandoc`),
+    then :func:`.epub_package.finish`."""
     started = time.perf_counter()
     folder = root / Path(*book.source.path.parent.parts)
-    raw = run_pandoc(arguments(book, language, folder), source(site, book, language), epoch(book.date))
+    raw = run_pandoc(program, arguments(book, language, folder), source(site, book, language), epoch(book.date))
     titles = {f"chapter-{chapter.slug}": chapter.title for chapter in book.chapters_in(language)}
     publisher = (book.publisher or site.publisher).get(language)
     data = epub_package.finish(raw, titles=titles, labels=labels_of("yearbook", language), certifier=publisher, when=book.date)
@@ -92,7 +85,7 @@ def source(site: Site, book: Book, language: str) -> str:
         body = chapter_text(book, chapter, image=lambda path: path, raw_fence=True,
                             csv_href=lambda stat: urls.absolute(site.base_url, urls.book_asset(book, stat.file)))
         # Chapters each number their notes from 1; in one book the labels must differ.
-        body = _FOOTNOTE.sub(lambda m: f"[^{chapter.slug}-{m[1]}]", body)
+        body = _FOOTNOTE.sub(lambda m, slug=chapter.slug: f"[^{slug}-{m[1]}]", body)  # type: ignore[misc]
         parts += [f"# {md_text(chapter.title)} {{#chapter-{chapter.slug}}}", "", body.strip(), ""]
     return "\n".join(parts)
 
@@ -139,7 +132,7 @@ def arguments(book: Book, language: str, folder: Path) -> list[str]:
     """pandoc's command line for one book (without the program)."""
     value = book.identifier.get(language)
     shown = value if value.lower().startswith("urn:") else f"ISBN {value}"
-    date = roc_date(book.date) if language == "zh-Hant" else english_date(book.date)
+    date = roc_date(book.date) if language == DEFAULT_LANGUAGE else english_date(book.date)
     args = [
         # east_asian_line_breaks: a line break between two Chinese characters is no space;
         # gfm_auto_identifiers: headings such as "1月" keep their digits in their ids.
@@ -154,7 +147,7 @@ def arguments(book: Book, language: str, folder: Path) -> list[str]:
         f"--variable=identifier-display={html.escape(shown)}",
     ]
     args.append(f"--lua-filter={PANDOC_FILES / 'inert.lua'}")  # nothing that runs script, whatever check let through
-    if language == "zh-Hant":
+    if language == DEFAULT_LANGUAGE:
         args.append(f"--lua-filter={PANDOC_FILES / 'lang-en.lua'}")
     return args
 
@@ -164,9 +157,9 @@ def epoch(date: dt.date) -> int:
     return int(dt.datetime.combine(date, dt.time(), tzinfo=dt.timezone.utc).timestamp())
 
 
-@functools.lru_cache(maxsize=1)
 def pandoc() -> str:
-    """The pandoc program of pypandoc_binary, checked to be recent enough."""
+    """The pandoc program of pypandoc_binary, checked to be recent enough (asks pandoc its version:
+    call it once per stage)."""
     try:
         import pypandoc
 
@@ -182,12 +175,12 @@ def pandoc() -> str:
     return path
 
 
-def run_pandoc(args: list[str], text: str, source_date_epoch: int) -> bytes:
-    """Run pandoc once with ``text`` on its input; its EPUB, or a BuildError that says what happened.
+def run_pandoc(program: str, args: list[str], text: str, source_date_epoch: int) -> bytes:
+    """Run pandoc (``program``) once with ``text`` on its input; its EPUB, or a BuildError that says what happened.
 
     pandoc is run directly (the program pypandoc finds): pypandoc's own calls take no environment,
     and SOURCE_DATE_EPOCH must reach pandoc for reproducible dates."""
-    command = [pandoc(), *args]
+    command = [program, *args]
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(source_date_epoch)}
     try:
         result = subprocess.run(command, input=text.encode("utf-8"), capture_output=True, env=env, timeout=600, check=False)

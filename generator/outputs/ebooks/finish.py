@@ -21,6 +21,9 @@ import logging
 import re
 import xml.etree.ElementTree as ET
 import zipfile
+from collections.abc import Mapping
+from typing import Any
+from types import MappingProxyType
 
 from generator.errors import BuildError
 
@@ -36,13 +39,13 @@ _CHAPTER_FILE = re.compile(r"EPUB/text/ch\d+\.xhtml")
 _LANDMARKS = re.compile(r'<nav epub:type="landmarks".*?</nav>', re.S)
 _LANDMARK = re.compile(r'<a href="([^"]+)" epub:type="([a-z-]+)">')
 #: Landmarks in reading order, by epub:type, with the key of their name in the book's labels.
-_LANDMARK_ORDER = {"cover": "cover", "titlepage": "titlepage", "toc": "toc", "bodymatter": "bodymatter"}
+_LANDMARK_ORDER = MappingProxyType({"cover": "cover", "titlepage": "titlepage", "toc": "toc", "bodymatter": "bodymatter"})
 #: What the OPF must say about accessibility before the book may claim conformance.
 _A11Y_PROPERTIES = ("schema:accessMode", "schema:accessibilityFeature", "schema:accessibilityHazard",
                     "schema:accessibilitySummary")
 
 
-def finish(data: bytes, *, titles: dict[str, str], labels: dict, certifier: str, when: dt.date) -> bytes:
+def finish(data: bytes, *, titles: dict[str, str], labels: Mapping[str, Any], certifier: str, when: dt.date) -> bytes:
     """pandoc's EPUB, finished: ``titles`` maps a chapter's section id to its title, ``labels``
     are the book language's labels, ``certifier`` who vouches for the accessibility claim."""
     files = unzip(data)
@@ -89,7 +92,7 @@ def _first_chapter(files: dict[str, bytes]) -> str:
     return chapters[0].removeprefix("EPUB/")
 
 
-def landmarks(nav: bytes, labels: dict, bodymatter: str) -> bytes:
+def landmarks(nav: bytes, labels: Mapping[str, Any], bodymatter: str) -> bytes:
     """The landmarks named in the book's language, in reading order, with the start of the text."""
     text = nav.decode("utf-8")
     found = _LANDMARKS.search(text)
@@ -103,11 +106,12 @@ def landmarks(nav: bytes, labels: dict, bodymatter: str) -> bytes:
     return (text[: found.start()] + block + text[found.end():]).encode("utf-8")
 
 
-def guide_titles(opf: bytes, labels: dict) -> bytes:
+def guide_titles(opf: bytes, labels: Mapping[str, Any]) -> bytes:
     """The EPUB 2 guide's titles in the book's language (older readers show them)."""
     text = opf.decode("utf-8")
     for kind in ("toc", "cover"):
-        text = re.sub(rf'(<reference type="{kind}" title=")[^"]*(")', lambda m: m[1] + html.escape(labels[kind]) + m[2], text)
+        title = html.escape(str(labels[kind]))
+        text = re.sub(rf'(<reference type="{kind}" title=")[^"]*(")', lambda m, title=title: m[1] + title + m[2], text)  # type: ignore[misc]
     return text.encode("utf-8")
 
 

@@ -1,9 +1,10 @@
 """The catalogue of the data packages for open-data portals: ``data/catalog.csv`` with the dataset
 metadata columns of data.gov.tw (one row per package), and ``data/catalog.jsonld``, a DCAT catalogue
-(``dcat:Catalog`` of ``dcat:Dataset`` s, one ``dcat:Distribution`` per file) in JSON-LD.
+(``dcat:Catalog`` of ``dcat:Dataset`` s, one ``dcat:Distribution`` per file) in JSON-LD; and
+``data/SHA256SUMS`` of every data file (:func:`published`: everything the open data publishes).
 
-Both are made from the packages as published (:mod:`.datapackage`): titles, descriptions and the
-field dictionary from ``datasets/``, sizes and checksums from the files, dates from content.
+Both catalogues are made from the packages as published (:mod:`.packages`): titles, descriptions and
+the field dictionary from ``datasets/``, sizes and checksums from the files, dates from content.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from types import MappingProxyType
 
 from generator import urls
 from generator.model import Content
+from generator.model.common import DEFAULT_LANGUAGE
 from generator.model.dataset import FREQUENCIES
 from generator.spreadsheet import guard
 from generator.outputs.opendata.packages import FORMATS, PROFILE, Package, sha256
@@ -29,11 +32,25 @@ COLUMNS = (
 FREE = "免費"
 FREQUENCY_VOCABULARY = "http://purl.org/cld/freq/"
 MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
-CONTEXT = {
+CONTEXT = MappingProxyType({
     "dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/", "foaf": "http://xmlns.com/foaf/0.1/",
     "vcard": "http://www.w3.org/2006/vcard/ns#", "xsd": "http://www.w3.org/2001/XMLSchema#",
     "spdx": "http://spdx.org/rdf/terms#",
-}
+})
+
+
+def published(content: Content, packages: tuple[Package, ...]) -> tuple[tuple[str, bytes], ...]:
+    """(uri, bytes) of every file the open data publishes: each package's files, the catalogue in
+    both forms, and SHA256SUMS of all of them."""
+    found = [item for package in packages for item in package.files()]
+    found += files(content, packages)
+    return (*found, (urls.data_checksums(), checksums(found)))
+
+
+def checksums(files: list[tuple[str, bytes]]) -> bytes:
+    """``sha256sum -c`` lines for every file, by path relative to data/."""
+    prefix = urls.data_checksums().rsplit("/", 1)[0] + "/"
+    return "".join(f"{sha256(data)}  {uri.removeprefix(prefix)}\n" for uri, data in sorted(files)).encode("utf-8")
 
 
 def files(content: Content, packages: tuple[Package, ...]) -> Iterator[tuple[str, bytes]]:
@@ -98,7 +115,7 @@ def catalog_csv(content: Content, packages: tuple[Package, ...]) -> bytes:
 
 # -- DCAT -------------------------------------------------------------------------------------------
 
-def _text(value: str, language: str = "zh-Hant") -> dict:
+def _text(value: str, language: str = DEFAULT_LANGUAGE) -> dict:
     return {"@value": value, "@language": language}
 
 
@@ -116,7 +133,7 @@ def dcat(content: Content, packages: tuple[Package, ...]) -> dict:
     """The DCAT catalogue of every package."""
     site = content.site
     catalog = {
-        "@context": CONTEXT,
+        "@context": dict(CONTEXT),
         "@id": _absolute(content, urls.data_home()),
         "@type": "dcat:Catalog",
         "dct:title": [_text(f"{site.publisher.zh_hant}開放資料"), _text(f"{site.publisher.en} open data", "en")],

@@ -1,15 +1,15 @@
 """The open-data packages: Frictionless Data Packages (v2 descriptors) written from the content model.
 
 Each package described in ``datasets/`` is published in ``data/<package>/``: ``datapackage.json``
-and, for every table of :mod:`.data_tables`, a CSV file (UTF-8 without byte-order mark, LF line
+and, for every table of :mod:`.tables`, a CSV file (UTF-8 without byte-order mark, LF line
 ends, the dialect stated in the descriptor) and the same rows as JSON (an array of objects, one a
 line), each listed as a resource with the same Table Schema. Beside the packages: the catalogue for
-the open-data portal (:mod:`.data_catalog`) and ``SHA256SUMS`` of every data file.
+the open-data portal and ``SHA256SUMS`` of every data file (:mod:`.catalog`).
 
 Nothing here reads the clock: rows are in the site's order, and the dates are the content's (the
 latest issue, the latest yearbook, the directory's last published change), so unchanged content
-gives byte-identical files. The build validates the packages with frictionless before anything is
-published (:mod:`.data_validation`).
+gives byte-identical files. The build's open-data stage (:mod:`.validation`) makes them once, writes
+them and validates them with frictionless before anything else is built.
 """
 
 from __future__ import annotations
@@ -23,22 +23,22 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
+from types import MappingProxyType
 
 from generator import urls
-from generator.reading.history import TAIPEI, ChangeRecord, record_for
+from generator.dates import TAIPEI
+from generator.reading.history import ChangeRecord
 from generator.model import Content, Dataset
 from generator.model.dataset import FieldText, ResourceText
 from generator.model.site import Licence, PublisherContact
 from generator.model.common import LIST_DELIMITER
 from generator.spreadsheet import guard
 from generator.outputs.opendata.tables import PACKAGES, Field, Table, Value, tables
-from generator.markup.markdown import Asset
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 #: How every CSV file is written (csv.writer's defaults, with LF line ends), as the descriptor states it.
-DIALECT = {"header": True, "delimiter": ",", "lineTerminator": "\n", "quoteChar": '"', "doubleQuote": True}
-FORMATS = {"csv": "text/csv", "json": "application/json"}
+DIALECT = MappingProxyType({"header": True, "delimiter": ",", "lineTerminator": "\n", "quoteChar": '"', "doubleQuote": True})
+FORMATS = MappingProxyType({"csv": "text/csv", "json": "application/json"})
 
 
 @dataclass(frozen=True)
@@ -80,19 +80,11 @@ class Package:
             yield urls.data_file(self.name, f"{resource.table.name}.json"), resource.json
 
 
-_cache: tuple[Content, Path | None, tuple[Package, ...]] | None = None
-
-
-def packages(content: Content, root: Path | None) -> tuple[Package, ...]:
-    """Every package with a descriptor in datasets/, in the order of :data:`PACKAGES`; made once per
-    build, so that the validated files and the published ones are the same bytes."""
-    global _cache
-    if _cache is None or _cache[0] is not content or _cache[1] != root:
-        record = record_for(root, content.directory)
-        described = {dataset.name: dataset for dataset in content.datasets}
-        made = tuple(package(content, described[name], record) for name in PACKAGES if name in described)
-        _cache = (content, root, made)
-    return _cache[2]
+def packages(content: Content, record: ChangeRecord) -> tuple[Package, ...]:
+    """Every package with a descriptor in datasets/, in the order of :data:`PACKAGES`, its rows and
+    files made (once per build, by the open-data stage: the files validated are the files published)."""
+    described = {dataset.name: dataset for dataset in content.datasets}
+    return tuple(package(content, described[name], record) for name in PACKAGES if name in described)
 
 
 def package(content: Content, dataset: Dataset, record: ChangeRecord) -> Package:
@@ -164,7 +156,7 @@ def to_csv(table: Table) -> bytes:
 
 def to_json(table: Table) -> bytes:
     """The same rows as an array of objects, one a line; null where the CSV cell is empty."""
-    lines = [json.dumps({name: _json_value(value) for name, value in zip(table.field_names, row)},
+    lines = [json.dumps({name: _json_value(value) for name, value in zip(table.field_names, row, strict=True)},
                         ensure_ascii=False, separators=(",", ":")) for row in table.rows]
     return ("[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n").encode("utf-8")
 
@@ -217,13 +209,13 @@ def resource_descriptor(item: Resource, fmt: str) -> dict:
     """One file of a table as a tabular resource; the CSV states its dialect, size and hash."""
     table = item.table
     data = item.csv if fmt == "csv" else item.json
-    found = {
+    found: dict[str, object] = {
         "name": resource_name(table, fmt), "type": "table", "path": f"{table.name}.{fmt}", "format": fmt,
         "mediatype": FORMATS[fmt], "encoding": "utf-8",
         "title": item.title + ("" if fmt == "csv" else "（JSON）"), "description": item.description,
     }
     if fmt == "csv":  # frictionless counts the bytes of CSV files only
-        found |= {"bytes": len(data), "hash": f"sha256:{sha256(data)}", "dialect": DIALECT}
+        found |= {"bytes": len(data), "hash": f"sha256:{sha256(data)}", "dialect": dict(DIALECT)}
     if table.source:
         found["sources"] = [{"title": table.source}]
     found["schema"] = table_schema(item, fmt)
@@ -255,22 +247,3 @@ def field_descriptor(item: Resource, field: Field) -> dict:
     if constraints:
         found["constraints"] = constraints
     return found
-
-
-# -- everything published ---------------------------------------------------------------------------
-
-def assets(content: Content, made: tuple[Package, ...]) -> Iterator[Asset]:
-    """Every data file of the packages the open-data stage made, the catalogue and SHA256SUMS (of all of them)."""
-    from generator.outputs.opendata import catalog as data_catalog
-
-    files = [item for found in made for item in found.files()]
-    files += list(data_catalog.files(content, made))
-    for uri, data in files:
-        yield Asset(uri, data=data)
-    yield Asset(urls.data_checksums(), data=checksums(files))
-
-
-def checksums(files: list[tuple[str, bytes]]) -> bytes:
-    """``sha256sum -c`` lines for every file, by path relative to data/."""
-    prefix = urls.data_checksums().rsplit("/", 1)[0] + "/"
-    return "".join(f"{sha256(data)}  {uri.removeprefix(prefix)}\n" for uri, data in sorted(files)).encode("utf-8")

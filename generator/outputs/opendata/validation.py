@@ -1,5 +1,6 @@
-"""The build's open-data stage: write every data file into the build folder and validate each
-package with frictionless; an invalid package stops the build with a readable report.
+"""The build's open-data stage: make every package once, write every data file into the build folder
+and validate each package there with frictionless; an invalid package stops the build with a readable
+report. The website then publishes the files where they are (MkDocs does not write them again).
 
 The report names, for each error, the file, the row (with its primary key), the field and its value,
 and what is wrong, the way :mod:`generator.checking.check` names places in content:
@@ -12,13 +13,17 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator import urls
 from generator.errors import BuildError
+from generator.markup.markdown import Asset
 from generator.model import Content
+from generator.outputs.opendata import catalog
 from generator.outputs.opendata import packages as datapackage
 from generator.outputs.opendata.packages import Package
+from generator.reading.history import ChangeRecord
 
 log = logging.getLogger(__name__)
 
@@ -26,19 +31,25 @@ log = logging.getLogger(__name__)
 SHOWN = 20
 
 
-def build_data(content: Content, root: Path, out: Path) -> None:
-    """Write the data files into ``out`` and validate every package there.
+@dataclass(frozen=True)
+class OpenData:
+    """What the open-data stage makes: the packages (rows, plain text, descriptors) and every data file,
+    written at its place in the build folder."""
+
+    packages: tuple[Package, ...]
+    files: tuple[Asset, ...]
+
+
+def build_data(content: Content, record: ChangeRecord, out: Path) -> OpenData:
+    """Make every package, write every data file into ``out`` and validate every package there.
 
     This runs before the website: a notice naming an agency that is not in the directory would
     otherwise stop MkDocs on a broken link first, and the package's report is the clearer message.
-    MkDocs then writes the same bytes again (they are made once per build, :func:`datapackage.packages`).
     """
-    for asset in datapackage.assets(content, datapackage.packages(content, root)):
-        path = out / asset.uri
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(asset.data)
+    made = datapackage.packages(content, record)
+    files = tuple(_write(out, uri, data) for uri, data in catalog.published(content, made))
     reports = []
-    for package in datapackage.packages(content, root):
+    for package in made:
         started = time.perf_counter()
         problems = validate(out / urls.data_file(package.name, "datapackage.json"), package)
         log.info("validated the open-data package %s in %.2f s", package.name, time.perf_counter() - started)
@@ -46,6 +57,14 @@ def build_data(content: Content, root: Path, out: Path) -> None:
             reports.append(report(package, problems))
     if reports:
         raise BuildError("\n".join(reports))
+    return OpenData(made, files)
+
+
+def _write(out: Path, uri: str, data: bytes) -> Asset:
+    path = out / uri
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return Asset(uri, path=path)
 
 
 def validate(descriptor: Path, package: Package) -> list[str]:
