@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from generator import urls
 from generator.model import Content
 from generator.products import Products
+from generator.website.templating import Templates
 from generator.website.pages import data as data_pages
 from generator.outputs import directory_files as directory_data
 from generator.website.pages import directory as directory_pages
@@ -21,12 +22,13 @@ from generator.markup.markdown import Asset, Page
 def pages(made: Products) -> Iterator[Page]:
     """Every generated page, from the content and what the stages before the website made."""
     content = made.content
-    yield home(content)
-    yield from gazette_pages.pages(content)
-    yield from yearbook_pages.pages(content, made.ebooks)
-    yield from directory_pages.pages(content, made.record)
-    yield from search_pages.pages(content)
-    yield from data_pages.pages(content, made.packages)
+    templates = Templates()  # compiled once per build, each template once
+    yield home(content, templates)
+    yield from gazette_pages.pages(content, templates)
+    yield from yearbook_pages.pages(content, made.ebooks, templates)
+    yield from directory_pages.pages(content, made.record, templates)
+    yield from search_pages.pages(content, templates)
+    yield from data_pages.pages(content, made.packages, templates)
 
 
 def assets(made: Products) -> Iterator[Asset]:

@@ -6,7 +6,7 @@ For each pattern, a body of about ``size`` KiB is checked by the Markdown rules 
 characters, script-capable markup, images, the first line), and then as a notice of a copy of the
 shipped project by the whole `check` (the project alone is timed first and subtracted). Prints the
 median time per MiB. The rules are linear in the text: every pattern should cost about what a normal
-text does (tests/test_check_limits.py holds them to a generous 2 s per MiB).
+text does (tests/checking/test_check_limits.py holds them to a generous 2 s per MiB).
 """
 
 from __future__ import annotations

@@ -195,7 +195,7 @@ def test_the_record_of_the_shipped_repository_is_read_quickly():
     """The shipped project's own history: it must load, and fast enough for every preview rebuild."""
     import time
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     content, _ = problems_of(root)
     start = time.perf_counter()
     result = history.record(root, content.directory)

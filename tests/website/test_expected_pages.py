@@ -1,6 +1,6 @@
 """One expected page per page kind: the built HTML, byte for byte, so that any change to what
 readers get shows up as a diff to review. After an intended change, rewrite the files with
-``UPDATE_EXPECTED=1 .venv/bin/python -m pytest tests/test_expected_pages.py`` and read the diff
+``UPDATE_EXPECTED=1 .venv/bin/python -m pytest tests/website/test_expected_pages.py`` and read the diff
 in git before committing it."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 EXPECTED = Path(__file__).parent / "expected"
-#: file in tests/expected/ -> the built page it holds
+#: file in tests/website/expected/ -> the built page it holds
 PAGES = {
     "home.html": "index.html",
     "gazette-home.html": "gazette/index.html",
