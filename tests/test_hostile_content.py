@@ -393,3 +393,21 @@ def test_an_image_a_browser_would_run_is_refused_wherever_it_is(project):
     line, column = position(book, "images/map.svg")
     assert sorted(str(p.source) for p in project.errors() if p.kind is Kind.FILE_TYPE) == [
         f"content/yearbook/2025/book.yml:{line}:{column}", "content/yearbook/2025/images/map.svg:1:1"]
+
+
+def test_a_line_break_in_a_title_cannot_start_markup_of_its_own(tmp_path):
+    """A title typed with YAML escapes for line breaks is one line of text wherever it goes: it
+    cannot close the citation's code block, nor start a heading, a fence or raw HTML."""
+    project = copy_project(tmp_path / "project")
+    title = "公告\n```\n\n<b>粗體</b>\n# 標題\n\n```\n收費"
+    project.edit(NOTICE, "title: 公告調整本市路邊停車場收費費率及收費時段", f"title: {json.dumps(title, ensure_ascii=False)}")
+    result = project.run("build")
+    assert result.returncode == 0, result.stderr
+    for page in ("gazette/2026/01/03/index.html", "gazette/2026/01/index.html", "gazette/category/notices/index.html"):
+        article = lxml_html.fromstring((project.root / "site" / page).read_bytes()).xpath("//article")[0]
+        assert article.xpath(".//b") == [], page
+        assert [h.text_content() for h in article.xpath(".//h1")] != ["標題"], page
+        assert "<b>粗體</b>" in article.text_content(), page
+    notice = lxml_html.fromstring((project.root / "site/gazette/2026/01/03/index.html").read_bytes())
+    citation = notice.xpath("string(//div[contains(@class, 'citation')]//code)")
+    assert "公告 ``` <b>粗體</b> # 標題 ``` 收費" in citation

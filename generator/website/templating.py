@@ -25,7 +25,10 @@ from generator.dates import TAIPEI, roc_date
 
 TEMPLATES = Path(__file__).parent / "templates"
 _MARKDOWN = str.maketrans({"[": "&#91;", "]": "&#93;", "*": "&#42;", "_": "&#95;", "`": "&#96;",
-                           "{": "&#123;", "}": "&#125;", "\\": "&#92;", "|": "&#124;"})
+                           "{": "&#123;", "}": "&#125;", "\\": "&#92;", "|": "&#124;",
+                           # a line break in a value must not start a Markdown block of its own (a
+                           # heading, a fence, raw HTML): it is kept as a character reference
+                           "\n": "&#10;", "\r": "&#13;"})
 
 
 def shown(value: object) -> Markup:

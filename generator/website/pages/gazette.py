@@ -125,11 +125,12 @@ class Attached:
 
 
 def citation(content: Content, issue: Issue, notice: Notice) -> str:
-    """The line a lawyer or a clerk pastes into a document to cite the notice."""
-    return str(WORDS["citation"]).format(
+    """The line a lawyer or a clerk pastes into a document to cite the notice: one line, whatever
+    line breaks a title holds (it is shown in a code block, where a line could end the block)."""
+    return " ".join(str(WORDS["citation"]).format(
         gazette=content.site.gazette.title.get(LANGUAGE), issue=issue_name(content, issue), date=roc_date(issue.date),
         agency=content.links.agency_of(notice).name.get(LANGUAGE), doc_number=notice.doc_number, title=notice.title,
-        url=urls.absolute(content.site.base_url, urls.notice(notice)))
+        url=urls.absolute(content.site.base_url, urls.notice(notice))).split())
 
 
 def notice_page(content: Content, notice: Notice, templates: Templates, shared: Mapping[str, object]) -> Page:
