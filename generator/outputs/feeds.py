@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from generator import urls
-from generator.dates import TAIPEI
+from generator.dates import TAIPEI, issue_label
 from generator.model import Content, Notice
 from generator.model.common import DEFAULT_LANGUAGE
 from generator.markup.markdown import Asset, summary
+from generator.outputs.printed.issues import IssuePdf
 
 ATOM = "http://www.w3.org/2005/Atom"
 ENTRIES = 50
@@ -24,17 +25,21 @@ def stamp(date: dt.date) -> str:
     return dt.datetime(date.year, date.month, date.day, tzinfo=TAIPEI).isoformat()
 
 
-def assets(content: Content) -> Iterator[Asset]:
+def assets(content: Content, pdfs: tuple[IssuePdf, ...] = ()) -> Iterator[Asset]:
+    """The feeds; ``pdfs``: the print edition, each entry's issue PDF as its enclosure."""
     notices = content.gazette.notices
     title = content.site.gazette.title.zh_hant
-    yield Asset(urls.gazette_feed(), data=feed(content, title, urls.gazette_feed(), urls.gazette_home(), notices))
+    printed = {pdf.issue: pdf for pdf in pdfs}
+    yield Asset(urls.gazette_feed(), data=feed(content, title, urls.gazette_feed(), urls.gazette_home(), notices, printed))
     for category in content.site.categories:
         selected = tuple(n for n in notices if n.category == category.slug)
         yield Asset(urls.category_feed(category.slug), data=feed(
-            content, f"{title}：{category.name.zh_hant}", urls.category_feed(category.slug), urls.category(category.slug), selected))
+            content, f"{title}：{category.name.zh_hant}", urls.category_feed(category.slug), urls.category(category.slug), selected,
+            printed))
 
 
-def feed(content: Content, title: str, self_page: str, html_page: str, notices: tuple[Notice, ...]) -> bytes:
+def feed(content: Content, title: str, self_page: str, html_page: str, notices: tuple[Notice, ...],
+         printed: Mapping[str, IssuePdf] | None = None) -> bytes:
     """An Atom document with the newest notices first."""
     base = content.site.base_url
     issue_of = content.links.issue_of
@@ -52,13 +57,13 @@ def feed(content: Content, title: str, self_page: str, html_page: str, notices: 
     _text(author, "name", content.site.publisher.zh_hant)
     _text(root, "rights", content.site.licence.name.zh_hant)
     for notice in latest:
-        root.append(entry(content, notice, issue_of(notice).date))
+        root.append(entry(content, notice, issue_of(notice).date, (printed or {}).get(issue_of(notice).id)))
     ET.indent(root)
     document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return document + b"\n"
 
 
-def entry(content: Content, notice: Notice, published: dt.date) -> ET.Element:
+def entry(content: Content, notice: Notice, published: dt.date, pdf: IssuePdf | None = None) -> ET.Element:
     base = content.site.base_url
     agency, category = content.links.agency_of(notice), content.links.category_of(notice)
     element = ET.Element(f"{{{ATOM}}}entry")
@@ -67,11 +72,19 @@ def entry(content: Content, notice: Notice, published: dt.date) -> ET.Element:
     _text(element, "updated", stamp(published))
     _text(element, "published", stamp(published))
     ET.SubElement(element, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=urls.absolute(base, urls.notice(notice)))
+    if pdf:  # the print edition of the notice's issue, the official copy
+        ET.SubElement(element, f"{{{ATOM}}}link", rel="enclosure", type="application/pdf", href=urls.absolute(base, pdf.uri),
+                      length=str(pdf.size), title=f"{content.site.gazette.title.zh_hant} {printed_issue(content, notice)}")
     author = ET.SubElement(element, f"{{{ATOM}}}author")
     _text(author, "name", agency.name.zh_hant)
     ET.SubElement(element, f"{{{ATOM}}}category", term=category.slug, label=category.name.zh_hant)
     _text(element, "summary", f"{notice.doc_number}：{summary(notice.body)}")
     return element
+
+
+def printed_issue(content: Content, notice: Notice) -> str:
+    issue = content.links.issue_of(notice)
+    return issue_label(content.site.gazette.issue_label, issue.year, issue.number)
 
 
 def _text(parent: ET.Element, name: str, text: str) -> ET.Element:

@@ -24,7 +24,7 @@ def pages(made: Products) -> Iterator[Page]:
     content = made.content
     templates = Templates()  # compiled once per build, each template once
     yield home(content, templates)
-    yield from gazette_pages.pages(content, templates)
+    yield from gazette_pages.pages(content, templates, made.pdfs)
     yield from yearbook_pages.pages(content, made.ebooks, templates)
     yield from directory_pages.pages(content, made.record, templates)
     yield from search_pages.pages(content, templates)
@@ -35,8 +35,8 @@ def assets(made: Products) -> Iterator[Asset]:
     """Every published file that is not a page: attachments, feeds, images, e-books, downloads, and
     the data files (which the open-data stage already wrote)."""
     content, root = made.content, made.root
-    yield from gazette_pages.assets(content, root)
-    yield from feeds.assets(content)
+    yield from gazette_pages.assets(content, root, made.pdfs)
+    yield from feeds.assets(content, made.pdfs)
     yield from yearbook_pages.assets(content, root, made.ebooks)
     yield from directory_data.assets(content, made.record)
     yield from made.data_files
