@@ -13,7 +13,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 
 from generator import urls
-from generator.dates import TAIPEI
+from generator.dates import TAIPEI, issue_label
+from generator.labels import labels
 from generator.model import Content, Notice
 from generator.model.common import DEFAULT_LANGUAGE
 from generator.labels import labels
@@ -124,6 +125,16 @@ def entry(content: Content, notice: Notice, published: dt.date) -> ET.Element:
     _text(author, "name", agency.name.zh_hant)
     ET.SubElement(element, f"{{{ATOM}}}category", term=category.slug, label=category.name.zh_hant)
     _text(element, "summary", f"{notice.doc_number}：{summary(notice.body)}")
+    # what it corrects, amends or repeals, and what corrected, amended or repealed it: related links,
+    # titled with the relation (RFC 4287 4.2.7.2: rel="related")
+    words = labels("gazette", DEFAULT_LANGUAGE)
+    for relation, earlier in content.links.relations(notice):
+        ET.SubElement(element, f"{{{ATOM}}}link", rel="related", type="text/html", href=urls.absolute(base, urls.notice(earlier)),
+                      title=f"{words['relations'][relation]}：{earlier.title}")
+    for relation, later in content.links.related_by(notice):
+        ET.SubElement(element, f"{{{ATOM}}}link", rel="related", type="text/html", href=urls.absolute(base, urls.notice(later)),
+                      title=words["related_by"].format(issue=issue_label(content.site.gazette.issue_label, later.year, later.issue),
+                                                       relation=words["relation"][relation]) + f"：{later.title}")
     return element
 
 
