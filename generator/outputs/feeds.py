@@ -17,7 +17,6 @@ from generator.dates import TAIPEI, issue_label
 from generator.labels import labels
 from generator.model import Content, Notice
 from generator.model.common import DEFAULT_LANGUAGE
-from generator.labels import labels
 from generator.markup.markdown import Asset, summary
 from generator.model.directory import Entry
 from generator.reading.history import ChangeRecord
