@@ -1,6 +1,6 @@
 """The ``build`` command: the whole pipeline, one stage after another, published at once.
 
-    check -> change record -> e-books -> print edition -> open data (+ validation) -> website -> search index -> publish
+    check -> change record -> e-books -> print edition -> open data (+ validation) -> newsletters -> website -> search index -> publish
 
 Each stage is a function that takes what it needs and returns its product; :func:`build` runs them
 in this order, times each and logs it on a line of its own. The stages before the website make
@@ -44,7 +44,8 @@ from generator.errors import BuildError
 from generator.model import Content
 from generator.outputs.ebooks.epub import ebooks
 from generator.outputs.opendata.validation import build_data
-from generator.outputs.printed.issues import issue_pdfs
+from generator.outputs.printed.issues import print_downloads, print_edition
+from generator.outputs.newsletter import newsletters
 from generator.outputs.search import index_site
 from generator.products import CONFIG_KEY, Products
 from generator.reading.history import Blobs, record
@@ -79,10 +80,12 @@ def make_products(root: Path, out: Path, blobs: Blobs | None = None) -> Products
     content = _stage("checked", "content/", check, root)
     changes = _stage("read", "the directory's change record", record, root, content.directory, blobs=blobs)
     books = _stage("built", "the e-books", ebooks, content, root)
-    # before the open data and the website: they cite each notice by its page in the issue's PDF
-    pdfs = _stage("typeset", "the print edition", issue_pdfs, content, root)
-    data = _stage("built and validated", "the open data", build_data, content, changes, out, pdfs)
-    return Products(root, content, changes, books, data.packages, data.files, pdfs)
+    # before the open data, the newsletters and the website: they cite each notice by its page in the
+    # issue's PDF, and link the PDF
+    printed = _stage("typeset", "the print edition", print_edition, content, root)
+    data = _stage("built and validated", "the open data", build_data, content, changes, out, printed.issues)
+    letters = _stage("built", "the newsletters", newsletters, content, print_downloads(printed.issues))
+    return Products(root, content, changes, books, data.packages, data.files, letters, printed.issues, printed.books)
 
 
 def website(made: Products, out: Path) -> Path:

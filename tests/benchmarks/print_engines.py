@@ -38,15 +38,16 @@ WEASYPRINT = r'''
 import sys, time, hashlib
 from weasyprint import HTML, CSS
 source, out, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
-times, digests = [], []
+times, cpu, digests = [], [], []
 for run in range(runs):
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     document = HTML(filename=source).render()
     pdf = document.write_pdf(pdf_variant="pdf/a-2b", pdf_tags=True, uncompressed_pdf=False)
     times.append(time.perf_counter() - started)
+    cpu.append(time.process_time() - started_cpu)
     digests.append(hashlib.sha256(pdf).hexdigest())
 open(out, "wb").write(pdf)
-print(sorted(times)[len(times) // 2], len(document.pages), len(pdf), len(set(digests)) == 1)
+print(sorted(times)[len(times) // 2], sorted(cpu)[len(cpu) // 2], len(document.pages), len(pdf), len(set(digests)) == 1)
 '''
 
 CSS_PAGED = """
@@ -120,22 +121,35 @@ def joined(content, issue_id: str):
     return dataclasses.replace(content, gazette=dataclasses.replace(content.gazette, issues=(issue,)))
 
 
-def typst_run(root: Path, issue_id: str, runs: int) -> tuple[float, int, int, bool, bytes]:
+def cpu_seconds() -> float:
+    """CPU time of this process (Typst's threads) and its finished children (pandoc): on a shared
+    machine, steadier than the wall clock."""
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def typst_run(root: Path, issue_id: str, runs: int) -> tuple[float, float, int, int, bool, bytes]:
     from pypdf import PdfReader
 
     from generator.checking.check import check
     from generator.outputs.printed import issues as printed
 
     one = joined(check(root), issue_id)
-    times, made = [], []
+    from generator.outputs.printed import typeset
+
+    times, cpu, made = [], [], []
     for _ in range(runs):
-        shutil.rmtree(root / printed.CACHE, ignore_errors=True)
-        started = time.perf_counter()
+        shutil.rmtree(root / typeset.CACHE, ignore_errors=True)
+        started, started_cpu = time.perf_counter(), cpu_seconds()
         made.append(printed.issue_pdfs(one, root)[0].data)
         times.append(time.perf_counter() - started)
+        cpu.append(cpu_seconds() - started_cpu)
     import io
 
-    return statistics.median(times), len(PdfReader(io.BytesIO(made[-1])).pages), len(made[-1]), len(set(made)) == 1, made[-1]
+    pages = len(PdfReader(io.BytesIO(made[-1])).pages)
+    return statistics.median(times), statistics.median(cpu), pages, len(made[-1]), len(set(made)) == 1, made[-1]
 
 
 def weasy_html(root: Path, issue_id: str) -> str:
@@ -146,6 +160,7 @@ def weasy_html(root: Path, issue_id: str) -> str:
     from generator.checking.check import check
     from generator.markup.sanitize import clean
     from generator.outputs.printed import issues as printed
+    from generator.outputs.printed import typeset
 
     content = joined(check(root), issue_id)
     issue = content.gazette.issues[0]
@@ -155,7 +170,7 @@ def weasy_html(root: Path, issue_id: str) -> str:
         out.append(f"<h1 style='page-break-after:auto;string-set:none'>{html.escape(name)}</h1>")
         for notice in notices:
             out.append(f"<h2>{html.escape(notice.title)}</h2><dl class='meta'><dt>發文字號</dt><dd>{html.escape(notice.doc_number)}</dd></dl>")
-            out.append(clean(markdown.markdown(notice.body, extensions=list(printed.EXTENSIONS))))
+            out.append(clean(markdown.markdown(notice.body, extensions=list(typeset.EXTENSIONS))))
     return "".join(out) + "</body></html>"
 
 
@@ -169,18 +184,19 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         root = project_with(real_notices(args.notices), Path(folder) / "project")
-        print(f"{'issue':<24} {'engine':<11} {'median s':>9} {'pages':>6} {'bytes':>10} identical")
+        print(f"{'issue':<24} {'engine':<11} {'median s':>9} {'CPU s':>7} {'pages':>6} {'bytes':>10} identical", flush=True)
         for issue_id, name in (("2026/03", "shipped 2026/03"), ("2026/05", f"{args.notices} real notices")):
-            seconds, pages, size, same, pdf = typst_run(root, issue_id, args.runs)
+            seconds, cpu, pages, size, same, pdf = typst_run(root, issue_id, args.runs)
             (args.out / f"typst-{issue_id.replace('/', '-')}.pdf").write_bytes(pdf)
-            print(f"{name:<24} {'Typst':<11} {seconds:>9.2f} {pages:>6} {size:>10} {same}")
+            print(f"{name:<24} {'Typst':<11} {seconds:>9.2f} {cpu:>7.2f} {pages:>6} {size:>10} {same}", flush=True)
             if args.weasyprint:
                 source = args.out / f"weasyprint-{issue_id.replace('/', '-')}.html"
                 source.write_text(weasy_html(root, issue_id), encoding="utf-8")
                 result = subprocess.run([args.weasyprint, "-c", WEASYPRINT, str(source), str(source.with_suffix(".pdf")),
                                          str(args.runs)], capture_output=True, text=True, check=True)
-                seconds_w, pages_w, size_w, same_w = result.stdout.split()
-                print(f"{name:<24} {'WeasyPrint':<11} {float(seconds_w):>9.2f} {pages_w:>6} {size_w:>10} {same_w}")
+                seconds_w, cpu_w, pages_w, size_w, same_w = result.stdout.split()
+                print(f"{name:<24} {'WeasyPrint':<11} {float(seconds_w):>9.2f} {float(cpu_w):>7.2f} {pages_w:>6} {size_w:>10} {same_w}",
+                      flush=True)
     print(f"PDFs in {args.out}")
 
 

@@ -130,10 +130,10 @@ def test_issue_page_and_feed_link_the_pdf(site_dir):
 def test_two_builds_are_identical_and_an_unchanged_issue_is_not_typeset_again(shipped, monkeypatch):
     content = check(shipped.root)
     first = printed.issue_pdfs(content, shipped.root)
-    cache = sorted(p.name for p in (shipped.root / printed.CACHE).iterdir())
+    cache = sorted(p.name for p in (shipped.root / typeset.CACHE).iterdir())
     assert len(cache) == 2 * len(first)
     # again without the cache: the same bytes
-    for path in (shipped.root / printed.CACHE).iterdir():
+    for path in (shipped.root / typeset.CACHE).iterdir():
         path.unlink()
     again = printed.issue_pdfs(content, shipped.root)
     assert [p.data for p in again] == [p.data for p in first]
@@ -184,3 +184,59 @@ def _yaml(value: str) -> str:
     import json
 
     return json.dumps(value, ensure_ascii=False)
+
+
+# -- the yearbook ------------------------------------------------------------------------------------
+
+BOOKS = {"zh-Hant": "ebooks/yearbook-2025-zh-Hant.pdf", "en": "ebooks/yearbook-2025-en.pdf"}
+
+
+@pytest.mark.parametrize("language", list(BOOKS))
+def test_yearbook_pdf_fonts_metadata_and_chapters_on_the_pages_the_contents_give(site_dir, content, language):
+    pdf = site_dir / BOOKS[language]
+    report = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    for row in (line.split() for line in report.splitlines()[2:] if line.strip()):
+        assert row[-5:-2] == ["yes", "yes", "yes"], row
+    reader = PdfReader(pdf)
+    book = content.yearbooks[0]
+    assert reader.metadata.title == book.title.get(language)
+    assert reader.metadata.author == book.publisher.get(language)
+    assert reader.trailer["/Root"]["/Lang"] == language
+    assert reader.metadata.creation_date.date() == book.date
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    chapters = book.chapters_in(language)
+    contents = text(pdf, 3)
+    pages = []
+    for chapter in chapters:
+        line = next(line for line in contents.splitlines() if squeeze(line).startswith(squeeze(chapter.title)))
+        page = int(re.search(r"(\d+)\s*$", line)[1])
+        top = [squeeze(x) for x in text(pdf, page).splitlines() if x.strip()]
+        assert squeeze(chapter.title) in top[:3], (chapter.title, page, top[:3])  # after the running header
+        pages.append(page)
+    assert pages == sorted(pages) and len(set(pages)) == len(pages)  # reading order, each on its own page
+
+
+@pytest.mark.parametrize("language", list(BOOKS))
+def test_yearbook_pdf_has_cover_images_captions_and_tables(site_dir, content, language):
+    pdf = site_dir / BOOKS[language]
+    images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    book = content.yearbooks[0]
+    folder = REPO / "content/yearbook/2025"
+    used = {m for chapter in book.chapters_in(language) for m in re.findall(r"\]\(\.\./(images/[^)]+)\)", chapter.body)}
+    assert len(images.splitlines()) - 2 >= len(used) + 1  # every figure and the cover
+    first = [squeeze(line) for line in text(pdf, 1).splitlines() if line.strip()]
+    assert first == [] or len(first) < 3  # the cover is the cover image
+    whole = squeeze(text(pdf))
+    for chapter in book.chapters_in(language):
+        for alt in re.findall(r"!\[([^\]]+)\]\(\.\./images/", chapter.body):
+            assert squeeze(alt) in whole, alt  # the caption is the image's text alternative
+    for table in book.tables.values():
+        if re.search(r"\{\{\s*table:", " ".join(c.body for c in book.chapters_in(language))):
+            assert squeeze(table.title.get(language)) in whole
+    assert (folder / book.cover.file).is_file()
+
+
+def test_yearbook_pages_offer_the_pdf(site_dir):
+    page = lxml_html.fromstring((site_dir / "yearbook/2025/index.html").read_bytes())
+    hrefs = [a.get("href") for a in page.xpath("//a[@type='application/pdf']")]
+    assert {h.rsplit("/", 1)[-1] for h in hrefs} == {"yearbook-2025-zh-Hant.pdf", "yearbook-2025-en.pdf"}

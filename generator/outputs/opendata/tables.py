@@ -65,9 +65,10 @@ def _with_rows(table: Table, rows: tuple[tuple[Value, ...], ...]) -> Table:
 # -- the gazette ------------------------------------------------------------------------------------
 
 def gazette(content: Content, pdfs: tuple[IssuePdf, ...] = ()) -> tuple[Table, ...]:
-    """Issues (with their PDF), notices (with their plain text and page in the PDF), attachments, and
-    the agencies notices refer to."""
-    found = (issue_rows(content, pdfs), notice_rows(content, pdfs), attachment_rows(content), agency_reference_rows(content))
+    """Issues (with their PDF), notices (with their plain text and page in the PDF), attachments, the
+    agencies notices refer to, and the notices' relations."""
+    found = (issue_rows(content, pdfs), notice_rows(content, pdfs), attachment_rows(content), agency_reference_rows(content),
+             relation_rows(content))
     return tuple(_with_rows(table, rows) for table, rows in zip(declared(content.site, "gazette"), found, strict=True))
 
 
@@ -101,6 +102,11 @@ def attachment_rows(content: Content) -> tuple[tuple[Value, ...], ...]:
 
 def agency_reference_rows(content: Content) -> tuple[tuple[Value, ...], ...]:
     return tuple((a.id, a.name.zh_hant, a.name.en, _url(content, urls.agency(a))) for a in content.directory.agencies)
+
+
+def relation_rows(content: Content) -> tuple[tuple[Value, ...], ...]:
+    return tuple((n.id, relation, target.id, _url(content, urls.notice(target)))
+                 for n in content.gazette.notices for relation, target in content.links.relations(n))
 
 
 # -- the directory ----------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 """The print edition of the gazette: one A4 PDF per issue, the copy cited by issue and page.
 
-The stage :func:`issue_pdfs` runs before the open data and the website, which show each notice's page
+The stage :func:`print_edition` (which also makes the yearbook's PDFs, :mod:`.yearbook`) runs before the open data and the website, which show each notice's page
 (its citation, the data's ``page`` column): the pages are where Typst really put each notice, read back
 from the typeset document. Issues are immutable once published, so each PDF is kept in a cache
-(``.cache/print/`` in the project folder) under a hash of everything it is made from (the notices'
+(``.cache/print/`` in the project folder, :data:`.typeset.CACHE`) under a hash of everything it is made from (the notices'
 text, the data the template shows, the templates, Typst's and pandoc's versions, the font files): an
 unchanged issue is never typeset again.
 """
@@ -23,18 +23,16 @@ from generator import urls
 from generator.dates import issue_label, roc_date
 from generator.errors import BuildError
 from generator.labels import labels
+from generator.markup.markdown import file_size
 from generator.markup.sanitize import clean
 from generator.model import Content, Issue, Notice
 from generator.model.common import DEFAULT_LANGUAGE
 from generator.outputs.printed import typeset
+from generator.outputs.printed.yearbook import BookPdf, book_pdfs
 
 log = logging.getLogger(__name__)
 
 LANGUAGE = DEFAULT_LANGUAGE  # the gazette is published in one language
-CACHE = Path(".cache") / "print"
-#: The Markdown extensions of the site's pages (mkdocs.yml) that change what a body says.
-EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "footnotes", "md_in_html", "tables", "pymdownx.details",
-              "pymdownx.superfences", "generator.markup.cjk")
 
 
 @dataclass(frozen=True)
@@ -51,35 +49,58 @@ class IssuePdf:
         return len(self.data)
 
 
-def issue_pdfs(content: Content, root: Path) -> tuple[IssuePdf, ...]:
-    """The print-edition stage: every issue's PDF, from the cache when nothing it is made from changed."""
+@dataclass(frozen=True)
+class PrintEdition:
+    """What the print-edition stage makes: every issue's PDF, and every yearbook edition's in each language."""
+
+    issues: tuple[IssuePdf, ...] = ()
+    books: tuple[BookPdf, ...] = ()
+
+
+def print_edition(content: Content, root: Path) -> PrintEdition:
+    """The print-edition stage: the gazette's issues and the yearbook's editions as PDFs, each from the
+    cache when nothing it is made from changed."""
+    if not content.gazette.issues and not content.yearbooks:
+        return PrintEdition()
+    version = typeset.engine_version() + typeset.templates_digest()
+    program = typeset.pandoc_program()
+    pdfs = issue_pdfs(content, root, version, program)
+    books, typeset_books = book_pdfs(content, root, version, program)
+    log.info("typeset %d of %d yearbook PDFs (the others unchanged, from %s)", typeset_books, len(books), typeset.CACHE)
+    return PrintEdition(pdfs, books)
+
+
+def issue_pdfs(content: Content, root: Path, version: str = "", program: str = "") -> tuple[IssuePdf, ...]:
+    """Every issue's PDF, from the cache when nothing it is made from changed."""
     if not content.gazette.issues:
         return ()
-    version = typeset.engine_version() + typeset.templates_digest()
-    cache = root / CACHE
+    version = version or typeset.engine_version() + typeset.templates_digest()
+    cache = root / typeset.CACHE
     made, typeset_count = [], 0
-    program = ""
     for issue in content.gazette.issues:
         html, data = source(content, issue)
         key = hashlib.sha256("\0".join([version, html, json.dumps(data, ensure_ascii=False, sort_keys=True)]).encode()).hexdigest()
-        cached = _read_cache(cache, issue, key)
+        name = f"gazette-{issue.year}-{issue.number:02d}"
+        cached = typeset.read_cache(cache, name, key)
         if cached is None:
-            if not program:
-                from generator.outputs.ebooks.epub import pandoc
-
-                program = pandoc()
-            body = typeset.to_typst(html, program, shift_headings=2)
+            body = typeset.to_typst(html, program or typeset.pandoc_program(), shift_headings=2)
             result = typeset.compile_pdf("issue.typ", body, data, timestamp=_epoch(issue.date))
             cached = (result.pdf, result.pages)
-            _write_cache(cache, issue, key, *cached)
+            typeset.write_cache(cache, name, key, *cached)
             typeset_count += 1
         pdf, pages = cached
         if len(pages) != len(issue.notices):
             raise BuildError(f"the print edition of issue {issue.id} placed {len(pages)} of {len(issue.notices)} notices")
         order = [notice for _, notices in sections(content, issue) for notice in notices]
         made.append(IssuePdf(issue.id, pdf_uri(issue), pdf, {notice.id: page for notice, page in zip(order, pages, strict=True)}))
-    log.info("typeset %d of %d issues (the others unchanged, from %s)", typeset_count, len(made), CACHE)
+    log.info("typeset %d of %d issues (the others unchanged, from %s)", typeset_count, len(made), typeset.CACHE)
     return tuple(made)
+
+
+def print_downloads(pdfs: tuple[IssuePdf, ...]) -> dict[str, list[tuple[str, str]]]:
+    """What the newsletter links for each issue (issue id -> (label, site path)): its PDF."""
+    words = labels("print", LANGUAGE)
+    return {pdf.issue: [(str(words["issue_pdf"]).format(size=file_size(pdf.size)), pdf.uri)] for pdf in pdfs}
 
 
 def pdf_uri(issue: Issue) -> str:
@@ -119,7 +140,7 @@ def source(content: Content, issue: Issue) -> tuple[str, dict[str, object]]:
                 "attachments": [{"title": a.title or a.file,
                                  "url": urls.absolute(site.base_url, quote(urls.attachment(notice, a.file)))}
                                 for a in notice.attachments]})
-            body = clean(markdown.markdown(notice.body, extensions=list(EXTENSIONS)))
+            body = clean(markdown.markdown(notice.body, extensions=list(typeset.EXTENSIONS)))
             html.append(f'<div id="part-{len(parts) - 1}">\n{body}\n</div>')
     date = issue.date
     data: dict[str, object] = {
@@ -139,30 +160,3 @@ def source(content: Content, issue: Issue) -> tuple[str, dict[str, object]]:
 def _epoch(date: dt.date) -> int:
     """The PDF's creation date: the issue's publication date (midnight in UTC), never the clock."""
     return int(dt.datetime.combine(date, dt.time(), tzinfo=dt.timezone.utc).timestamp())
-
-
-def _cache_name(issue: Issue) -> str:
-    return f"gazette-{issue.year}-{issue.number:02d}"
-
-
-def _read_cache(cache: Path, issue: Issue, key: str) -> tuple[bytes, tuple[int, ...]] | None:
-    pdf, pages = cache / f"{_cache_name(issue)}-{key}.pdf", cache / f"{_cache_name(issue)}-{key}.json"
-    try:
-        return pdf.read_bytes(), tuple(json.loads(pages.read_text(encoding="utf-8")))
-    except (OSError, ValueError):
-        return None
-
-
-def _write_cache(cache: Path, issue: Issue, key: str, pdf: bytes, pages: tuple[int, ...]) -> None:
-    """Keep this version only (an issue's older versions are removed); written whole, then renamed."""
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        for old in cache.glob(f"{_cache_name(issue)}-*"):
-            old.unlink()
-        for suffix, data in ((".json", json.dumps(list(pages)).encode()), (".pdf", pdf)):
-            path = cache / f"{_cache_name(issue)}-{key}{suffix}"
-            partial = path.with_name(path.name + ".partial")
-            partial.write_bytes(data)
-            partial.replace(path)
-    except OSError as exc:  # a read-only checkout still builds, only without the cache
-        log.warning("could not keep the print edition of %s in %s: %s", issue.id, cache, exc)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import shutil
 import subprocess
@@ -27,6 +28,14 @@ from typing import Literal
 
 from generator.errors import BuildError
 
+log = logging.getLogger(__name__)
+
+#: The cache of typeset documents, in the project folder: ``<name>-<hash of the inputs>.pdf`` and ``.json``
+#: (the pages of its parts); a document's older versions are removed when a new one is kept.
+CACHE = Path(".cache") / "print"
+#: The Markdown extensions of the site's pages (mkdocs.yml) that change what a body says.
+EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "footnotes", "md_in_html", "tables", "pymdownx.details",
+              "pymdownx.superfences", "generator.markup.cjk")
 #: The Typst templates and the pandoc filter.
 TEMPLATES = Path(__file__).with_name("typst")
 #: Where Debian's fonts-noto-cjk puts Noto Serif CJK and Noto Sans CJK (installed by `make site`).
@@ -157,3 +166,37 @@ def compile_pdf(main: str, body: str, data: Mapping[str, object], timestamp: int
     pdf = language_tag(pdf, TYPST_LANGUAGE, LANGUAGE_TAG)
     pages = tuple(page for _, page in sorted((mark["value"]["part"], mark["value"]["page"]) for mark in marks))
     return Typeset(pdf, pages)
+
+
+def pandoc_program() -> str:
+    """pandoc, from pypandoc_binary (the e-book stage checks its version)."""
+    try:
+        import pypandoc
+
+        return str(pypandoc.get_pandoc_path())
+    except (ImportError, OSError) as exc:
+        raise BuildError(f"pandoc is missing ({exc}): install the project with `make site`") from exc
+
+
+def read_cache(cache: Path, name: str, key: str) -> tuple[bytes, tuple[int, ...]] | None:
+    """The PDF and pages kept for ``name`` made from inputs hashed as ``key``, if any."""
+    pdf, pages = cache / f"{name}-{key}.pdf", cache / f"{name}-{key}.json"
+    try:
+        return pdf.read_bytes(), tuple(json.loads(pages.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
+
+
+def write_cache(cache: Path, name: str, key: str, pdf: bytes, pages: tuple[int, ...]) -> None:
+    """Keep this version only (``name``'s older versions are removed); each file written whole, then renamed."""
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        for old in cache.glob(f"{name}-*"):
+            old.unlink()
+        for suffix, data in ((".json", json.dumps(list(pages)).encode()), (".pdf", pdf)):
+            path = cache / f"{name}-{key}{suffix}"
+            partial = path.with_name(path.name + ".partial")
+            partial.write_bytes(data)
+            partial.replace(path)
+    except OSError as exc:  # a read-only checkout still builds, only without the cache
+        log.warning("could not keep the print edition's %s in %s: %s", name, cache, exc)

@@ -62,8 +62,16 @@ local function plain_link(link)
 end
 local function no_identifier(el) el.identifier = ""; return el end
 
+-- An image alone in its paragraph (a yearbook's figure): a figure, captioned with its text
+-- alternative (check requires one), which the PDF also keeps as the image's alternative text.
+local function figure(para)
+  if #para.content ~= 1 or para.content[1].t ~= "Image" then return nil end
+  local image = para.content[1]
+  return pandoc.Figure({ pandoc.Plain({ image }) }, { long = { pandoc.Plain(image.caption) } })
+end
+
 function Pandoc(doc)
-  doc = doc:walk({ Para = item })
+  doc = doc:walk({ Para = function(para) return figure(para) or item(para) end })
   local wrappers = {}
   for i, block in ipairs(doc.blocks) do
     if block.t == "Div" then wrappers[i] = block.identifier:match("^part%-(%d+)$") end
