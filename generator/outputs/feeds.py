@@ -60,17 +60,18 @@ def feed(content: Content, title: str, self_page: str, html_page: str, notices: 
 
 def entry(content: Content, notice: Notice, published: dt.date) -> ET.Element:
     base = content.site.base_url
-    agency, category = content.links.agency_of(notice), content.links.category_of(notice)
+    category = content.links.category_of(notice)
     element = ET.Element(f"{{{ATOM}}}entry")
     _text(element, "id", urls.absolute(base, urls.notice(notice)))
     _text(element, "title", notice.title)
     _text(element, "updated", stamp(published))
     _text(element, "published", stamp(published))
     ET.SubElement(element, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=urls.absolute(base, urls.notice(notice)))
-    author = ET.SubElement(element, f"{{{ATOM}}}author")
-    _text(author, "name", agency.name.zh_hant)
+    for agency in content.links.agencies_of(notice):  # a joint notice: an author per agency, the lead first
+        author = ET.SubElement(element, f"{{{ATOM}}}author")
+        _text(author, "name", agency.name.zh_hant)
     ET.SubElement(element, f"{{{ATOM}}}category", term=category.slug, label=category.name.zh_hant)
-    _text(element, "summary", f"{notice.doc_number}：{summary(notice.body)}")
+    _text(element, "summary", f"{'、'.join(notice.doc_numbers)}：{summary(notice.body)}")
     return element
 
 

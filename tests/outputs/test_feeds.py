@@ -70,6 +70,10 @@ def test_feed_readers_read_the_gazette_feed(site_dir, content):
     assert parsed.entries[0].link == urls.absolute(content.site.base_url, urls.notice(newest))
     assert parsed.entries[0].published.startswith(latest.date.isoformat())
     assert newest.doc_number in parsed.entries[0].summary
+    # the newest shipped notice is a joint one: an author per agency, lead first, and every number
+    assert newest.joint
+    assert [author.name for author in parsed.entries[0].authors] == [a.name.zh_hant for a in content.links.agencies_of(newest)]
+    assert all(number in parsed.entries[0].summary for number in newest.doc_numbers)
     published = [entry.published for entry in parsed.entries]
     assert published == sorted(published, reverse=True)
 

@@ -63,7 +63,8 @@ def _with_rows(table: Table, rows: tuple[tuple[Value, ...], ...]) -> Table:
 
 def gazette(content: Content) -> tuple[Table, ...]:
     """Issues, notices (with their plain text), attachments, and the agencies notices refer to."""
-    found = (issue_rows(content), notice_rows(content), attachment_rows(content), agency_reference_rows(content))
+    found = (issue_rows(content), notice_rows(content), attachment_rows(content), agency_reference_rows(content),
+             notice_agency_rows(content), notice_doc_number_rows(content))
     return tuple(_with_rows(table, rows) for table, rows in zip(declared(content.site, "gazette"), found, strict=True))
 
 
@@ -89,6 +90,16 @@ def attachment_rows(content: Content) -> tuple[tuple[Value, ...], ...]:
     return tuple((n.id, seq, a.file, a.title, a.file.rsplit(".", 1)[-1].upper(), a.size,
                   _url(content, quote(urls.attachment(n, a.file))))  # a URI, even for a Chinese file name
                  for n in content.gazette.notices for seq, a in enumerate(n.attachments, start=1))
+
+
+def notice_agency_rows(content: Content) -> tuple[tuple[Value, ...], ...]:
+    agencies = content.links.agencies  # an agency missing from the directory: the data's validation says so
+    return tuple((n.id, seq, a, agencies[a].name.zh_hant if a in agencies else None)
+                 for n in content.gazette.notices for seq, a in enumerate(n.agencies, start=1))
+
+
+def notice_doc_number_rows(content: Content) -> tuple[tuple[Value, ...], ...]:
+    return tuple((n.id, seq, number) for n in content.gazette.notices for seq, number in enumerate(n.doc_numbers, start=1))
 
 
 def agency_reference_rows(content: Content) -> tuple[tuple[Value, ...], ...]:

@@ -124,52 +124,69 @@ class Attached:
                    kind=Path(attachment.file).suffix.lstrip(".").upper(), size=file_size(attachment.size))
 
 
+def agency_names(content: Content, notice: Notice) -> str:
+    """Who issued the notice, as one text: ``交通局``, or for a joint notice ``交通局、工務局`` (lead first)."""
+    return str(WORDS["list_separator"]).join(agency.name.get(LANGUAGE) for agency in content.links.agencies_of(notice))
+
+
+def doc_numbers(notice: Notice) -> str:
+    """The notice's document numbers as one text: ``府交停字第1150001234號、府工字第1150000001號``."""
+    return str(WORDS["list_separator"]).join(notice.doc_numbers)
+
+
 def citation(content: Content, issue: Issue, notice: Notice) -> str:
     """The line a lawyer or a clerk pastes into a document to cite the notice: one line, whatever
-    line breaks a title holds (it is shown in a code block, where a line could end the block)."""
+    line breaks a title holds (it is shown in a code block, where a line could end the block).
+    A joint notice names every agency and every document number."""
     return " ".join(str(WORDS["citation"]).format(
         gazette=content.site.gazette.title.get(LANGUAGE), issue=issue_name(content, issue), date=roc_date(issue.date),
-        agency=content.links.agency_of(notice).name.get(LANGUAGE), doc_number=notice.doc_number, title=notice.title,
+        agency=agency_names(content, notice), doc_number=doc_numbers(notice), title=notice.title,
         url=urls.absolute(content.site.base_url, urls.notice(notice))).split())
 
 
 def notice_page(content: Content, notice: Notice, templates: Templates, shared: Mapping[str, object]) -> Page:
     source = urls.notice(notice)
-    issue, agency, category = content.links.issue_of(notice), content.links.agency_of(notice), content.links.category_of(notice)
-    agency_name = agency.name.get(LANGUAGE)
+    issue, category = content.links.issue_of(notice), content.links.category_of(notice)
+    agency_name, numbers = agency_names(content, notice), doc_numbers(notice)
     before, after = content.links.neighbours(notice)
     attachments = [Attached.of(notice, attachment) for attachment in notice.attachments]
     body = templates.render(
-        "gazette/notice.md", source, **shared, notice=notice, issue=issue, agency=agency,
+        "gazette/notice.md", source, **shared, notice=notice, issue=issue, agencies=content.links.agencies_of(notice),
         category=category, attachments=attachments, before=before, after=after,
         # Content's Markdown, to be read as Markdown (checked, and cleaned by nh3 after rendering);
         # the citation is shown in a code block, which Markdown itself escapes for HTML.
         body=Markup(notice.body.strip()), citation=Markup(citation(content, issue, notice)))
+    # For search (engineer 14, generator/outputs/search.py): every document number is in the page's
+    # text (templates/gazette/notice.md, one span.doc-number each, weighted) and all of them, joined,
+    # in the "doc_number" meta; every agency in the "agency" meta. The agency filter takes one value
+    # per page here, the lead agency's (Pagefind would accept one filter element per agency).
     indexed = search.entry(LANGUAGE, "gazette",
-                           filters={"category": category.name.get(LANGUAGE), "agency": agency_name, "year": str(notice.year)},
-                           meta={"date": roc_date(issue.date), "agency": agency_name, "doc_number": notice.doc_number,
+                           filters={"category": category.name.get(LANGUAGE), "agency": content.links.agency_of(notice).name.get(LANGUAGE),
+                                    "year": str(notice.year)},
+                           meta={"date": roc_date(issue.date), "agency": agency_name, "doc_number": numbers,
                                  "issue": issue_name(content, issue)})
-    description = WORDS["description"].format(agency=agency_name, doc_number=notice.doc_number, date=roc_date(issue.date))
+    description = WORDS["description"].format(agency=agency_name, doc_number=numbers, date=roc_date(issue.date))
     return Page(source, page(notice.title, body, jsonld=jsonld(content, issue, notice), search=indexed, description=description))
 
 
 def jsonld(content: Content, issue: Issue, notice: Notice) -> dict[str, object]:
     """schema.org description of a notice: an article in a periodical issue, by a government body."""
     base = content.site.base_url
-    agency = content.links.agency_of(notice)
+    authors = [{"@type": "GovernmentOrganization", "name": agency.name.get(LANGUAGE), "url": urls.absolute(base, urls.agency(agency))}
+               for agency in content.links.agencies_of(notice)]
     data: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "Article",
         "@id": urls.absolute(base, urls.notice(notice)),
         "url": urls.absolute(base, urls.notice(notice)),
         "headline": notice.title,
-        "identifier": notice.doc_number,
+        # one number is a text; several are a list (schema.org: identifier and author may repeat)
+        "identifier": notice.doc_number if len(notice.doc_numbers) == 1 else list(notice.doc_numbers),
         "inLanguage": LANGUAGE,
         "dateCreated": notice.issued.isoformat(),
         "datePublished": issue.date.isoformat(),
         "articleSection": content.links.category_of(notice).name.get(LANGUAGE),
-        "author": {"@type": "GovernmentOrganization", "name": agency.name.get(LANGUAGE),
-                   "url": urls.absolute(base, urls.agency(agency))},
+        "author": authors[0] if len(authors) == 1 else authors,  # a joint notice: the lead agency first
         "publisher": {"@type": "GovernmentOrganization", "name": content.site.publisher.get(LANGUAGE)},
         "isPartOf": {"@type": "PublicationIssue", "issueNumber": str(issue.number), "datePublished": issue.date.isoformat(),
                      "url": urls.absolute(base, urls.issue(issue)),
