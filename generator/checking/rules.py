@@ -72,16 +72,23 @@ def issue_numbers(content: Content, root: Path, present: AbstractSet[str]) -> It
 
 
 def issue_dates(content: Content, root: Path, present: AbstractSet[str]) -> Iterator[Problem]:
-    days = content.site.gazette.days
+    settings = content.site.gazette
+    schedule = settings.schedule
     last: dict[int, dt.date] = {}
+    if "{volume" in settings.issue_label and not settings.first_volume_year:
+        yield Problem.of(Kind.BAD_VALUE, settings.where["issue_label"], key="issue_label",
+                         reason="it names the {volume}: set gazette.first_volume_year, the year of volume 1")
     for issue in content.gazette.issues:
         where = issue.where["date"]
         if issue.date.year != issue.year:
             yield Problem.of(Kind.ISSUE_DATE, where, reason=f"publication date {issue.date} is not in {issue.year}, the year of the folder")
         elif issue.year in last and issue.date <= last[issue.year]:
             yield Problem.of(Kind.ISSUE_DATE, where, reason=f"publication date {issue.date} is not after {last[issue.year]}, the date of the issue before")
-        if issue.date.day not in days:
-            yield Problem.of(Kind.OFF_SCHEDULE, where, date=issue.date, days=" or ".join(map(str, days)))
+        if not schedule.is_issue_day(issue.date):
+            yield Problem.of(Kind.OFF_SCHEDULE, where, date=issue.date, schedule=schedule.describe())
+        if (volume := settings.volume(issue.year)) is not None and volume < 1 and "{volume" in settings.issue_label:
+            yield Problem.of(Kind.ISSUE_DATE, issue.source, reason=f"issue of {issue.year}, before volume 1 "
+                             f"(first_volume_year {settings.first_volume_year} in site.yml): its label would name volume {volume}")
         last[issue.year] = issue.date
         for notice in issue.notices:
             if notice.issued > issue.date:

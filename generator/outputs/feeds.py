@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 
 from generator import urls
-from generator.dates import TAIPEI, issue_label
+from generator.dates import TAIPEI
 from generator.labels import labels
 from generator.model import Content, Notice
 from generator.model.common import DEFAULT_LANGUAGE
@@ -133,7 +133,7 @@ def entry(content: Content, notice: Notice, published: dt.date) -> ET.Element:
                       title=f"{words['relations'][relation]}：{earlier.title}")
     for relation, later in content.links.related_by(notice):
         ET.SubElement(element, f"{{{ATOM}}}link", rel="related", type="text/html", href=urls.absolute(base, urls.notice(later)),
-                      title=words["related_by"].format(issue=issue_label(content.site.gazette.issue_label, later.year, later.issue),
+                      title=words["related_by"].format(issue=content.site.gazette.label(later.year, later.issue),
                                                        relation=words["relation"][relation]) + f"：{later.title}")
     return element
 

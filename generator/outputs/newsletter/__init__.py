@@ -42,7 +42,7 @@ from pathlib import Path
 import jinja2
 
 from generator import urls
-from generator.dates import TAIPEI, issue_label, roc_date
+from generator.dates import TAIPEI, roc_date
 from generator.labels import labels
 from generator.markup.markdown import Asset, summary
 from generator.model import Content, Issue
@@ -149,7 +149,7 @@ def letter(content: Content, issue: Issue, downloads: Sequence[tuple[str, str]] 
     settings = content.site.newsletter
     assert settings is not None
     site, base, links = content.site, content.site.base_url, content.links
-    label = issue_label(site.gazette.issue_label, issue.year, issue.number)
+    label = site.gazette.label(issue.year, issue.number)
     gazette = site.gazette.title.get(LANGUAGE)
     sections = []
     for category in site.categories:

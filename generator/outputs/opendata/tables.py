@@ -23,7 +23,6 @@ from types import MappingProxyType
 from urllib.parse import quote
 
 from generator import urls
-from generator.dates import issue_label
 from generator.reading.history import ChangeRecord
 from generator.model import Book, Content, Notice, StatTable
 from generator.model.common import LANGUAGES
@@ -69,8 +68,8 @@ def gazette(content: Content) -> tuple[Table, ...]:
 
 
 def issue_rows(content: Content) -> tuple[tuple[Value, ...], ...]:
-    label = content.site.gazette.issue_label
-    return tuple((i.id, i.year, i.number, issue_label(label, i.year, i.number), i.date, i.title, i.notes, len(i.notices),
+    label = content.site.gazette.label
+    return tuple((i.id, i.year, i.number, label(i.year, i.number), i.date, i.title, i.notes, len(i.notices),
                   _url(content, urls.issue(i))) for i in content.gazette.issues)
 
 

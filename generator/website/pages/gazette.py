@@ -18,11 +18,12 @@ from pathlib import Path
 from markupsafe import Markup
 
 from generator import urls
-from generator.dates import issue_label, roc_date, roc_year
+from generator.dates import roc_date, roc_year
 from generator.labels import labels
 from generator.markup.markdown import Asset, Page, file_size, page
 from generator.model import Attachment, Content, Issue, Named, Notice
 from generator.model.common import DEFAULT_LANGUAGE
+from generator.model.schedule import WEEKDAYS
 from generator.outputs import search
 from generator.website.pages import gazette_lists
 from generator.website.templating import Templates
@@ -34,7 +35,7 @@ WORDS = labels("gazette", LANGUAGE)
 
 def issue_name(content: Content, issue: Issue) -> str:
     """What readers call an issue, from the label in site.yml: ``115年第3期``."""
-    return issue_label(content.site.gazette.issue_label, issue.year, issue.number)
+    return content.site.gazette.label(issue.year, issue.number)
 
 
 def context(content: Content) -> dict[str, object]:
@@ -78,6 +79,15 @@ def sections(content: Content, issue: Issue) -> list[tuple[Named, list[Notice]]]
     return [(category, notices) for category, notices in by_category if notices]
 
 
+def schedule_words(content: Content) -> dict[str, object]:
+    """The sentence that says when the gazette appears (labels ``schedule…``), and its weekday."""
+    schedule = content.site.gazette.schedule
+    name = {"days_of_month": "schedule", "weekly": "schedule_weekly", "dates": "schedule_dates",
+            "daily": "schedule_every_day" if schedule.daily == "every-day" else "schedule_daily"}[schedule.kind]
+    weekday = WORDS["weekdays"][WEEKDAYS.index(schedule.weekly)] if schedule.weekly else ""
+    return {"schedule": WORDS[name], "weekday": weekday}
+
+
 def gazette_home(content: Content, templates: Templates, shared: Mapping[str, object]) -> Page:
     source = urls.gazette_home()
     issues = content.gazette.issues
@@ -85,7 +95,7 @@ def gazette_home(content: Content, templates: Templates, shared: Mapping[str, ob
     counts = Counter(issue.year for issue in issues)
     body = templates.render(
         "gazette/home.md", source, **shared, publisher=content.site.publisher.get(LANGUAGE),
-        days=content.site.gazette.days, latest=latest, sections=sections(content, latest) if latest else [],
+        days=content.site.gazette.days, **schedule_words(content), latest=latest, sections=sections(content, latest) if latest else [],
         recent=list(reversed(issues[-RECENT_ISSUES:])),
         years=[(year, roc_year(year), counts[year]) for year in sorted(counts, reverse=True)],
         categories=content.site.categories)
@@ -175,6 +185,9 @@ def jsonld(content: Content, issue: Issue, notice: Notice) -> dict[str, object]:
     base = content.site.base_url
     authors = [{"@type": "GovernmentOrganization", "name": agency.name.get(LANGUAGE), "url": urls.absolute(base, urls.agency(agency))}
                for agency in content.links.agencies_of(notice)]
+    periodical: dict[str, object] = {"@type": "Periodical", "name": content.site.gazette.title.get(LANGUAGE)}
+    if (volume := content.site.gazette.volume(issue.year)) is not None:  # issue, in a volume (卷), of the periodical
+        periodical = {"@type": "PublicationVolume", "volumeNumber": str(volume), "isPartOf": periodical}
     data: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "Article",
@@ -189,9 +202,9 @@ def jsonld(content: Content, issue: Issue, notice: Notice) -> dict[str, object]:
         "articleSection": content.links.category_of(notice).name.get(LANGUAGE),
         "author": authors[0] if len(authors) == 1 else authors,  # a joint notice: the lead agency first
         "publisher": {"@type": "GovernmentOrganization", "name": content.site.publisher.get(LANGUAGE)},
-        "isPartOf": {"@type": "PublicationIssue", "issueNumber": str(issue.number), "datePublished": issue.date.isoformat(),
-                     "url": urls.absolute(base, urls.issue(issue)),
-                     "isPartOf": {"@type": "Periodical", "name": content.site.gazette.title.get(LANGUAGE)}},
+        "isPartOf": {"@type": "PublicationIssue", "issueNumber": str(issue.number), "name": issue_name(content, issue),
+                     "datePublished": issue.date.isoformat(), "url": urls.absolute(base, urls.issue(issue)),
+                     "isPartOf": periodical},
     }
     if notice.keywords:
         data["keywords"] = ", ".join(notice.keywords)
