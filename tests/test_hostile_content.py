@@ -41,6 +41,7 @@ MARKER = re.compile(r"alert\W{1,2}xss-\d+")
 
 NOTICE = "content/gazette/2026/01/03-parking-fees.md"
 ISSUE = "content/gazette/2026/01/issue.yml"
+CORRIGENDUM = "content/gazette/2026/03/08-corrigendum.md"
 AGENCY = "content/directory/transportation.yml"
 BOOK = "content/yearbook/2025/book.yml"
 CHAPTER = {"zh-Hant": "content/yearbook/2025/zh-Hant/01-overview.md", "en": "content/yearbook/2025/en/01-overview.md"}
@@ -54,6 +55,7 @@ FIELDS = [
     (NOTICE, "局長 陳建宏", "signer"),
     (NOTICE, "嘉市交停字第1140236418號", "document number"),
     (NOTICE, "嘉和市路邊停車場收費費率表（115年2月1日起適用）", "attachment title"),
+    (CORRIGENDUM, "更正本府公報115年第2期第4則公告之變更範圍筆數", "title of a correction"),
     (ISSUE, "115年新年號", "issue title"),
     (ISSUE, "本期起本府公報全面改以電子方式發行，紙本不再印製；發行方式說明詳見本期第7則。", "issue notes"),
     (AGENCY, "交通局\n  en:", "agency name"),
@@ -171,6 +173,14 @@ def test_every_field_is_shown_as_text_and_nothing_runs(hostile):
     assert ld["headline"].startswith(payload) and ld["identifier"].startswith(payload)
     agency = lxml_html.fromstring((site / "directory/transportation/index.html").read_bytes())
     assert f"{payload} 黃志明" in agency.text_content()
+    # Open Graph and Twitter card tags: attributes holding the text as typed
+    meta = {m.get("property") or m.get("name"): m.get("content") for m in notice.xpath("//head/meta")}
+    assert meta["og:title"] == meta["twitter:title"] == f"{payload} 公告調整本市路邊停車場收費費率及收費時段"
+    assert meta["og:description"].startswith(f"{payload} 交通局")
+    # the correction's title, in the warning on the notice it corrects
+    corrected = lxml_html.fromstring((site / "gazette/2026/02/04/index.html").read_bytes())
+    status = corrected.xpath("//div[contains(@class, 'notice-status')]")[0]
+    assert f"{payload} 更正本府公報115年第2期第4則公告之變更範圍筆數" in status.text_content()
 
 
 def test_feeds_parse_and_carry_the_text(hostile):
@@ -185,6 +195,8 @@ def test_feeds_parse_and_carry_the_text(hostile):
     assert not parsed.bozo
     titles = [entry.title for entry in parsed.entries]
     assert f"{payload} 公告調整本市路邊停車場收費費率及收費時段" in titles
+    related = [link.get("title", "") for entry in parsed.entries for link in entry.links if link.rel == "related"]
+    assert f"本公告已於 115年第3期 更正：{payload} 更正本府公報115年第2期第4則公告之變更範圍筆數" in related
 
 
 def test_ebooks_are_well_formed_and_inert(hostile):
