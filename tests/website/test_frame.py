@@ -15,7 +15,8 @@ BASE = "https://publications.jiahe.gov.tw/"
 
 
 def pages(site_dir: Path) -> list[Path]:
-    return sorted(p for p in site_dir.rglob("*.html") if "pagefind" not in p.parts)
+    """Every page of the website (MkDocs made it), not the e-mail versions of the newsletter."""
+    return sorted(p for p in site_dir.rglob("*.html") if "pagefind" not in p.parts and b'content="mkdocs-' in p.read_bytes())
 
 
 def test_robots_txt_allows_crawling_and_names_the_sitemap(site_dir):

@@ -105,7 +105,8 @@ def issue_page(content: Content, issue: Issue, templates: Templates, shared: Map
     title = WORDS["issue_title"].format(gazette=shared["gazette_title"], issue=issue_name(content, issue))
     before, after = content.links.issue_neighbours(issue)
     body = templates.render("gazette/issue.md", source, **shared, title=title, issue=issue,
-                            sections=sections(content, issue), before=before, after=after)
+                            sections=sections(content, issue), before=before, after=after,
+                            newsletter=urls.newsletter(issue) if content.site.newsletter else None)
     return Page(source, page(title, body))
 
 
