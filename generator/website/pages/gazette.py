@@ -148,7 +148,8 @@ def notice_page(content: Content, notice: Notice, templates: Templates, shared: 
     indexed = search.entry(LANGUAGE, "gazette",
                            filters={"category": category.name.get(LANGUAGE), "agency": agency_name, "year": str(notice.year)},
                            meta={"date": roc_date(issue.date), "agency": agency_name, "doc_number": notice.doc_number,
-                                 "issue": issue_name(content, issue)})
+                                 "issue": issue_name(content, issue)},
+                           sort={"date": issue.date.isoformat()})  # the results page's "newest first"
     description = WORDS["description"].format(agency=agency_name, doc_number=notice.doc_number, date=roc_date(issue.date))
     return Page(source, page(notice.title, body, jsonld=jsonld(content, issue, notice), search=indexed, description=description))
 
