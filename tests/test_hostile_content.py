@@ -411,3 +411,55 @@ def test_a_line_break_in_a_title_cannot_start_markup_of_its_own(tmp_path):
     notice = lxml_html.fromstring((project.root / "site/gazette/2026/01/03/index.html").read_bytes())
     citation = notice.xpath("string(//div[contains(@class, 'citation')]//code)")
     assert "公告 ``` <b>粗體</b> # 標題 ``` 收費" in citation
+
+
+# -- the newsletter's e-mail -------------------------------------------------------------------------
+
+
+def test_the_email_is_inert_and_carries_the_text(hostile):
+    """The published message: its HTML part runs nothing (nor does the e-mail's HTML file, checked
+    with every .html above); both parts show the title as typed."""
+    import email
+    import email.policy
+
+    project, payload = hostile
+    raw = (project.root / "site/gazette/2026/01/newsletter/message.eml").read_bytes()
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    plain, html = (part.get_content() for part in message.iter_parts())
+    tree = lxml_html.fromstring(html)
+    assert runnable(tree, "message.eml") == []
+    assert tree.xpath("//script|//style[contains(., 'alert')]") == []
+    title = f"{payload} 公告調整本市路邊停車場收費費率及收費時段"
+    assert title in [a.text_content() for a in tree.xpath("//a")]
+    assert title in plain.splitlines()[-1] or any(line.endswith(title) for line in plain.splitlines())
+
+
+def test_line_breaks_in_values_cannot_add_headers_to_the_email(tmp_path):
+    """Titles and names typed with line breaks (YAML escapes) are folded onto one line in every
+    header: "\\nBcc: …" cannot add a recipient, nor a Reply-To."""
+    import email
+    import email.policy
+
+    from generator.checking.check import check
+    from generator.outputs.newsletter import edition, for_recipient
+
+    project = copy_project(tmp_path / "project")
+    project.edit("content/site.yml", "    zh-Hant: 嘉和市政府公報\n", '    zh-Hant: "嘉和市政府公報\\nBcc: attacker@evil.example\\nX-Injected: yes"\n')
+    project.edit("content/site.yml", "    name: 嘉和市政府秘書處\n    email: gazette",
+                 '    name: "嘉和市政府秘書處\\nReply-To: attacker@evil.example"\n    email: gazette')
+    project.edit(ISSUE, "title: 115年新年號", 'title: "115年新年號\\n\\nContent-Type: text/html"')
+    content = check(project.root)
+    made = edition(content, content.gazette.issues[0])
+    data = [made.message, for_recipient(made.letter, "reader@example.org", "https://lists.jiahe.gov.tw/u?t=1")]
+    for raw in data:
+        headers = raw.split(b"\r\n\r\n", 1)[0]
+        names = [line.split(b":", 1)[0] for line in headers.split(b"\r\n") if line and not line[:1].isspace()]
+        assert b"Bcc" not in names and b"X-Injected" not in names and b"Reply-To" not in names
+        assert names.count(b"Content-Type") == 1
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        assert message["Subject"].startswith("嘉和市政府公報 Bcc: attacker@evil.example X-Injected: yes 115年第1期")
+        # (Python's reader puts a space where the name's encoded words were folded: spaces aside)
+        assert message["From"].addresses[0].display_name.replace(" ", "") == "嘉和市政府秘書處Reply-To:attacker@evil.example"
+        assert message["From"].addresses[0].addr_spec == "gazette@mail.jiahe.gov.tw"
+        assert message.get_all("To") in (None, ["reader@example.org"])
+        assert [part.get_content_type() for part in message.iter_parts()] == ["text/plain", "text/html"]
