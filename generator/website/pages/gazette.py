@@ -149,7 +149,8 @@ def notice_page(content: Content, notice: Notice, templates: Templates, shared: 
     indexed = search.entry(LANGUAGE, "gazette",
                            filters={"category": category.name.get(LANGUAGE), "agency": agency_name, "year": str(notice.year)},
                            meta={"date": roc_date(issue.date), "agency": agency_name, "doc_number": notice.doc_number,
-                                 "issue": issue_name(content, issue)})
+                                 "issue": issue_name(content, issue)},
+                           sort={"date": issue.date.isoformat()})  # the results page's "newest first"
     # what a search result or a shared link shows under the title: who, which number, when, and the text's start
     description = WORDS["description"].format(agency=agency_name, doc_number=notice.doc_number, date=roc_date(issue.date),
                                               summary=summary(notice.body, 100))
