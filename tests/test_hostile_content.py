@@ -43,6 +43,7 @@ NOTICE = "content/gazette/2026/01/03-parking-fees.md"
 JOINT = "content/gazette/2026/04/08-traffic-enforcement-cameras.md"  # agency and doc_number are lists
 JOINT_NUMBER = "嘉市警交字第1150011862號"  # its second document number
 ISSUE = "content/gazette/2026/01/issue.yml"
+CORRIGENDUM = "content/gazette/2026/03/08-corrigendum.md"
 AGENCY = "content/directory/transportation.yml"
 BOOK = "content/yearbook/2025/book.yml"
 CHAPTER = {"zh-Hant": "content/yearbook/2025/zh-Hant/01-overview.md", "en": "content/yearbook/2025/en/01-overview.md"}
@@ -56,6 +57,7 @@ FIELDS = [
     (NOTICE, "局長 陳建宏", "signer"),
     (NOTICE, "嘉市交停字第1140236418號", "document number"),
     (NOTICE, "嘉和市路邊停車場收費費率表（115年2月1日起適用）", "attachment title"),
+    (CORRIGENDUM, "更正本府公報115年第2期第4則公告之變更範圍筆數", "title of a correction"),
     (ISSUE, "115年新年號", "issue title"),
     (ISSUE, "本期起本府公報全面改以電子方式發行，紙本不再印製；發行方式說明詳見本期第7則。", "issue notes"),
     (AGENCY, "交通局\n  en:", "agency name"),
@@ -182,6 +184,14 @@ def test_every_field_is_shown_as_text_and_nothing_runs(hostile):
     assert f"{payload} {JOINT_NUMBER}「" in joint.xpath("string(//div[@class='citation']//code)")
     ld = json.loads(joint.xpath("//script[@type='application/ld+json']")[0].text)
     assert ld["identifier"][1] == f"{payload} {JOINT_NUMBER}" and ld["author"][0]["name"] == f"{payload} 交通局"
+    # Open Graph and Twitter card tags: attributes holding the text as typed
+    meta = {m.get("property") or m.get("name"): m.get("content") for m in notice.xpath("//head/meta")}
+    assert meta["og:title"] == meta["twitter:title"] == f"{payload} 公告調整本市路邊停車場收費費率及收費時段"
+    assert meta["og:description"].startswith(f"{payload} 交通局")
+    # the correction's title, in the warning on the notice it corrects
+    corrected = lxml_html.fromstring((site / "gazette/2026/02/04/index.html").read_bytes())
+    status = corrected.xpath("//div[contains(@class, 'notice-status')]")[0]
+    assert f"{payload} 更正本府公報115年第2期第4則公告之變更範圍筆數" in status.text_content()
 
 
 def test_feeds_parse_and_carry_the_text(hostile):
@@ -199,6 +209,8 @@ def test_feeds_parse_and_carry_the_text(hostile):
     joint = next(entry for entry in parsed.entries if entry.link.endswith("/gazette/2026/04/08/"))
     assert f"{payload} {JOINT_NUMBER}" in joint.summary
     assert [author.name for author in joint.authors] == [f"{payload} 交通局", "警察局"]
+    related = [link.get("title", "") for entry in parsed.entries for link in entry.links if link.rel == "related"]
+    assert f"本公告已於 115年第3期 更正：{payload} 更正本府公報115年第2期第4則公告之變更範圍筆數" in related
 
 
 def test_ebooks_are_well_formed_and_inert(hostile):

@@ -36,6 +36,16 @@ class PublisherContact:
     where: Where = where_field()
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Office:
+    """Where readers reach the publisher, in the footer of every page."""
+
+    address: Bilingual = key(BILINGUAL, required=True)
+    phone: Phone = key(PHONE, required=True)
+    hours: Bilingual = key(BILINGUAL, required=True)
+    where: Where = where_field()
+
+
 #: The placeholders a newsletter's subject may hold (site.yml ``newsletter.subject``).
 SUBJECT_FIELDS = ("gazette", "issue", "date", "count")
 #: The placeholders of the per-recipient unsubscribe address (``newsletter.unsubscribe_recipient``).
@@ -149,6 +159,7 @@ class Site:
     gazette: GazetteSettings = key(StructType(GazetteSettings), required=True)
     categories: tuple[Named, ...] = key(ListType(StructType(Named)), required=True)
     directory_groups: tuple[Named, ...] = key(ListType(StructType(Named)), required=True)
+    office: Office | None = key(StructType(Office))  # the footer's address, phone and hours
     newsletter: NewsletterSettings | None = key(StructType(NewsletterSettings))
     where: Where = where_field()
 

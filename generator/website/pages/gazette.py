@@ -20,7 +20,7 @@ from markupsafe import Markup
 from generator import urls
 from generator.dates import roc_date, roc_year
 from generator.labels import labels
-from generator.markup.markdown import Asset, Page, file_size, page
+from generator.markup.markdown import Asset, Page, file_size, page, summary
 from generator.model import Attachment, Content, Issue, Named, Notice
 from generator.model.common import DEFAULT_LANGUAGE
 from generator.model.schedule import WEEKDAYS
@@ -175,9 +175,13 @@ def notice_page(content: Content, notice: Notice, templates: Templates, shared: 
                            filters={"category": category.name.get(LANGUAGE), "agency": content.links.agency_of(notice).name.get(LANGUAGE),
                                     "year": str(notice.year)},
                            meta={"date": roc_date(issue.date), "agency": agency_name, "doc_number": numbers,
-                                 "issue": issue_name(content, issue)})
-    description = WORDS["description"].format(agency=agency_name, doc_number=numbers, date=roc_date(issue.date))
-    return Page(source, page(notice.title, body, jsonld=jsonld(content, issue, notice), search=indexed, description=description))
+                                 "issue": issue_name(content, issue)},
+                           sort={"date": issue.date.isoformat()})  # the results page's "newest first"
+    # what a search result or a shared link shows under the title: who, which numbers, when, and the text's start
+    description = WORDS["description"].format(agency=agency_name, doc_number=numbers, date=roc_date(issue.date),
+                                              summary=summary(notice.body, 100))
+    return Page(source, page(notice.title, body, jsonld=jsonld(content, issue, notice), search=indexed, description=description,
+                              og_type="article"))
 
 
 def jsonld(content: Content, issue: Issue, notice: Notice) -> dict[str, object]:
