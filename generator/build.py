@@ -44,7 +44,7 @@ from generator.errors import BuildError
 from generator.model import Content
 from generator.outputs.ebooks.epub import ebooks
 from generator.outputs.opendata.validation import build_data
-from generator.outputs.printed.issues import print_downloads, print_edition
+from generator.outputs.printed.issues import print_edition
 from generator.outputs.newsletter import newsletters
 from generator.outputs.search import index_site
 from generator.products import CONFIG_KEY, Products
@@ -84,7 +84,9 @@ def make_products(root: Path, out: Path, blobs: Blobs | None = None) -> Products
     # issue's PDF, and link the PDF
     printed = _stage("typeset", "the print edition", print_edition, content, root)
     data = _stage("built and validated", "the open data", build_data, content, changes, out, printed.issues)
-    letters = _stage("built", "the newsletters", newsletters, content, print_downloads(printed.issues))
+    # The newsletter links an issue's files that a stage before it made (newsletter.issue_files: the
+    # print edition's PDF, at urls.issue_pdf), given by their site paths.
+    letters = _stage("built", "the newsletters", newsletters, content, frozenset(pdf.uri for pdf in printed.issues))
     return Products(root, content, changes, books, data.packages, data.files, letters, printed.issues, printed.books)
 
 

@@ -84,7 +84,7 @@ def test_titles_in_reading_order_on_the_cited_pages(site_dir, content, issue):
 def test_metadata(site_dir, content, issue):
     reader = PdfReader(pdf_of(site_dir, issue))
     found = next(i for i in content.gazette.issues if i.id == issue)
-    label = printed.issue_label(content.site.gazette.issue_label, found.year, found.number)
+    label = content.site.gazette.label(found.year, found.number)
     meta = reader.metadata
     assert meta.title == f"嘉和市政府公報 {label}"
     assert meta.author == "嘉和市政府秘書處"

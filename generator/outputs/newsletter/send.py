@@ -49,7 +49,7 @@ from generator import urls
 from generator.errors import ContentError, GeneratorError, Kind, Problem, Source
 from generator.model import Content, Issue
 from generator.model.common import EMAIL
-from generator.outputs.newsletter import Letter, edition, environment, for_recipient, message, recipient_unsubscribe, render
+from generator.outputs.newsletter import Letter, downloads, edition, environment, for_recipient, message, recipient_unsubscribe, render
 
 log = logging.getLogger(__name__)
 
@@ -225,7 +225,8 @@ def prepare(content: Content, issue_id: str, site_dir: Path) -> tuple[Issue, Let
     if not built.is_file():
         raise SendError(f"issue {issue_id} is not built yet ({built} is missing): run `python -m generator build` first, "
                         "so that the links in the message lead to published pages")
-    made = edition(content, issue)
+    # the letter as the build made it: with the issue's files it published (its PDF)
+    made = edition(content, issue, downloads(issue, lambda page: (site_dir / page).is_file()))
     if built.read_bytes() != made.message:
         raise SendError(f"the built site is older than content/ for issue {issue_id}: run `python -m generator build` "
                         "first, so that readers find what the message says")

@@ -20,10 +20,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 from generator import urls
-from generator.dates import issue_label, roc_date
+from generator.dates import roc_date
 from generator.errors import BuildError
 from generator.labels import labels
-from generator.markup.markdown import file_size
 from generator.markup.sanitize import clean
 from generator.model import Content, Issue, Notice
 from generator.model.common import DEFAULT_LANGUAGE
@@ -97,15 +96,9 @@ def issue_pdfs(content: Content, root: Path, version: str = "", program: str = "
     return tuple(made)
 
 
-def print_downloads(pdfs: tuple[IssuePdf, ...]) -> dict[str, list[tuple[str, str]]]:
-    """What the newsletter links for each issue (issue id -> (label, site path)): its PDF."""
-    words = labels("print", LANGUAGE)
-    return {pdf.issue: [(str(words["issue_pdf"]).format(size=file_size(pdf.size)), pdf.uri)] for pdf in pdfs}
-
-
 def pdf_uri(issue: Issue) -> str:
     """The PDF's place, under the issue's own URL: ``gazette/2026/03/gazette-2026-03.pdf``."""
-    return urls.issue(issue).removesuffix("index.md") + f"gazette-{issue.year}-{issue.number:02d}.pdf"
+    return urls.issue_pdf(issue)
 
 
 def sections(content: Content, issue: Issue) -> list[tuple[str, list[Notice]]]:
@@ -122,16 +115,18 @@ def source(content: Content, issue: Issue) -> tuple[str, dict[str, object]]:
 
     words, gazette_words = labels("print", LANGUAGE), labels("gazette", LANGUAGE)
     site = content.site
-    gazette, label = site.gazette.title.get(LANGUAGE), issue_label(site.gazette.issue_label, issue.year, issue.number)
+    gazette, label = site.gazette.title.get(LANGUAGE), site.gazette.label(issue.year, issue.number)
     parts: list[dict[str, object]] = []
     html: list[str] = []
     for name, notices in sections(content, issue):
         for index, notice in enumerate(notices):
-            # an agency missing from the directory slipped past check only in tests of the open data's
-            # validation, which runs next and names it: print its id meanwhile
-            agency = content.links.agencies.get(notice.agency)
-            meta = [(gazette_words["meta"]["agency"], agency.name.get(LANGUAGE) if agency else notice.agency),
-                    (gazette_words["meta"]["doc_number"], notice.doc_number),
+            # every agency of a joint notice, the lead first; an agency missing from the directory slipped
+            # past check only in tests of the open data's validation, which runs next and names it
+            separator = str(gazette_words["list_separator"])
+            names = [agency.name.get(LANGUAGE) if (agency := content.links.agencies.get(agency_id)) else agency_id
+                     for agency_id in notice.agencies]
+            meta = [(gazette_words["meta"]["agency"], separator.join(names)),
+                    (gazette_words["meta"]["doc_number"], separator.join(notice.doc_numbers)),
                     (gazette_words["meta"]["issued"], roc_date(notice.issued))]
             if notice.signer:
                 meta.append((gazette_words["meta"]["signer"], notice.signer))
