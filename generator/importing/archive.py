@@ -39,6 +39,7 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 import yaml
 
@@ -48,7 +49,7 @@ from generator.model import Content
 from generator.model.site import GazetteSettings, Site
 
 #: The Executive Yuan gazette's chapters (篇): slug and English name of the category each becomes.
-CHAPTERS = {
+CHAPTERS = MappingProxyType({
     "綜合行政篇": ("general-administration", "General Administration"),
     "內政篇": ("interior", "Interior Affairs"),
     "外交、國防及法務篇": ("foreign-affairs-defence-justice", "Foreign Affairs, National Defence and Justice"),
@@ -60,7 +61,7 @@ CHAPTERS = {
     "科技篇": ("science-technology", "Science and Technology"),
     "附錄": ("appendix", "Appendix"),
     "勘誤": ("errata", "Errata"),
-}
+})
 #: The file name of an imported notice: position, "ey", the record's MetaId.
 IMPORTED_NOTICE = re.compile(r"(?P<seq>\d{2,3})-ey-(?P<meta_id>\d+)\.md")
 #: What an agency entry made by the importer says for what it does not know.

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from types import MappingProxyType
 
 from lxml import etree
 
@@ -32,7 +33,7 @@ _ROC_DATE = re.compile(r"\s*(?:中華民國|民國)?\s*(?P<year>\d{1,3})\s*年\s
 #: Lists inside a field (agencies, numbers, keywords): ';' as documented, and the full-width '；' too.
 _LIST = re.compile(r"[;；]")
 #: The full-width twins of the characters a spreadsheet runs as a formula (what check suggests).
-_FULL_WIDTH = {"=": "＝", "+": "＋", "-": "－", "@": "＠"}
+_FULL_WIDTH = MappingProxyType({"=": "＝", "+": "＋", "-": "－", "@": "＠"})
 ROC_OFFSET = 1911
 
 

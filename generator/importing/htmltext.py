@@ -30,16 +30,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from lxml import etree
 from lxml import html as lxml_html
 
 #: Elements whose content is never text.
-_SKIP = {"script", "style", "head", "title", "meta", "link", "object", "embed", "iframe", "noscript", "xml"}
+_SKIP = frozenset({"script", "style", "head", "title", "meta", "link", "object", "embed", "iframe", "noscript", "xml"})
 #: Elements that end a paragraph before and after them.
-_BLOCK = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "center",
+_BLOCK = frozenset({"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "center",
           "pre", "address", "section", "article", "tr", "td", "th", "tbody", "thead", "tfoot", "caption", "hr", "form",
-          "body", "html", "table"}
+          "body", "html", "table"})
 #: The gazette's layout spacers (``http://gazette.nat.gov.tw/Gazette/images/1_1.gif``).
 _SPACER = re.compile(r"(?:^|/)(?:\d+_\d+|spacer|dot|blank|space)\.gif$", re.IGNORECASE)
 _CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
@@ -47,7 +48,7 @@ _FOLD_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\r\n\f\v]+(?=[{_CJK}])")
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0]+")
 #: Markdown (with the site's extensions: attr_list, footnotes, abbr, tables) inside a line.
 _INLINE = re.compile(r"[\\`*_\[\]{}|<>&~^]")
-_INLINE_AS = {"<": "&lt;", ">": "&gt;", "&": "&amp;", "~": "&#126;", "^": "&#94;"}
+_INLINE_AS = MappingProxyType({"<": "&lt;", ">": "&gt;", "&": "&amp;", "~": "&#126;", "^": "&#94;"})
 #: What Markdown reads at the start of a line: headings, quotes, list items, definitions, admonitions,
 #: details, setext underlines, abbreviations, footnotes, code indentation, a formula start.
 _LINE_START = re.compile(r"(?:[#>:!?=+@-]|\*|\d+[.)])")
