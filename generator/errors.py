@@ -92,6 +92,7 @@ class Kind(enum.Enum):
     IMPORT_FILE = ("import-file", "{reason}")
     IMPORT_RECORD = ("import-record", "record MetaId {meta_id}: {reason}")
     IMPORT_CHANGED = ("import-changed", "record MetaId {meta_id}: {note}", Severity.WARNING)
+    IMPORT_FILE_CHANGED = ("import-changed", "{note}", Severity.WARNING)
     # open-data descriptors (datasets/)
     UNKNOWN_FIELD = ("unknown-field", "{what} '{name}' is not in the data of {owner}{hint}; the data has {known}")
     UNDESCRIBED_FIELD = ("undescribed-field", "{what} '{name}' of {owner} has no description; describe it under '{key}'")

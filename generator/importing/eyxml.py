@@ -187,21 +187,23 @@ def read_day(path: Path) -> tuple[list[Record], list[Problem]]:
     if day is None:
         return [], [Problem.of(Kind.IMPORT_FILE, where, reason="name the file by its day, as the gazette does: "
                                                                 "YYY-MM-DD.xml in the ROC calendar, e.g. 095-01-02.xml")]
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, load_dtd=False, strip_cdata=True)
     try:
-        tree = etree.parse(str(path), parser)
+        data = path.read_bytes()
     except OSError as exc:
         return [], [Problem.of(Kind.IMPORT_FILE, where, reason=f"cannot read it: {exc.strerror or exc}")]
+    data, removed = _without_c0(data, where)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, load_dtd=False, strip_cdata=True)
+    try:
+        root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         line, column = exc.position if exc.position else (1, 1)
         reason = re.sub(r", line \d+, column \d+$", "", exc.msg or str(exc))
-        return [], [Problem.of(Kind.IMPORT_FILE, where.at(line or 1, (column or 0) + 1), reason=f"not well-formed XML: {reason}")]
-    root = tree.getroot()
+        return [], [Problem.of(Kind.IMPORT_FILE, where.at(line or 1, column or 1), reason=f"not well-formed XML: {reason}")]
     if root.tag != "Gazette":
         return [], [Problem.of(Kind.IMPORT_FILE, where.at(root.sourceline or 1),
                                reason=f"the root element is <{root.tag}>, not <Gazette>: not a day of the gazette's open data")]
     records: list[Record] = []
-    problems: list[Problem] = []
+    problems: list[Problem] = removed
     for element in _records(root):
         fields = {child.tag: child.text or "" for child in element if isinstance(child.tag, str)}
         result = convert(fields, day, where.at(element.sourceline or 1))
@@ -210,6 +212,23 @@ def read_day(path: Path) -> tuple[list[Record], list[Problem]]:
         else:
             records.append(result)
     return records, problems
+
+
+_C0 = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _without_c0(data: bytes, where: Source) -> tuple[bytes, list[Problem]]:
+    """The file without the C0 control characters that XML 1.0 does not allow (not even in CDATA) and
+    content refuses: they come with text pasted from other programs; each line's first is reported."""
+    found: list[Problem] = []
+    last_line = 0
+    for match in _C0.finditer(data):
+        line = data.count(b"\n", 0, match.start()) + 1
+        if line != last_line:
+            column = len(data[data.rfind(b"\n", 0, match.start()) + 1:match.start()].decode("utf-8", "replace")) + 1
+            found.append(Problem.of(Kind.IMPORT_FILE_CHANGED, where.at(line, column), note=f"removed {char_name(chr(match[0][0]))} (XML and content refuse control characters)"))
+            last_line = line
+    return (_C0.sub(b"", data), found) if found else (data, found)
 
 
 def _records(root: etree._Element) -> Iterator[etree._Element]:
