@@ -14,6 +14,7 @@ from generator.website.pages import directory as directory_pages
 from generator.outputs import feeds
 from generator.website.pages import gazette as gazette_pages
 from generator.website.pages.home import home
+from generator.website.pages import newsletter as newsletter_pages
 from generator.website.pages import search as search_pages
 from generator.website.pages import yearbook as yearbook_pages
 from generator.markup.markdown import Asset, Page
@@ -29,6 +30,7 @@ def pages(made: Products) -> Iterator[Page]:
     yield from directory_pages.pages(content, made.record, templates)
     yield from search_pages.pages(content, templates)
     yield from data_pages.pages(content, made.packages, templates)
+    yield from newsletter_pages.pages(content, made.newsletters, templates)
 
 
 def assets(made: Products) -> Iterator[Asset]:
@@ -37,9 +39,12 @@ def assets(made: Products) -> Iterator[Asset]:
     content, root = made.content, made.root
     yield from gazette_pages.assets(content, root)
     yield from feeds.assets(content)
+    yield feeds.directory_feed(content, made.record, directory_pages.describe)
     yield from yearbook_pages.assets(content, root, made.ebooks)
     yield from directory_data.assets(content, made.record)
     yield from made.data_files
+    for edition in made.newsletters:
+        yield from edition.assets()
 
 
 def nav(content: Content, configured: list | None) -> list:

@@ -49,7 +49,8 @@ def test_gazette_home_shows_the_latest_issue(site_dir, content):
     links = tree.xpath("//article//a/@href")
     for notice in latest.notices:
         assert f"{latest.year}/{latest.number:02d}/{notice.seq:02d}/" in links
-    assert "category/notices/" in links and "feed.atom" in links
+    assert "category/notices/" in links and "../subscribe/" in links  # the subscribe page lists the feeds
+    assert '<link rel="alternate" type="application/atom+xml" href="feed.atom">' in (site_dir / "gazette/index.html").read_text()
 
 
 def test_issue_page_groups_by_category_in_configured_order(site_dir, content):

@@ -105,7 +105,8 @@ def issue_page(content: Content, issue: Issue, templates: Templates, shared: Map
     title = WORDS["issue_title"].format(gazette=shared["gazette_title"], issue=issue_name(content, issue))
     before, after = content.links.issue_neighbours(issue)
     body = templates.render("gazette/issue.md", source, **shared, title=title, issue=issue,
-                            sections=sections(content, issue), before=before, after=after)
+                            sections=sections(content, issue), before=before, after=after,
+                            newsletter=urls.newsletter(issue) if content.site.newsletter else None)
     return Page(source, page(title, body))
 
 
@@ -179,4 +180,22 @@ def jsonld(content: Content, issue: Issue, notice: Notice) -> dict[str, object]:
         data["keywords"] = ", ".join(notice.keywords)
     if notice.title_en:
         data["alternativeHeadline"] = notice.title_en
+    links = content.links
+    # What it corrects, amends or repeals: schema.org has no such relation between articles, so each
+    # earlier notice is a citation, named by the relation (corrects, …) in its description; a later
+    # correction is the earlier one's "correction" (schema.org's own property for it), an amendment or
+    # a repeal is its "subjectOf", likewise named.
+    if relations := links.relations(notice):
+        data["citation"] = [_related(content, relation, earlier) for relation, earlier in relations]
+    related_by = links.related_by(notice)
+    if corrections := [later for relation, later in related_by if relation == "corrects"]:
+        data["correction"] = [_related(content, "corrects", later, "CorrectionComment") for later in corrections]
+    if others := [(relation, later) for relation, later in related_by if relation != "corrects"]:
+        data["subjectOf"] = [_related(content, relation, later) for relation, later in others]
     return data
+
+
+def _related(content: Content, relation: str, notice: Notice, kind: str = "Article") -> dict[str, object]:
+    url = urls.absolute(content.site.base_url, urls.notice(notice))
+    return {"@type": kind, "@id": url, "url": url, "headline": notice.title, "identifier": notice.doc_number,
+            "datePublished": content.links.issue_of(notice).date.isoformat(), "description": relation}
