@@ -346,7 +346,7 @@ class Importer:
         phone = self.site.contact.phone.raw
         return (
             "# TO COMPLETE: made by `python -m generator import ey-xml` because the national gazette names this agency\n"
-            f"# (first in record MetaId {record.meta_id}, {record.source.path}). The English name repeats the Chinese one,\n"
+            f"# (first in record MetaId {record.meta_id} of {record.source.path.name}). The English name repeats the Chinese one,\n"
             "# the address says it is missing and the phone is the gazette's contact in content/site.yml: type the\n"
             "# agency's own, add its short name, parent, units and contacts, then delete these comment lines.\n"
             f"name:\n  zh-Hant: {_q(name)}\n  en: {_q(name)}\n"
@@ -366,7 +366,7 @@ class Importer:
         slug = category.slug if category is not None else categories[record.chapter][0]
         lines = [
             "---",
-            f"# imported from {record.source.path}, record MetaId {record.meta_id}",
+            f"# imported from {record.source.path.name}, record MetaId {record.meta_id}",
             f"title: {_q(record.title)}",
         ]
         if record.title_en:
