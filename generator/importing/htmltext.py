@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from lxml import etree
-from lxml import html as lxml_html
 
 #: Elements whose content is never text.
 _SKIP = frozenset({"script", "style", "head", "title", "meta", "link", "object", "embed", "iframe", "noscript", "xml"})
@@ -53,6 +52,8 @@ _INLINE_AS = MappingProxyType({"<": "&lt;", ">": "&gt;", "&": "&amp;", "~": "&#1
 #: details, setext underlines, abbreviations, footnotes, code indentation, a formula start.
 _LINE_START = re.compile(r"(?:[#>:!?=+@-]|\*|\d+[.)])")
 
+#: What makes more than one paragraph in a cell, or more than text.
+_CELL_BREAKS = _BLOCK | {"br", "img"} | _SKIP
 PLACEHOLDER_IMAGE = "〔圖片未匯入：{name}〕"
 
 
@@ -70,7 +71,11 @@ def to_markdown(source: str) -> Converted:
     out = Converted("")
     if not source.strip():
         return out
-    root = lxml_html.fragment_fromstring(source, create_parent="div")
+    # lxml's plain elements, not lxml.html's (whose class lookup per element doubled the time on big tables)
+    document = etree.fromstring(f"<html><body>{source}</body></html>", etree.HTMLParser(remove_comments=True))
+    root = document.find("body") if document is not None else None
+    if root is None:
+        return out
     writer = _Writer(out)
     writer.walk(root)
     writer.flush()
@@ -120,8 +125,12 @@ def _cells(row: etree._Element) -> list[etree._Element]:
     return [cell for cell in row if isinstance(cell.tag, str) and cell.tag.lower() in ("td", "th")]
 
 
+def _text(element: etree._Element) -> str:
+    return etree.tostring(element, method="text", encoding="unicode", with_tail=False)
+
+
 def _text_length(element: etree._Element) -> int:
-    return len(fold(element.text_content()).strip())
+    return len(fold(_text(element)).strip())
 
 
 def _span(cell: etree._Element, name: str) -> int:
@@ -200,9 +209,10 @@ class _Writer:
         cells = [cell for row in rows for cell in _cells(row)]
         nested = any(True for _ in table.iterdescendants("table"))
         widest = max((len(_cells(row)) for row in rows), default=0)
-        total = sum(_text_length(cell) for cell in cells) or 1
-        biggest = max(cells, key=_text_length, default=None)
-        mostly_one = biggest is not None and _text_length(biggest) > 0.5 * total
+        lengths = {cell: _text_length(cell) for cell in cells} if outer else {}
+        total = sum(lengths.values()) or 1
+        biggest = max(cells, key=lengths.__getitem__, default=None) if outer else None
+        mostly_one = biggest is not None and lengths[biggest] > 0.5 * total
         if not nested and len(rows) >= 2 and widest >= 2 and not (outer and mostly_one):
             if self.data_table(rows):
                 return
@@ -225,6 +235,8 @@ class _Writer:
 
     def cell_text(self, cell: etree._Element) -> str:
         """A data cell's paragraphs, escaped, joined by ``<br>``."""
+        if not any(isinstance(e.tag, str) and e.tag.lower() in _CELL_BREAKS for e in cell.iterdescendants()):
+            return escape_line(self.paragraph([_text(cell)]))  # one paragraph: most cells of big tables
         inner = _Writer(self.out)
         inner.walk(cell)
         inner.flush()
