@@ -47,7 +47,10 @@ _FOLD_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\r\n\f\v]+(?=[{_CJK}])")
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0]+")
 #: Markdown (with the site's extensions: attr_list, footnotes, abbr, tables) inside a line.
 _INLINE = re.compile(r"[\\`*_\[\]{}|<>&~^]")
-_INLINE_AS = MappingProxyType({"<": "&lt;", ">": "&gt;", "&": "&amp;", "~": "&#126;", "^": "&#94;"})
+#: Written as character references: check reads "{: on…=" and "[…](javascript:…)" as markup even when
+#: backslash-escaped, so brackets never reach it as such; the page shows the same characters.
+_INLINE_AS = MappingProxyType({"<": "&lt;", ">": "&gt;", "&": "&amp;", "~": "&#126;", "^": "&#94;", "[": "&#91;", "]": "&#93;",
+                               "{": "&#123;", "}": "&#125;"})
 #: What Markdown reads at the start of a line: headings, quotes, list items, definitions, admonitions,
 #: details, setext underlines, abbreviations, footnotes, code indentation, a formula start.
 _LINE_START = re.compile(r"(?:[#>:!?=+@-]|\*|\d+[.)])")
