@@ -80,9 +80,10 @@ def make_products(root: Path, out: Path, blobs: Blobs | None = None) -> Products
     changes = _stage("read", "the directory's change record", record, root, content.directory, blobs=blobs)
     books = _stage("built", "the e-books", ebooks, content, root)
     data = _stage("built and validated", "the open data", build_data, content, changes, out)
-    # The issues' downloads the newsletter links (issue id -> (label, site path)): none yet. When the
-    # print edition makes a PDF per issue, its stage runs before this one and hands them in here.
-    letters = _stage("built", "the newsletters", newsletters, content, {})
+    # The newsletter links an issue's files that a stage before it made (newsletter.issue_files: the
+    # print edition's PDF, at urls.issue_pdf), given here by their site paths: none yet, until the
+    # print edition's stage runs before this one.
+    letters = _stage("built", "the newsletters", newsletters, content, frozenset[str]())
     return Products(root, content, changes, books, data.packages, data.files, letters)
 
 

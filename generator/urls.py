@@ -90,6 +90,11 @@ def subscribe() -> str:
     return "subscribe/index.md"
 
 
+def issue_pdf(item: Issue) -> str:
+    """An issue's print edition (PDF), under the issue: ``gazette/2026/03/gazette-2026-03.pdf``."""
+    return f"gazette/{item.id}/gazette-{item.year}-{item.number:02d}.pdf"
+
+
 def newsletter(item: Issue) -> str:
     """An issue's newsletter, the web version, under the issue (its e-mail files are beside it)."""
     return f"gazette/{item.id}/newsletter/index.md"

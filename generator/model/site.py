@@ -39,6 +39,16 @@ class PublisherContact:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class Office:
+    """Where readers reach the publisher, in the footer of every page."""
+
+    address: Bilingual = key(BILINGUAL, required=True)
+    phone: Phone = key(PHONE, required=True)
+    hours: Bilingual = key(BILINGUAL, required=True)
+    where: Where = where_field()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class GazetteSettings:
     title: Bilingual = key(BILINGUAL, required=True)
     schedule: tuple[str, ...] = key(ListType(TextType(check=_days)), required=True)
@@ -118,6 +128,7 @@ class Site:
     gazette: GazetteSettings = key(StructType(GazetteSettings), required=True)
     categories: tuple[Named, ...] = key(ListType(StructType(Named)), required=True)
     directory_groups: tuple[Named, ...] = key(ListType(StructType(Named)), required=True)
+    office: Office | None = key(StructType(Office))  # the footer's address, phone and hours
     newsletter: NewsletterSettings | None = key(StructType(NewsletterSettings))
     where: Where = where_field()
 

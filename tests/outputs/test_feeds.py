@@ -85,7 +85,7 @@ def test_category_feed_holds_only_its_category(site_dir, content):
 
 def test_pages_announce_their_feed(site_dir):
     page = (site_dir / "gazette/index.html").read_text(encoding="utf-8")
-    assert '<link rel="alternate" type="application/atom+xml" href="feed.atom">' in page
+    assert '<link rel="alternate" type="application/atom+xml" href="feed.atom" data-no-alternate>' in page
 
 
 def test_every_agency_that_published_has_its_feed_with_only_its_notices(site_dir, content):
@@ -100,7 +100,7 @@ def test_every_agency_that_published_has_its_feed_with_only_its_notices(site_dir
         ours = [n for n in content.gazette.notices if n.agency == agency_id]
         assert len(parsed.entries) == min(len(ours), 50)
     page = (site_dir / "gazette/agency/transportation/index.html").read_text(encoding="utf-8")
-    assert '<link rel="alternate" type="application/atom+xml" href="feed.atom">' in page
+    assert '<link rel="alternate" type="application/atom+xml" href="feed.atom" data-no-alternate>' in page
 
 
 def test_the_directory_changes_feed_has_one_entry_per_commit(project):

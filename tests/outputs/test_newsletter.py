@@ -148,3 +148,20 @@ def test_without_newsletter_settings_no_newsletter_is_built(project):
     project.write({"content/site.yml": text[:text.index("# The gazette e-newsletter")]})
     content = check(project.root)
     assert content.site.newsletter is None and newsletters(content) == ()
+
+
+def test_the_issue_pdf_is_linked_when_the_build_published_it(content):
+    """The print edition's PDF, when a stage before the newsletter made it (the send command finds
+    it in the built site the same way): linked in both parts and on the web version."""
+    from generator.outputs.newsletter import newsletters
+
+    issue = content.gazette.issues[0]
+    pdf = urls.issue_pdf(issue)
+    assert pdf == "gazette/2026/01/gazette-2026-01.pdf"
+    without, = newsletters(content)[:1]
+    with_pdf, = newsletters(content, {pdf})[:1]
+    url = urls.absolute(content.site.base_url, pdf)
+    assert url not in without.text.decode() and url not in without.html.decode()
+    assert f"- 本期公報 PDF（印刷版）：{url}" in with_pdf.text.decode()
+    assert f'href="{url}"' in with_pdf.html.decode()
+    assert with_pdf.letter.downloads == (("本期公報 PDF（印刷版）", url, pdf),)

@@ -21,8 +21,9 @@ template, the headers from :mod:`email`'s header objects, each value first folde
 
 The newsletter is in Chinese only, like the gazette (see ``generator/labels/newsletter.yml``).
 
-The issue's downloads (its PDF, when the print edition makes one) are handed in by the build as
-``downloads`` (issue id -> (label, site path) pairs): the newsletter links each one that exists.
+The issue's downloads are the files of :func:`issue_files` (its print edition's PDF) that were
+published: the build says which it made (``published``: their site paths), ``newsletter send``
+looks for them in the built site, so both make the same letter.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ import email.policy
 import hashlib
 import hmac
 import urllib.parse
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -129,12 +130,23 @@ class Edition:
         yield Asset(urls.newsletter_file(issue, "email.txt"), data=self.text)
 
 
-def newsletters(content: Content, downloads: Mapping[str, Sequence[tuple[str, str]]] | None = None) -> tuple[Edition, ...]:
-    """The build's stage: every issue's newsletter (none if site.yml has no ``newsletter``)."""
+def issue_files(issue: Issue) -> list[tuple[str, str]]:
+    """(label, site path) of each file of an issue the newsletter links when it is published."""
+    return [(str(WORDS["pdf"]), urls.issue_pdf(issue))]
+
+
+def downloads(issue: Issue, published: Callable[[str], bool]) -> tuple[tuple[str, str], ...]:
+    """The issue's files that were published (``published(site path)``), for :func:`letter`."""
+    return tuple((label, page) for label, page in issue_files(issue) if published(page))
+
+
+def newsletters(content: Content, published: Collection[str] = ()) -> tuple[Edition, ...]:
+    """The build's stage: every issue's newsletter (none if site.yml has no ``newsletter``).
+    ``published``: the site paths of the files the stages before it made (the print edition's PDFs)."""
     if content.site.newsletter is None:
         return ()
     templates = environment()
-    return tuple(edition(content, issue, (downloads or {}).get(issue.id, ()), templates) for issue in content.gazette.issues)
+    return tuple(edition(content, issue, downloads(issue, published.__contains__), templates) for issue in content.gazette.issues)
 
 
 def edition(content: Content, issue: Issue, downloads: Sequence[tuple[str, str]] = (),

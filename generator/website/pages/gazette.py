@@ -20,7 +20,7 @@ from markupsafe import Markup
 from generator import urls
 from generator.dates import issue_label, roc_date, roc_year
 from generator.labels import labels
-from generator.markup.markdown import Asset, Page, file_size, page
+from generator.markup.markdown import Asset, Page, file_size, page, summary
 from generator.model import Attachment, Content, Issue, Named, Notice
 from generator.model.common import DEFAULT_LANGUAGE
 from generator.outputs import search
@@ -149,9 +149,13 @@ def notice_page(content: Content, notice: Notice, templates: Templates, shared: 
     indexed = search.entry(LANGUAGE, "gazette",
                            filters={"category": category.name.get(LANGUAGE), "agency": agency_name, "year": str(notice.year)},
                            meta={"date": roc_date(issue.date), "agency": agency_name, "doc_number": notice.doc_number,
-                                 "issue": issue_name(content, issue)})
-    description = WORDS["description"].format(agency=agency_name, doc_number=notice.doc_number, date=roc_date(issue.date))
-    return Page(source, page(notice.title, body, jsonld=jsonld(content, issue, notice), search=indexed, description=description))
+                                 "issue": issue_name(content, issue)},
+                           sort={"date": issue.date.isoformat()})  # the results page's "newest first"
+    # what a search result or a shared link shows under the title: who, which number, when, and the text's start
+    description = WORDS["description"].format(agency=agency_name, doc_number=notice.doc_number, date=roc_date(issue.date),
+                                              summary=summary(notice.body, 100))
+    return Page(source, page(notice.title, body, jsonld=jsonld(content, issue, notice), search=indexed, description=description,
+                              og_type="article"))
 
 
 def jsonld(content: Content, issue: Issue, notice: Notice) -> dict[str, object]:
