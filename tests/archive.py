@@ -56,4 +56,6 @@ def _variant(template: str, serial: int, date: dt.date) -> str:
     text = re.sub(r"^doc_number: .*$", f"doc_number: 府檔字第{date.year - 1911:03d}{serial:07d}號", text, count=1, flags=re.M)
     text = re.sub(r"^issued: .*$", f"issued: {(date - dt.timedelta(days=5)).isoformat()}", text, count=1, flags=re.M)
     text = re.sub(r"^attachments:\n(?:  .*\n)+", "", text, flags=re.M)
+    # a correction of a shipped notice would refer to one published after the archive (check refuses it)
+    text = re.sub(r"^(?:corrects|amends|repeals):.*\n(?:  .*\n)*", "", text, flags=re.M)
     return text
