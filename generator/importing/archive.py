@@ -46,7 +46,9 @@ import yaml
 from generator.errors import ContentError, GeneratorError, Kind, Problem, errors_in
 from generator.importing.eyxml import Record, read_day
 from generator.model import Content
-from generator.model.site import GazetteSettings, Site
+from generator.model.gazette import MAX_NUMBER, number_width
+from generator.model.schedule import Schedule
+from generator.model.site import Site
 
 #: The Executive Yuan gazette's chapters (篇): slug and English name of the category each becomes.
 CHAPTERS = MappingProxyType({
@@ -66,20 +68,12 @@ CHAPTERS = MappingProxyType({
 IMPORTED_NOTICE = re.compile(r"(?P<seq>\d{2,3})-ey-(?P<meta_id>\d+)\.md")
 #: What an agency entry made by the importer says for what it does not know.
 UNKNOWN_ADDRESS = "地址待補（自行政院公報匯入，請編輯補正）"
-MAX_NUMBER = 999
 
 
-def width(count: int) -> int:
-    """Digits of issue folders and notice files numbered up to ``count`` (as check wants them)."""
-    return 2 if count <= 99 else 3
-
-
-def issue_date(day: dt.date, settings: GazetteSettings) -> dt.date:
-    """The date of the issue that publishes what appeared on ``day``: the first schedule day on or after it."""
-    date = day
-    while date.day not in settings.days:
-        date += dt.timedelta(days=1)
-    return date
+def issue_date(day: dt.date, schedule: Schedule) -> dt.date | None:
+    """The date of the issue that publishes what appeared on ``day``: the first schedule day on or after
+    it (None after the last date of a list of dates)."""
+    return day if schedule.is_issue_day(day) else schedule.next_day(day)
 
 
 def agency_id(name: str, taken: set[str]) -> str:
@@ -237,7 +231,7 @@ class Importer:
         """Each document number once in the whole gazette (check's rule), against content/ and this import."""
         first: dict[str, str] = {}
         for notice in self.content.gazette.notices:
-            for number in getattr(notice, "doc_numbers", None) or (notice.doc_number,):
+            for number in notice.doc_numbers:
                 first.setdefault(number, str(notice.source))
         for record in records:
             for number in record.doc_numbers:
@@ -250,7 +244,10 @@ class Importer:
         years = self.existing_issues()
         touched: dict[tuple[int, int], _Issue] = {}
         for record in records:
-            date = issue_date(record.day, self.site.gazette)
+            date = issue_date(record.day, self.site.gazette.schedule)
+            if date is None:
+                self.refuse(record, f"the schedule in content/site.yml has no day on or after {record.day}: add dates to it")
+                continue
             issues = years.setdefault(date.year, [])
             target = next((issue for issue in issues if issue.date == date), None)
             if target is None:
@@ -290,7 +287,9 @@ class Importer:
         touched_years = {issue.year for issue in issues}
         for year in sorted(touched_years):
             all_issues = self.years[year]
-            digits = max(width(all_issues[-1].number), max((len(i.folder) for i in all_issues if not i.new), default=2))
+            existing = [len(i.folder) for i in all_issues if not i.new]
+            # as new-issue names them: three digits in a year of more than 99 schedule days, from its first issue
+            digits = max([number_width(all_issues[-1].number)] + (existing or [number_width(self.site.gazette.schedule.days_in(year))]))
             for issue in all_issues:
                 folders[(year, issue.number)] = f"{issue.number:0{digits}d}"
                 if not issue.new and issue.folder != folders[(year, issue.number)]:
@@ -299,7 +298,7 @@ class Importer:
         for issue in sorted(issues, key=lambda i: (i.year, i.number)):
             folder = Path("gazette") / str(issue.year) / folders[(issue.year, issue.number)]
             last = issue.last_seq + len(issue.records)
-            digits = max(width(last), issue.seq_width if not issue.new else 2)
+            digits = max(number_width(last), issue.seq_width if not issue.new else 2)
             if not issue.new and digits != issue.seq_width:
                 for path in sorted((content / folder).glob("*.md")):
                     digits_now, rest = path.name.split("-", 1)

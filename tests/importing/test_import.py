@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from eyxml_files import unpack_sample
+from eyxml_files import record, unpack_sample, write_day
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -150,14 +150,60 @@ def test_a_record_that_cannot_be_converted_is_named_by_its_meta_id(project, samp
 
 
 @pytest.mark.slow
-def test_the_whole_sample_checks_and_builds(project, sample):
+def test_the_whole_sample_checks_and_builds_as_a_daily_gazette(project, sample):
+    set_schedule(project, "{daily: working-days}")
     days = sorted(sample.glob("*.xml"))
     result = project.run("import", "ey-xml", str(sample))
     assert result.returncode == 0, result.stderr
     count = sum(len(records(day)) for day in days)
     assert f"imported {count} notices" in result.stdout and "check after the import: 0 errors" in result.stdout
     assert len(list((project.root / "content" / "gazette").glob("*/*/*-ey-*.md"))) == count
+    issues = sorted((project.root / "content" / "gazette" / "2006").iterdir())
+    assert [p.name for p in issues] == [f"{n:03d}" for n in range(1, len(days) + 1)]  # one issue a publication day
     build = project.run("build", "-q")
     assert build.returncode == 0, build.stderr
     for fields in known(days):
         check_known_notice(project.root, fields)
+
+
+def set_schedule(project, schedule: str) -> None:
+    site = project.root / "content" / "site.yml"
+    text = re.sub(r"^  schedule: .*$", f"  schedule: {schedule}", site.read_text(encoding="utf-8"), count=1, flags=re.M)
+    site.write_text(text, encoding="utf-8")
+
+
+def test_issues_follow_the_schedule(project, tmp_path):
+    set_schedule(project, "{weekly: friday}")
+    days = tmp_path / "days"
+    for n, name in enumerate(("095-01-02.xml", "095-01-05.xml", "095-01-06.xml", "095-01-09.xml"), start=1):
+        write_day(days, name, [record(MetaId=str(100 + n), GazetteId=f"台內字第{n:010d}號", Date_Created="中華民國95年1月2日")])
+    result = project.run("import", "ey-xml", str(days))
+    assert result.returncode == 0, result.stdout + result.stderr
+    issues = sorted(p.relative_to(project.root / "content" / "gazette").as_posix()
+                    for p in (project.root / "content" / "gazette" / "2006").glob("*/*.*"))
+    # Monday to Friday in the issue of Friday 6 January, the next Monday in that of the 13th
+    assert issues == ["2006/01/01-ey-101.md", "2006/01/02-ey-102.md", "2006/01/03-ey-103.md", "2006/01/issue.yml",
+                      "2006/02/01-ey-104.md", "2006/02/issue.yml"]
+    assert "date: 2006-01-06" in (project.root / "content/gazette/2006/01/issue.yml").read_text(encoding="utf-8")
+    assert project.errors() == []
+    # a day whose issue would come before one already published is refused, with nothing written
+    write_day(tmp_path / "later", "095-01-23.xml", [record(MetaId="105", GazetteId="台內字第0000000105號")])
+    assert project.run("import", "ey-xml", str(tmp_path / "later")).returncode == 0  # issue 3, Friday 27 January
+    before = snapshot(project.root)
+    write_day(tmp_path / "gap", "095-01-16.xml", [record(MetaId="106", GazetteId="台內字第0000000106號")])
+    write_day(tmp_path / "gap", "095-01-09.xml", [record(MetaId="107", GazetteId="台內字第0000000107號")])
+    refused = project.run("import", "ey-xml", str(tmp_path / "gap"))
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert re.search(r"095-01-16.xml:3:1: error: record MetaId 106: its day 2006-01-16 belongs in an issue dated 2006-01-20, "
+                     r"before issue 3 of 2006 \(2006-01-27\)", refused.stderr), refused.stderr
+    assert snapshot(project.root) == before  # not even the record of the 9th, which had its issue
+
+
+def test_a_daily_gazette_numbers_its_issues_with_three_digits(project, tmp_path):
+    set_schedule(project, "{daily: working-days}")
+    days = tmp_path / "days"
+    for n, name in enumerate(("095-01-02.xml", "095-01-03.xml"), start=1):
+        write_day(days, name, [record(MetaId=str(200 + n), GazetteId=f"台內字第{n:010d}號")])
+    assert project.run("import", "ey-xml", str(days)).returncode == 0
+    folders = sorted(p.name for p in (project.root / "content" / "gazette" / "2006").iterdir())
+    assert folders == ["001", "002"] and project.errors() == []
