@@ -68,6 +68,11 @@ def category_index(content: Content, templates: Templates, shared: Mapping[str, 
 
 def agency_index(content: Content, templates: Templates, shared: Mapping[str, object]) -> Page:
     counts = Counter(notice.agency for notice in content.gazette.notices)
+    # as the directory's overview: by its groups (site.yml), each parent before the agencies under it
+    order = tuple(group.slug for group in content.site.directory_groups)
+    agencies = [agency for agency in content.directory.in_order(order) if counts[agency.id]]
+    groups = [(group, [(agency, counts[agency.id]) for agency in agencies if agency.group == group.slug])
+              for group in content.site.directory_groups]
     body = templates.render("gazette/agencies.md", urls.agency_index(), **shared,
-                            agencies=[(agency, counts[agency.id]) for agency in content.directory.agencies if counts[agency.id]])
+                            groups=[(group, members) for group, members in groups if members])
     return Page(urls.agency_index(), page(WORDS["agencies"], body))
