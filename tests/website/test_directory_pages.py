@@ -95,7 +95,7 @@ def test_every_agency_page_says_when_it_last_changed(site_dir, content):
 def test_downloads_are_linked_from_the_overview(site_dir):
     tree = page(site_dir, urls.directory_home())
     hrefs = tree.xpath("//p[starts-with(normalize-space(.), '下載')]/a/@href")
-    assert hrefs == ["directory.csv", "directory.json", "directory.ods", "directory.vcf"]
+    assert hrefs == ["directory.zh.csv", "directory.csv", "directory.json", "directory.ods", "directory.vcf"]
     assert all((site_dir / "directory" / href).stat().st_size > 1000 for href in hrefs)
 
 

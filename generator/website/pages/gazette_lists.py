@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping
 
 from generator import urls
+from generator.dates import roc_year
 from generator.labels import labels
 from generator.markup.markdown import Page, page
 from generator.model import Content, Notice
@@ -53,7 +54,7 @@ def listing(templates: Templates, shared: Mapping[str, object], kind: str, name:
                             latest=list(reversed(notices))[:LATEST])
     yield Page(source, page(title, body, **({"feeds": [feed]} if feed else {})))
     for year, items in years.items():
-        year_title = WORDS["listing_year_title"].format(kind=kind, name=name, year=year)
+        year_title = WORDS["listing_year_title"].format(kind=kind, name=name, year=year, roc_year=roc_year(year))
         body = templates.render("gazette/listing_year.md", where(year), **shared, title=year_title, subject=name,
                                 first=source, year=year, notices=list(reversed(items)))
         yield Page(where(year), page(year_title, body))
