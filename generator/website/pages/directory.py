@@ -123,7 +123,7 @@ def agency_page(content: Content, agency: Agency, record: ChangeRecord, template
                    children=content.links.children.get(agency.id, ()), vcard=DOWNLOADS[-1][1],
                    contacts=[contact_row(c) for c in agency.contacts],
                    units=[(unit, unit_rows(unit)) for unit in agency.units],
-                   notices=sum(1 for notice in content.gazette.notices if notice.agency == agency.id),
+                   notices=sum(1 for notice in content.gazette.notices if agency.id in notice.agencies),  # joint notices too
                    trail=[(LABELS["title"], urls.directory_home()), *((a.name.zh_hant, urls.agency(a)) for a in ancestors(content, agency))])
     indexed = search.entry(DEFAULT_LANGUAGE, "directory", meta={"agency": agency.name.zh_hant, "phone": agency.phone.national})
     return Page(source, page(agency.name.zh_hant, body, search=indexed))
