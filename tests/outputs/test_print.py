@@ -240,3 +240,13 @@ def test_yearbook_pages_offer_the_pdf(site_dir):
     page = lxml_html.fromstring((site_dir / "yearbook/2025/index.html").read_bytes())
     hrefs = [a.get("href") for a in page.xpath("//a[@type='application/pdf']")]
     assert {h.rsplit("/", 1)[-1] for h in hrefs} == {"yearbook-2025-zh-Hant.pdf", "yearbook-2025-en.pdf"}
+
+
+def test_attachments_are_listed_with_title_and_address(site_dir, content):
+    issue = next(i for i in content.gazette.issues if i.id == "2026/01")
+    shown = squeeze(text(pdf_of(site_dir, "2026/01")))
+    attached = [(n, a) for n in issue.notices for a in n.attachments]
+    assert attached
+    for notice, attachment in attached:
+        address = f"https://publications.jiahe.gov.tw/gazette/{notice.id}/{attachment.file}"
+        assert squeeze(f"{attachment.title}{address}") in shown
