@@ -171,17 +171,35 @@ async function startResultsPage(app) {
       const ids = new Set(dated.results.map((result) => result.id));
       ranked.results = [...dated.results, ...ranked.results.filter((result) => !ids.has(result.id))];
     }
-    let exact = null;
-    for (const part of parts.filter((part) => part.length > 1)) {
-      const found = await pagefind.search(`"${part.join(" ")}"`, { filters });
+    // Each part's pages where it occurs as written (an exact phrase; a one-word part: the word), with
+    // that part's own relevance.
+    const each = [];
+    for (const part of parts) {
+      const scored = await pagefind.search(part.join(" "), { filters });
+      const found = part.length > 1 ? await pagefind.search(`"${part.join(" ")}"`, { filters }) : scored;
       if (mine !== generation) return;
       const ids = new Set(found.results.map((result) => result.id));
-      exact = exact === null ? ids : new Set([...exact].filter((id) => ids.has(id)));
+      each.push(new Map(scored.results.filter((result) => ids.has(result.id)).map((result) => [result.id, result])));
     }
     if (filtering) updateCounts(selects, ranked.filters); // counts once filtering is in use
-    const matching = exact === null ? ranked.results : ranked.results.filter((result) => exact.has(result.id));
-    loose = matching.length === 0 && ranked.results.length > 0;
-    shown = loose ? ranked.results : matching;
+    const matching = ranked.results.filter((result) => each.every((found) => found.has(result.id)));
+    loose = matching.length === 0 && (ranked.results.length > 0 || each.some((found) => found.size > 0));
+    shown = matching;
+    if (loose) {
+      // No page has every part as written. First the pages with some of the parts as written (most
+      // parts first, then by relevance), then those with the words in another order.
+      const pages = new Map();
+      for (const found of each) {
+        for (const [id, result] of found) {
+          const page = pages.get(id) || { result, parts: 0, score: 0 };
+          page.parts += 1;
+          page.score += result.score;
+          pages.set(id, page);
+        }
+      }
+      const partial = [...pages.values()].sort((a, b) => b.parts - a.parts || b.score - a.score).map((page) => page.result);
+      shown = [...partial, ...ranked.results.filter((result) => !pages.has(result.id))];
+    }
     await showMore(mine);
     if (mine !== generation) return;
     if (loose) setStatus(say(text.loose, { n: shown.length })); // said plainly, before the looser results
