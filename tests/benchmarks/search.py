@@ -101,14 +101,16 @@ def agency_name(record: dict[str, str]) -> str:
     return next((a for a in record["PubGovName"].split(";") if a), record["PubGov"])
 
 
-def notice_page(record: dict[str, str], number_suffix: str = "") -> str:
-    """A built notice page's indexed part, as themes/material/main.html and gazette/notice.md write it."""
+def notice_page(record: dict[str, str], number_suffix: str = "", years_back: int = 0) -> str:
+    """A built notice page's indexed part, as themes/material/main.html and gazette/notice.md write it
+    (a copy ``years_back`` years earlier, with other document numbers, for the archive-size figures)."""
     e = functools.partial(html.escape, quote=True)
+    published = f"{int(record['published'][:4]) - years_back}{record['published'][4:]}"
     docs = [n + number_suffix for n in numbers(record)]
     agencies = "、".join(a for a in record["PubGovName"].split(";") if a) or record["PubGov"]
     spans = [("meta", "title", record["Title"]), ("filter", "publication", "市府公報"), ("filter", "agency", record["PubGov"]),
-             ("filter", "year", record["published"][:4]), ("meta", "date", record["Date_Created"]), ("meta", "agency", agencies),
-             ("meta", "doc_number", "、".join(docs)), ("sort", "date", record["published"])]
+             ("filter", "year", published[:4]), ("meta", "date", record["Date_Created"]), ("meta", "agency", agencies),
+             ("meta", "doc_number", "、".join(docs)), ("sort", "date", published)]
     parts = ['<html lang="zh-TW"><body><article><div data-pagefind-body>']
     parts += [f'<span hidden data-pagefind-{kind}="{e(name)}:{e(value)}"></span>' for kind, name, value in spans if value]
     parts.append(f"<h1>{e(record['Title'])}</h1>")
@@ -233,16 +235,17 @@ def baseline_module(work: Path):
 
 def make_site(work: Path, name: str, recs, copies: int, module, script: Path | None = None, reuse: bool = False) -> Path:
     site = work / name
+    script = script or REPO / "themes/material/assets/javascripts/search.js"  # the page's script as it is now
     if reuse and (site / "pagefind" / "pagefind-entry.json").is_file():
-        shutil.copy(script or REPO / "themes/material/assets/javascripts/search.js", site / "assets/javascripts/search.js")
+        shutil.copy(script, site / "assets/javascripts/search.js")
         return site
     if site.exists():
         shutil.rmtree(site)
     shutil.copytree(shipped_site(work), site)
-    if script is not None:
-        shutil.copy(script, site / "assets" / "javascripts" / "search.js")
-    pages = [(url_of(r, copy).strip("/") + "/index.html", notice_page(r, f"-{copy}" if copy else ""))
-             for copy in range(copies) for r in recs]
+    shutil.copy(script, site / "assets/javascripts/search.js")
+    # newest first, as the build gives Pagefind the gazette (generator.outputs.search.index_order)
+    pages = [(url_of(r, copy).strip("/") + "/index.html", notice_page(r, f"-{copy}" if copy else "", copy))
+             for copy in range(copies) for r in sorted(recs, key=lambda r: r["published"], reverse=True)]
     seconds = index_into(site, pages, module)
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
     size = sum(p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file())
@@ -327,8 +330,14 @@ def first_query_bytes(site: Path, queries: list[str]) -> list[tuple[str, int, in
                 context = browser.new_context()
                 page = context.new_page()
                 received: list[int] = []
-                page.on("requestfinished", lambda request, received=received: received.append(
-                    request.sizes()["responseHeadersSize"] + request.sizes()["responseBodySize"]))
+                def finished(request, received=received) -> None:
+                    try:
+                        sizes = request.sizes()
+                    except Exception:  # a request still finishing as the context closes
+                        return
+                    received.append(sizes["responseHeadersSize"] + sizes["responseBodySize"])
+
+                page.on("requestfinished", finished)
                 results(page, url, query)
                 first, count = sum(received), len(received)
                 later = queries[(i + 1) % len(queries)]
@@ -337,6 +346,7 @@ def first_query_bytes(site: Path, queries: list[str]) -> list[tuple[str, int, in
                 page.wait_for_function("() => /\\d|找不到/.test(document.getElementById('search-status').textContent)")
                 page.wait_for_load_state("networkidle")
                 out.append((query, first, count, sum(received) - first))
+                page.remove_listener("requestfinished", finished)
                 context.close()
             browser.close()
     finally:
