@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from generator import urls
@@ -20,11 +21,12 @@ from generator.website.pages import yearbook as yearbook_pages
 from generator.markup.markdown import Asset, Page
 
 
-def pages(made: Products) -> Iterator[Page]:
-    """Every generated page, from the content and what the stages before the website made."""
+def pages(made: Products, updated: dt.date) -> Iterator[Page]:
+    """Every generated page, from the content and what the stages before the website made;
+    ``updated``: the day the content last changed."""
     content = made.content
     templates = Templates()  # compiled once per build, each template once
-    yield home(content, templates)
+    yield home(content, updated, templates)
     yield from gazette_pages.pages(content, templates)
     yield from yearbook_pages.pages(content, made.ebooks, templates)
     yield from directory_pages.pages(content, made.record, templates)
@@ -45,6 +47,12 @@ def assets(made: Products) -> Iterator[Asset]:
     yield from made.data_files
     for edition in made.newsletters:
         yield from edition.assets()
+    yield Asset("robots.txt", data=robots(content))
+
+
+def robots(content: Content) -> bytes:
+    """robots.txt: every page may be crawled (a public gazette); the sitemap, by its full address."""
+    return f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(content.site.base_url, 'sitemap.xml')}\n".encode()
 
 
 def nav(content: Content, configured: list | None) -> list:

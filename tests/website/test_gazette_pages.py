@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
@@ -50,7 +51,7 @@ def test_gazette_home_shows_the_latest_issue(site_dir, content):
     for notice in latest.notices:
         assert f"{latest.year}/{latest.number:02d}/{notice.seq:02d}/" in links
     assert "category/notices/" in links and "../subscribe/" in links  # the subscribe page lists the feeds
-    assert '<link rel="alternate" type="application/atom+xml" href="feed.atom">' in (site_dir / "gazette/index.html").read_text()
+    assert '<link rel="alternate" type="application/atom+xml" href="feed.atom" data-no-alternate>' in (site_dir / "gazette/index.html").read_text()
 
 
 def test_issue_page_groups_by_category_in_configured_order(site_dir, content):
@@ -75,7 +76,7 @@ def test_notice_page_metadata(site_dir, content):
     assert meta["發文字號"] == notice.doc_number
     assert meta["發文日期"] == roc_date(notice.issued)
     assert meta["刊登公報"] == f"115年第{issue.number}期，{roc_date(issue.date)}"
-    assert tree.xpath("//dl//time/@datetime") == [notice.issued.isoformat(), issue.date.isoformat()]
+    assert tree.xpath("//article//dl//time/@datetime") == [notice.issued.isoformat(), issue.date.isoformat()]
     assert f"../../../../directory/{notice.agency}/" in tree.xpath("//dl//a/@href")
     attachment = notice.attachments[0]
     assert tree.xpath(f"//a[@href='{attachment.file}']")
@@ -86,7 +87,7 @@ def test_notice_page_navigation_and_citation(site_dir, content):
     notice = content.gazette.issues[1].notices[0]  # the first of issue 2: its previous one is in issue 1
     tree = page(site_dir, urls.notice(notice))
     category = content.links.category_of(notice).name.zh_hant
-    assert texts(tree, "//nav[@class='breadcrumbs']/a") == ["嘉和市政府公報", "2026 年", "115年第2期", category]
+    assert texts(tree, "//nav[@class='breadcrumbs']/a") == ["嘉和市政府公報", "115年（2026）", "115年第2期", category]
     previous = content.gazette.issues[0].notices[-1]
     assert tree.xpath("//nav[@class='neighbours']/a[@rel='prev']/@href") == [f"../../01/{previous.seq:02d}/"]
     citation = texts(tree, "//div[@class='citation']//code")[0]
@@ -106,10 +107,39 @@ def test_notice_page_json_ld(site_dir, content):
     assert data["url"] == urls.absolute(content.site.base_url, urls.notice(notice))
 
 
+def test_a_joint_notice_shows_every_agency_and_number(site_dir, content):
+    """The shipped joint notice (會銜): transportation leads, police joins; two document numbers."""
+    notice = next(n for n in content.gazette.notices if n.joint)
+    assert notice.agencies == ("transportation", "police") and len(notice.doc_numbers) == 2
+    tree = page(site_dir, urls.notice(notice))
+    meta = dict(zip(texts(tree, "//dl[@class='notice-meta']/dt"), texts(tree, "//dl[@class='notice-meta']/dd"), strict=True))
+    assert meta["發文機關"] == "交通局（本機關公告）、警察局（本機關公告）（會銜）"
+    assert meta["發文字號"] == "嘉市交工字第1150007305號、嘉市警交字第1150011862號"
+    assert tree.xpath("//span[@class='doc-number']/text()") == list(notice.doc_numbers)  # what search weighs
+    hrefs = tree.xpath("//dl//a/@href")
+    assert {"../../../../directory/transportation/", "../../../../directory/police/",
+            "../../../agency/transportation/", "../../../agency/police/"} <= set(hrefs)
+    citation = texts(tree, "//div[@class='citation']//code")[0]
+    assert citation.startswith("嘉和市政府公報115年第4期（中華民國115年2月16日），交通局、警察局嘉市交工字第1150007305號、嘉市警交字第1150011862號「")
+    data = json.loads(tree.xpath("//script[@type='application/ld+json']/text()")[0])
+    assert data["identifier"] == list(notice.doc_numbers)
+    assert [a["name"] for a in data["author"]] == ["交通局", "警察局"]
+    assert tree.xpath("//meta[@name='description']/@content")[0].startswith("交通局、警察局 嘉市交工字第1150007305號、嘉市警交字第1150011862號")
+    search_meta = tree.xpath("//span[@data-pagefind-meta]/@data-pagefind-meta")
+    assert "doc_number:嘉市交工字第1150007305號、嘉市警交字第1150011862號" in search_meta
+    # listed under each of its agencies, and in its issue with both agencies and numbers
+    for agency in notice.agencies:
+        assert notice.title in texts(page(site_dir, urls.gazette_agency(agency, 2026)), "//article//li/a")
+    line = next(li for li in page(site_dir, urls.issue(content.links.issue_of(notice))).xpath("//article//li")
+                if notice.title in li.text_content())
+    assert "交通局、警察局 · 嘉市交工字第1150007305號、嘉市警交字第1150011862號" in " ".join(line.text_content().split())
+
+
 def test_category_and_agency_pages_list_newest_first(site_dir, content):
     for uri, selected in [
         (urls.category("notices", 2026), [n for n in content.gazette.notices if n.category == "notices"]),
-        (urls.gazette_agency("transportation", 2026), [n for n in content.gazette.notices if n.agency == "transportation"]),
+        (urls.gazette_agency("transportation", 2026), [n for n in content.gazette.notices if "transportation" in n.agencies]),
+        (urls.gazette_agency("police", 2026), [n for n in content.gazette.notices if "police" in n.agencies]),
     ]:
         tree = page(site_dir, uri)
         titles = texts(tree, "//article//li/a")
@@ -147,7 +177,7 @@ def _markdown(content) -> dict[str, str]:
     from generator.website.pages import gazette
     from generator.website.pages.home import home
 
-    return {p.uri: p.text for p in [home(content), *gazette.pages(content)]}
+    return {p.uri: p.text for p in [home(content, dt.date(2026, 2, 1)), *gazette.pages(content)]}
 
 
 def test_the_templates_are_compiled_once_for_all_gazette_pages(content, monkeypatch):
