@@ -14,6 +14,7 @@ from generator.website.pages import directory as directory_pages
 from generator.outputs import feeds
 from generator.website.pages import gazette as gazette_pages
 from generator.website.pages.home import home
+from generator.website.pages import home_other
 from generator.website.pages import search as search_pages
 from generator.website.pages import yearbook as yearbook_pages
 from generator.markup.markdown import Asset, Page
@@ -24,6 +25,7 @@ def pages(made: Products) -> Iterator[Page]:
     content = made.content
     templates = Templates()  # compiled once per build, each template once
     yield home(content, templates)
+    yield from home_other.pages(content, templates)
     yield from gazette_pages.pages(content, templates)
     yield from yearbook_pages.pages(content, made.ebooks, templates)
     yield from directory_pages.pages(content, made.record, templates)
