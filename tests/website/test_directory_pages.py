@@ -74,7 +74,7 @@ def test_the_agency_page_has_its_units_contacts_and_details(site_dir, content):
     assert text(tree.xpath("//h1")[0]) == "交通局"
     units = content.links.agencies["transportation"].units
     assert [text(h) for h in tree.xpath("//h2")] == ["機關窗口"] + [unit.name.zh_hant for unit in units]
-    facts = {text(tr[0]): tr[1] for tr in tree.xpath("//table[not(@class)]//tr[td]")}
+    facts = {text(tr[0]): tr[1] for tr in tree.xpath("//table[@class='content-table']//tr[td]")}
     assert text(facts["總機"]) == "(05)225-3500" and text(facts["傳真"]) == "(05)225-3599"
     assert facts["上級機關"].xpath("a/@href") == ["../city-government/"]
     assert facts["所屬機關"].xpath("a/@href") == ["../parking-management/"]
