@@ -34,6 +34,9 @@ _RECORD = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).
 {%- for name, value in meta.items() %}
 <span hidden data-pagefind-meta="{{ name }}:{{ value }}"></span>
 {%- endfor %}
+{%- for name, value in sort.items() %}
+<span hidden data-pagefind-sort="{{ name }}:{{ value }}"></span>
+{%- endfor %}
 <h1>{{ title }}</h1>
 <p>{{ description }}</p>
 </main></body></html>
@@ -41,7 +44,9 @@ _RECORD = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).
 
 
 def records(content: Content) -> Iterator[tuple[str, str, str]]:
-    """(a file name of its own, the HTML record, the notice's URL) for each notice with an English title."""
+    """(a file name of its own, the HTML record, the notice's URL) for each notice with an English title; the
+    search stage makes of each record the document Pagefind is given, as of a page
+    (:func:`generator.outputs.search.indexing_document`)."""
     words = labels("search", LANGUAGE)
     for notice in content.gazette.notices:
         if not notice.title_en:
@@ -55,6 +60,7 @@ def records(content: Content) -> Iterator[tuple[str, str, str]]:
             title=notice.title_en,
             filters={"publication": words["publications"]["gazette"], "year": str(notice.year)},
             meta={"date": date, "agency": agency, "doc_number": notice.doc_number, "issue": issue_name},
+            sort={"date": issue.date.isoformat()},
             description=words["gazette_record"].format(category=category, agency=agency, issue=issue_name, date=date,
                                                        doc_number=notice.doc_number))
         page = urls.notice(notice)

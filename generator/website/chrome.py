@@ -1,6 +1,6 @@
 """The frame around every page in the page's own language: the site's name (header, drawer,
-``<title>``), the tabs and the mobile drawer, the skip link, the header's search box and the footer's
-copyright line.
+``<title>``), the tabs and the mobile drawer, the skip link and the header's search box (the footer is
+:mod:`generator.website.frame`'s).
 
 MkDocs has one site name and one nav, in Chinese; the plugin hands each page this frame as the
 template variable ``chrome`` (:meth:`generator.website.plugin.GeneratorPlugin.on_page_context`), and
@@ -50,7 +50,6 @@ class Chrome:
     search_placeholder: str
     search_url: str
     table_region: str
-    copyright: str
     tabs: tuple[Tab, ...]
 
 
@@ -76,7 +75,6 @@ def frame(content: Content, language: str, page_uri: str) -> Chrome:
         home=_href(urls.home(language)), skip=words["skip"], search=words["search"],
         search_placeholder=words["search_placeholder"], search_url=_href(urls.search(language)),
         table_region=words["table_region"],
-        copyright=f"{publisher} · {site.licence.name.get(language)}",
         tabs=tuple(tabs))
 
 

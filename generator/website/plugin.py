@@ -24,6 +24,7 @@ into plain text here so that they are escaped once, not twice.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import logging
 import tempfile
@@ -41,7 +42,7 @@ from generator.products import CONFIG_KEY, Products
 from generator.reading.history import Blobs
 from generator.labels import labels
 from generator.model.common import DEFAULT_LANGUAGE
-from generator.website import chrome, site
+from generator.website import chrome, frame, site, theme
 
 log = logging.getLogger("mkdocs.plugins.jiahe")
 
@@ -51,6 +52,7 @@ class GeneratorPlugin(BasePlugin):
         self.made: Products | None = None  # this build's
         self.blobs: Blobs | None = None  # kept across the rebuilds of one ``serve``
         self.scratch: tempfile.TemporaryDirectory[str] | None = None  # the data files of a plain mkdocs build
+        self.updated: dt.date | None = None  # the day the content last changed, in the footer
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.blobs = Blobs() if command == "serve" else None
@@ -65,6 +67,10 @@ class GeneratorPlugin(BasePlugin):
         config.site_name = labels("chrome", DEFAULT_LANGUAGE)["site_name"].format(publisher=publisher)
         config.copyright = f"{publisher} · {made.content.site.licence.name.zh_hant}"
         config.nav = site.nav(made.content, config.nav)
+        config.extra["generator"] = False  # no "Made with Material for MkDocs": the footer is the publisher's
+        from generator.build import content_date
+
+        self.updated = content_date(made.root, made.content)
         return config
 
     def _make(self, root: Path) -> Products:
@@ -84,7 +90,8 @@ class GeneratorPlugin(BasePlugin):
     def on_files(self, files: Files, *, config) -> Files:
         assert self.made is not None  # on_config ran
         generated = 0
-        for item in site.pages(self.made):
+        assert self.updated is not None
+        for item in site.pages(self.made, self.updated):
             if (existing := files.get_file_from_path(item.uri)) is not None:
                 files.remove(existing)
             files.append(File.generated(config, item.uri, content=item.text))
@@ -94,11 +101,23 @@ class GeneratorPlugin(BasePlugin):
                 files.append(File.generated(config, asset.uri, content=asset.data))
             else:  # a content file, or one a stage wrote (at its place, in ``build``: not copied)
                 files.append(File.generated(config, asset.uri, abs_src_path=str(asset.path)))
+        for file in list(files):
+            if not file.is_documentation_page() and theme.unused(file.src_uri):
+                files.remove(file)
+            elif theme.is_bundle(file.src_uri) and file.abs_src_path is not None:
+                files.remove(file)
+                try:
+                    files.append(File.generated(config, file.src_uri, content=theme.narrowed_bundle(Path(file.abs_src_path))))
+                except BuildError as exc:
+                    raise PluginError(str(exc)) from None
         log.info("generated %d pages from content/", generated)
         return files
 
     def on_env(self, env, *, config, files):
         env.autoescape = True
+        assert self.made is not None and self.updated is not None  # on_config ran
+        pages = {file.src_uri for file in files if file.is_documentation_page()}
+        env.globals["frame"] = frame.frame(self.made.content, self.updated, pages)  # the footer, home and 404 words
         return env
 
     def on_page_context(self, context, *, page, config, nav):

@@ -28,6 +28,10 @@ PAGE_KINDS: dict[str, str] = {
     "home-en": r"en/index\.html",
     "not-found": r"404\.html",
     "about": r"about/index\.html",
+    "policy": r"(?:accessibility|privacy|open-data)/index\.html",  # hand-written pages of content/pages/
+    "subscribe": r"subscribe/index\.html",
+    "newsletter": r"gazette/\d{4}/\d{2,3}/newsletter/index\.html",
+    "newsletter-email": r"gazette/\d{4}/\d{2,3}/newsletter/email\.html",
     "search": r"search/index\.html",
     "search-en": r"en/search/index\.html",
     "gazette-home": r"gazette/index\.html",
