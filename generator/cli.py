@@ -123,7 +123,7 @@ def new_issue(root: Path, date: dt.datetime | None) -> None:
     issue = next_issue(content, date.date() if date else None, dt.date.today())
     for path in write_issue(root, content, issue):
         click.echo(f"created {path.relative_to(root.resolve()) if path.is_absolute() else path}")
-    click.echo(f"issue {issue.number:02d} of {issue.year}, dated {issue.date}: add its notices beside issue.yml")
+    click.echo(f"issue {issue.number} of {issue.year}, dated {issue.date}: add its notices beside issue.yml")
 
 
 @main.group()

@@ -74,7 +74,7 @@ class Kind(enum.Enum):
     BAD_RELATION = ("bad-relation", "'{value}' {reason}")
     ISSUE_GAP = ("issue-gap", "issue {number:02d} of {year} follows issue {previous:02d}: issue numbers must have no gaps")
     ISSUE_DATE = ("issue-date", "{reason}")
-    OFF_SCHEDULE = ("off-schedule", "publication date {date} is not on a schedule day (day {days} of the month)", Severity.WARNING)
+    OFF_SCHEDULE = ("off-schedule", "publication date {date} is not on the schedule in site.yml ({schedule})", Severity.WARNING)
     MISSING_TRANSLATION = ("missing-translation", "chapter '{chapter}' has no {language} file {expected}; write it or mark the chapter as not_translated")
     MISSING_FILE = ("missing-file", "{what} '{value}' does not exist")
     FILE_TYPE = ("file-type", "{what} '{value}' is a {suffix} file, which a browser would open as a page of this site and "

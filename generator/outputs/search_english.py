@@ -1,6 +1,6 @@
 """The English search index's gazette part: each notice that has an English title (``title_en``) is
 added to the English index (``<html lang="en">``) as a record of its own, holding that title and its
-metadata in English (agency, category, issue, date) and its document number. A result leads to the
+metadata in English (agencies, category, issue, date) and its document numbers. A result leads to the
 notice's page, which is in Chinese. Kept apart from :mod:`generator.outputs.search` (which indexes
 the built pages): it makes records from the model, and the search stage sends them along.
 
@@ -52,17 +52,18 @@ def records(content: Content) -> Iterator[tuple[str, str, str]]:
         if not notice.title_en:
             continue
         issue = content.links.issue_of(notice)
-        agency = content.links.agency_of(notice).name.get(LANGUAGE)
+        agency = ", ".join(agency.name.get(LANGUAGE) for agency in content.links.agencies_of(notice))  # lead first
+        numbers = ", ".join(notice.doc_numbers)
         category = content.links.category_of(notice).name.get(LANGUAGE)
         issue_name = words["gazette_issue"].format(number=issue.number, year=issue.year)
         date = english_date(issue.date)
         html = _RECORD.render(
             title=notice.title_en,
             filters={"publication": words["publications"]["gazette"], "year": str(notice.year)},
-            meta={"date": date, "agency": agency, "doc_number": notice.doc_number, "issue": issue_name},
+            meta={"date": date, "agency": agency, "doc_number": numbers, "issue": issue_name},
             sort={"date": issue.date.isoformat()},
             description=words["gazette_record"].format(category=category, agency=agency, issue=issue_name, date=date,
-                                                       doc_number=notice.doc_number))
+                                                       doc_number=numbers))
         page = urls.notice(notice)
         # a URL of its own: Pagefind keeps one page per URL across languages, and the Chinese page has this one
         yield f"{LANGUAGE}/{urls.built_file(page)}", html, urls.url(page) + "#main-content"

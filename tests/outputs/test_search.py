@@ -40,6 +40,9 @@ QUERIES = [
     ("嘉市交停字第1140236418號", "/gazette/2026/01/03/"),
     ("府衛健字第1150017750號", "/gazette/2026/04/04/"),
     ("1150000876", "/gazette/2026/04/05/"),
+    # a joint notice (issue 13) is found by either of its document numbers
+    ("嘉市交工字第1150007305號", "/gazette/2026/04/08/"),
+    ("嘉市警交字第1150011862號", "/gazette/2026/04/08/"),
     ("衛生局", "/gazette/2026/04/04/"),
     ("消防局", "/gazette/2026/03/01/"),
     ("停車管理處", "/directory/parking-management/"),

@@ -34,8 +34,8 @@ def pages(content: Content, templates: Templates, shared: Mapping[str, object]) 
         yield from listing(templates, shared, WORDS["categories"], category.name.get(LANGUAGE), selected,
                            lambda year=None, slug=category.slug: urls.category(slug, year), urls.category_feed(category.slug))
     yield agency_index(content, templates, shared)
-    for agency_id in sorted({n.agency for n in notices}):
-        selected = [n for n in notices if n.agency == agency_id]
+    for agency_id in sorted({a for n in notices for a in n.agencies}):  # a joint notice is listed under each of its agencies
+        selected = [n for n in notices if agency_id in n.agencies]
         yield from listing(templates, shared, WORDS["agencies"], content.links.agencies[agency_id].name.get(LANGUAGE), selected,
                            lambda year=None, a=agency_id: urls.gazette_agency(a, year), urls.agency_feed(agency_id))
 
@@ -67,7 +67,7 @@ def category_index(content: Content, templates: Templates, shared: Mapping[str, 
 
 
 def agency_index(content: Content, templates: Templates, shared: Mapping[str, object]) -> Page:
-    counts = Counter(notice.agency for notice in content.gazette.notices)
+    counts = Counter(agency for notice in content.gazette.notices for agency in notice.agencies)
     body = templates.render("gazette/agencies.md", urls.agency_index(), **shared,
                             agencies=[(agency, counts[agency.id]) for agency in content.directory.agencies if counts[agency.id]])
     return Page(urls.agency_index(), page(WORDS["agencies"], body))

@@ -58,7 +58,7 @@ def filter_values(content: Content, language: str) -> list[list[object]]:
     years = {str(book.year) for book in content.yearbooks}
     if "gazette" in published:
         years |= {str(notice.year) for notice in content.gazette.notices}
-    issuing = {notice.agency for notice in content.gazette.notices}
+    issuing = {notice.agency for notice in content.gazette.notices}  # the lead agencies: the filter's values (pages/gazette.py)
     values = {
         "publication": [words["publications"][name] for name in published],
         "category": [category.name.zh_hant for category in content.site.categories],
