@@ -59,7 +59,7 @@ def records(content: Content) -> Iterator[tuple[str, str, str]]:
         date = english_date(issue.date)
         html = _RECORD.render(
             title=notice.title_en,
-            filters={"publication": words["publications"]["gazette"], "year": str(notice.year)},
+            filters={"publication": words["publications"]["gazette"]},
             meta={"date": date, "agency": agency, "doc_number": numbers, "issue": issue_name},
             sort={"date": issue.date.isoformat()},
             description=words["gazette_record"].format(category=category, agency=agency, issue=issue_name, date=date,
