@@ -60,6 +60,10 @@ document.addEventListener("keydown", (event) => {
   if (box) {
     event.preventDefault();
     event.stopImmediatePropagation();
+    if (box.offsetParent === null && box.form) { // below 960 px the header's box is folded away: unfold it (a11y.css)
+      box.form.classList.add("is-open");
+      box.addEventListener("blur", () => box.form.classList.remove("is-open"), { once: true });
+    }
     box.focus();
     box.select();
   }
