@@ -367,6 +367,8 @@ def test_refusals_are_clear_and_send_nothing(built, smtp, smtp_with_login, tmp_p
     err = refused(quick(built, "2026/01", "--subscribers", str(path), *record, env=env))
     assert f"{path}:2:3: error: 'address': '王小明 <wang@example.org>' is not an e-mail address" in err
     assert f"{path}:4:1: error: 'address': 'no-at-sign.example.org' is not an e-mail address" in err
+    path.write_text("# nobody yet\n\n", encoding="utf-8")
+    assert "holds no address" in refused(quick(built, "2026/01", "--subscribers", str(path), *record, env=env))
     inside = built.root / "content" / "subscribers.txt"
     inside.write_text("a@example.org\n", encoding="utf-8")
     try:
