@@ -20,8 +20,14 @@ def built_file(page: str) -> str:
     return page.removesuffix(".md") + ".html"
 
 
-def home() -> str:
-    return "index.md"
+def home(language: str = DEFAULT_LANGUAGE) -> str:
+    """The home page: ``index.md``, and ``en/index.md`` for English readers."""
+    return f"{_prefix(language)}index.md"
+
+
+def about() -> str:
+    """The hand-written page about the site (content/pages/about.md)."""
+    return "about.md"
 
 
 def gazette_home() -> str:
@@ -135,6 +141,12 @@ def chapter(item: Book, ch: Chapter) -> str:
 def book_asset(item: Book, name: str) -> str:
     """Images and tables of an edition, shared by both languages."""
     return f"yearbook/{item.year}/{name}"
+
+
+def table_download(item: Book, file: str, language: str) -> str:
+    """A statistics table as citizens download it, in one language (``file``: the table's CSV in the
+    edition's folder, ``tables/population.csv`` -> ``yearbook/2025/tables/population-zh-Hant.csv``)."""
+    return book_asset(item, file.removesuffix(".csv") + f"-{language}.csv")
 
 
 def ebook(item: Book, language: str) -> str:

@@ -87,7 +87,7 @@ def test_notice_page_navigation_and_citation(site_dir, content):
     notice = content.gazette.issues[1].notices[0]  # the first of issue 2: its previous one is in issue 1
     tree = page(site_dir, urls.notice(notice))
     category = content.links.category_of(notice).name.zh_hant
-    assert texts(tree, "//nav[@class='breadcrumbs']/a") == ["嘉和市政府公報", "2026 年", "115年第2期", category]
+    assert texts(tree, "//nav[@class='breadcrumbs']/a") == ["嘉和市政府公報", "115年（2026）", "115年第2期", category]
     previous = content.gazette.issues[0].notices[-1]
     assert tree.xpath("//nav[@class='neighbours']/a[@rel='prev']/@href") == [f"../../01/{previous.seq:02d}/"]
     citation = texts(tree, "//div[@class='citation']//code")[0]

@@ -69,7 +69,7 @@ def nav_section(content: Content) -> list[dict[str, object]]:
     years: list[dict[str, object]] = []
     for year, issues in groupby(reversed(content.gazette.issues), key=lambda issue: issue.year):
         entries = ({issue_name(content, issue): urls.issue(issue)} for issue in issues)
-        years.append({WORDS["year"].format(year=year): [urls.gazette_year(year), *entries]})
+        years.append({WORDS["year"].format(year=year, roc_year=roc_year(year)): [urls.gazette_year(year), *entries]})
     return years
 
 
@@ -104,7 +104,7 @@ def gazette_home(content: Content, templates: Templates, shared: Mapping[str, ob
 
 def year_page(content: Content, year: int, issues: list[Issue], templates: Templates, shared: Mapping[str, object]) -> Page:
     source = urls.gazette_year(year)
-    title = WORDS["year_title"].format(gazette=shared["gazette_title"], year=year)
+    title = WORDS["year_title"].format(gazette=shared["gazette_title"], year=year, roc_year=roc_year(year))
     body = templates.render("gazette/year.md", source, **shared, title=title, year=year, roc_year=roc_year(year),
                             issues=issues, notices=sum(len(i.notices) for i in issues))
     return Page(source, page(title, body))
