@@ -89,6 +89,11 @@ class Kind(enum.Enum):
     MIXED_COLUMN = ("mixed-column", "'{value}' in column '{column}' is text, but the column's other {count} filled "
                                     "cell{s} {are} numbers; write a plain number (-1234, 12.5), or leave the cell empty "
                                     "where there is no value (a column with any text in it is published as text)")
+    # importing an archive (python -m generator import ey-xml)
+    IMPORT_FILE = ("import-file", "{reason}")
+    IMPORT_RECORD = ("import-record", "record MetaId {meta_id}: {reason}")
+    IMPORT_CHANGED = ("import-changed", "record MetaId {meta_id}: {note}", Severity.WARNING)
+    IMPORT_FILE_CHANGED = ("import-changed", "{note}", Severity.WARNING)
     # open-data descriptors (datasets/)
     UNKNOWN_FIELD = ("unknown-field", "{what} '{name}' is not in the data of {owner}{hint}; the data has {known}")
     UNDESCRIBED_FIELD = ("undescribed-field", "{what} '{name}' of {owner} has no description; describe it under '{key}'")
