@@ -194,6 +194,21 @@ def test_every_field_is_shown_as_text_and_nothing_runs(hostile):
     assert f"{payload} 更正本府公報115年第2期第4則公告之變更範圍筆數" in status.text_content()
 
 
+def test_english_search_records_carry_the_text(hostile):
+    """The English index's records of notices (generator/outputs/search_english.py) are HTML too."""
+    from generator.checking.check import check
+    from generator.outputs import search_english
+
+    project, payload = hostile
+    records = {url: html for _, html, url in search_english.records(check(project.root))}
+    for url, html in records.items():
+        assert runnable(lxml_html.fromstring(html), url) == []
+    record = lxml_html.fromstring(records["/gazette/2026/01/03/"])
+    title = f"{payload} Revised On-street Parking Fees and Charging Hours in Jiahe City"
+    assert record.xpath("string(//h1)") == title
+    assert record.xpath("//span[starts-with(@data-pagefind-meta, 'title:')]/@data-pagefind-meta") == [f"title:{title}"]
+
+
 def test_feeds_parse_and_carry_the_text(hostile):
     import feedparser
 
@@ -269,6 +284,7 @@ def ods_cells_are_text(path: Path) -> bool:
 PAGES = ["", "gazette/", "gazette/2026/", "gazette/2026/01/", "gazette/2026/01/03/", "gazette/2026/04/08/", "gazette/category/notices/",
          "gazette/agency/transportation/", "directory/", "directory/transportation/", "yearbook/2025/",
          "yearbook/2025/overview/", "en/yearbook/2025/overview/", "data/", "data/gazette/",
+         "gazette/2026/01/newsletter/", "gazette/2026/01/newsletter/email.html", "subscribe/",
          "search/?q=停車場收費費率"]
 
 
