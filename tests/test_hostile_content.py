@@ -284,6 +284,7 @@ def ods_cells_are_text(path: Path) -> bool:
 PAGES = ["", "gazette/", "gazette/2026/", "gazette/2026/01/", "gazette/2026/01/03/", "gazette/2026/04/08/", "gazette/category/notices/",
          "gazette/agency/transportation/", "directory/", "directory/transportation/", "yearbook/2025/",
          "yearbook/2025/overview/", "en/yearbook/2025/overview/", "data/", "data/gazette/",
+         "gazette/2026/01/newsletter/", "gazette/2026/01/newsletter/email.html", "subscribe/",
          "search/?q=停車場收費費率"]
 
 
