@@ -250,10 +250,14 @@ def test_data_files_parse_and_keep_the_text(hostile):
     site = project.root / "site"
     for path in site.rglob("*.json"):
         json.loads(path.read_bytes())
-    for path in [*site.joinpath("data").rglob("*.csv"), *site.joinpath("directory").rglob("*.csv")]:
-        for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8"))):
+    citizens = sorted(site.joinpath("yearbook").rglob("tables/*-*.csv"))  # Excel's CSVs (BOM), in each language
+    assert citizens
+    for path in [*site.joinpath("data").rglob("*.csv"), *site.joinpath("directory").rglob("*.csv"), *citizens]:
+        for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))):
             for cell in row:
                 assert not _formula(cell), f"{path.name}: {cell[:40]!r}"
+    table = list(csv.reader(io.StringIO((site / "yearbook/2025/tables/population-zh-Hant.csv").read_text(encoding="utf-8-sig"))))
+    assert table[1][0].startswith(payload)  # the cell as typed, one cell
     notices = csv.DictReader(io.StringIO((site / "data/gazette/notices.csv").read_text(encoding="utf-8")))
     assert f"{payload} 公告調整本市路邊停車場收費費率及收費時段" in [row["title"] for row in notices]
     numbers = csv.DictReader(io.StringIO((site / "data/gazette/notice-doc-numbers.csv").read_text(encoding="utf-8")))
