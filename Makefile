@@ -69,4 +69,4 @@ system-test-deps: system-deps
 	fi
 
 clean:
-	rm -rf $(VENV) site .site-* build
+	rm -rf $(VENV) site .site-* build .cache
