@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from itertools import groupby
 from pathlib import Path
@@ -44,7 +44,13 @@ def context(content: Content) -> dict[str, object]:
 
 
 def pages(content: Content, templates: Templates | None = None) -> Iterator[Page]:
-    templates = templates or Templates()
+    """Every page of the gazette, rendered apart from MkDocs' per-page pipeline (``website/apart.py``):
+    with thousands of notices they are almost all of the site's pages, and the archive's never change."""
+    for made in _pages(content, templates or Templates()):
+        yield replace(made, apart=True)
+
+
+def _pages(content: Content, templates: Templates) -> Iterator[Page]:
     shared = context(content)
     yield gazette_home(content, templates, shared)
     for year, issues in groupby(content.gazette.issues, key=lambda issue: issue.year):
