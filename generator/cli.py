@@ -1,4 +1,4 @@
-"""The command line: ``python -m generator check|build|serve|new-issue``.
+"""The command line: ``python -m generator check|build|serve|new-issue|newsletter send``.
 
 Each command imports its stage only when it runs, so ``check`` starts fast.
 """
@@ -125,3 +125,37 @@ def new_issue(root: Path, date: dt.datetime | None) -> None:
     for path in write_issue(root, content, issue):
         click.echo(f"created {path.relative_to(root.resolve()) if path.is_absolute() else path}")
     click.echo(f"issue {issue.number:02d} of {issue.year}, dated {issue.date}: add its notices beside issue.yml")
+
+
+@main.group()
+def newsletter() -> None:
+    """The gazette e-newsletter (README: sending the newsletter)."""
+
+
+@newsletter.command("send")
+@common
+@click.argument("issue")
+@click.option("--to", "to", multiple=True, metavar="ADDRESS",
+              help="Send the issue's message to this address (a mailing list's posting address); repeatable.")
+@click.option("--subscribers", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="A file of subscribers' addresses, one a line (kept outside content/ and site/): one message each.")
+@click.option("--dry-run", is_flag=True, help="Show what would be sent, and to how many, without sending.")
+@click.option("--rate", type=click.IntRange(1, 6000), default=None,
+              help="At most this many messages a minute (default: newsletter.rate in content/site.yml).")
+@click.option("--record", "record", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The record of who was sent this issue (default: $XDG_STATE_HOME/jiahe/newsletter/YYYY-NN.jsonl).")
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The built site (default: site/ in the project).")
+def newsletter_send(root: Path, issue: str, to: tuple[str, ...], subscribers: Path | None, dry_run: bool, rate: int | None,
+                    record: Path | None, site_dir: Path | None) -> None:
+    """Send issue ISSUE (YYYY/NN) through the SMTP server of JIAHE_SMTP; run again to resume."""
+    from generator.checking.check import check as run_check
+    from generator.outputs.newsletter.send import send
+
+    content = run_check(root)
+    try:
+        send(content, root, issue, to=to, subscribers=subscribers, dry_run=dry_run, rate=rate, record_path=record,
+             site_dir=site_dir)
+    except KeyboardInterrupt:
+        click.echo("error: interrupted; run the same command again to send to the rest", err=True)
+        sys.exit(130)

@@ -71,6 +71,7 @@ class Kind(enum.Enum):
     BAD_EXTENSION = ("bad-extension", "{value} is a {sort} number: {reason}")
     BAD_FAX = ("bad-fax", "fax {value} is a {sort} number; a fax needs a landline")
     TOLL_FREE_EXTENSION = ("toll-free-extension", "{value} is a toll-free number, which callers reach directly: is the extension right?", Severity.WARNING)
+    BAD_RELATION = ("bad-relation", "'{value}' {reason}")
     ISSUE_GAP = ("issue-gap", "issue {number:02d} of {year} follows issue {previous:02d}: issue numbers must have no gaps")
     ISSUE_DATE = ("issue-date", "{reason}")
     OFF_SCHEDULE = ("off-schedule", "publication date {date} is not on a schedule day (day {days} of the month)", Severity.WARNING)

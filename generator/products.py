@@ -8,6 +8,7 @@ from pathlib import Path
 from generator.markup.markdown import Asset
 from generator.model import Content
 from generator.outputs.ebooks.epub import Ebook
+from generator.outputs.newsletter import Edition
 from generator.outputs.opendata.packages import Package
 from generator.reading.history import ChangeRecord
 
@@ -31,3 +32,4 @@ class Products:
     ebooks: tuple[Ebook, ...]
     packages: tuple[Package, ...]  # the open-data packages, validated
     data_files: tuple[Asset, ...] = ()  # every data file, already written (see build.open_data)
+    newsletters: tuple[Edition, ...] = ()  # each issue's newsletter (generator/outputs/newsletter/)

@@ -75,6 +75,42 @@ def category_feed(slug: str) -> str:
     return f"gazette/category/{slug}/feed.atom"
 
 
+def agency_feed(agency_id: str) -> str:
+    """The Atom feed of one agency's notices, beside its gazette listing."""
+    return f"gazette/agency/{agency_id}/feed.atom"
+
+
+def directory_changes_feed() -> str:
+    """The Atom feed of the phone directory's changes, beside its changes page."""
+    return "directory/changes.atom"
+
+
+def subscribe() -> str:
+    """The subscribe page (訂閱): the newsletter and every feed."""
+    return "subscribe/index.md"
+
+
+def issue_pdf(item: Issue) -> str:
+    """An issue's print edition (PDF), under the issue: ``gazette/2026/03/gazette-2026-03.pdf``."""
+    return f"gazette/{item.id}/gazette-{item.year}-{item.number:02d}.pdf"
+
+
+def newsletter(item: Issue) -> str:
+    """An issue's newsletter, the web version, under the issue (its e-mail files are beside it)."""
+    return f"gazette/{item.id}/newsletter/index.md"
+
+
+#: The files of an issue's newsletter beside its web version: the whole message (RFC 5322, as sent to
+#: the list address) and its two parts, the e-mail's HTML and its plain text.
+NEWSLETTER_FILES = ("message.eml", "email.html", "email.txt")
+
+
+def newsletter_file(item: Issue, name: str) -> str:
+    """One of :data:`NEWSLETTER_FILES` of an issue's newsletter."""
+    assert name in NEWSLETTER_FILES
+    return f"gazette/{item.id}/newsletter/{name}"
+
+
 def absolute(base_url: str, page: str) -> str:
     """The full URL of a page or file, from the base URL in site.yml."""
     return base_url.rstrip("/") + url(page)

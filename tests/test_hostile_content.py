@@ -41,6 +41,7 @@ MARKER = re.compile(r"alert\W{1,2}xss-\d+")
 
 NOTICE = "content/gazette/2026/01/03-parking-fees.md"
 ISSUE = "content/gazette/2026/01/issue.yml"
+CORRIGENDUM = "content/gazette/2026/03/08-corrigendum.md"
 AGENCY = "content/directory/transportation.yml"
 BOOK = "content/yearbook/2025/book.yml"
 CHAPTER = {"zh-Hant": "content/yearbook/2025/zh-Hant/01-overview.md", "en": "content/yearbook/2025/en/01-overview.md"}
@@ -54,6 +55,7 @@ FIELDS = [
     (NOTICE, "局長 陳建宏", "signer"),
     (NOTICE, "嘉市交停字第1140236418號", "document number"),
     (NOTICE, "嘉和市路邊停車場收費費率表（115年2月1日起適用）", "attachment title"),
+    (CORRIGENDUM, "更正本府公報115年第2期第4則公告之變更範圍筆數", "title of a correction"),
     (ISSUE, "115年新年號", "issue title"),
     (ISSUE, "本期起本府公報全面改以電子方式發行，紙本不再印製；發行方式說明詳見本期第7則。", "issue notes"),
     (AGENCY, "交通局\n  en:", "agency name"),
@@ -171,6 +173,14 @@ def test_every_field_is_shown_as_text_and_nothing_runs(hostile):
     assert ld["headline"].startswith(payload) and ld["identifier"].startswith(payload)
     agency = lxml_html.fromstring((site / "directory/transportation/index.html").read_bytes())
     assert f"{payload} 黃志明" in agency.text_content()
+    # Open Graph and Twitter card tags: attributes holding the text as typed
+    meta = {m.get("property") or m.get("name"): m.get("content") for m in notice.xpath("//head/meta")}
+    assert meta["og:title"] == meta["twitter:title"] == f"{payload} 公告調整本市路邊停車場收費費率及收費時段"
+    assert meta["og:description"].startswith(f"{payload} 交通局")
+    # the correction's title, in the warning on the notice it corrects
+    corrected = lxml_html.fromstring((site / "gazette/2026/02/04/index.html").read_bytes())
+    status = corrected.xpath("//div[contains(@class, 'notice-status')]")[0]
+    assert f"{payload} 更正本府公報115年第2期第4則公告之變更範圍筆數" in status.text_content()
 
 
 def test_feeds_parse_and_carry_the_text(hostile):
@@ -185,6 +195,8 @@ def test_feeds_parse_and_carry_the_text(hostile):
     assert not parsed.bozo
     titles = [entry.title for entry in parsed.entries]
     assert f"{payload} 公告調整本市路邊停車場收費費率及收費時段" in titles
+    related = [link.get("title", "") for entry in parsed.entries for link in entry.links if link.rel == "related"]
+    assert f"本公告已於 115年第3期 更正：{payload} 更正本府公報115年第2期第4則公告之變更範圍筆數" in related
 
 
 def test_ebooks_are_well_formed_and_inert(hostile):
@@ -411,3 +423,55 @@ def test_a_line_break_in_a_title_cannot_start_markup_of_its_own(tmp_path):
     notice = lxml_html.fromstring((project.root / "site/gazette/2026/01/03/index.html").read_bytes())
     citation = notice.xpath("string(//div[contains(@class, 'citation')]//code)")
     assert "公告 ``` <b>粗體</b> # 標題 ``` 收費" in citation
+
+
+# -- the newsletter's e-mail -------------------------------------------------------------------------
+
+
+def test_the_email_is_inert_and_carries_the_text(hostile):
+    """The published message: its HTML part runs nothing (nor does the e-mail's HTML file, checked
+    with every .html above); both parts show the title as typed."""
+    import email
+    import email.policy
+
+    project, payload = hostile
+    raw = (project.root / "site/gazette/2026/01/newsletter/message.eml").read_bytes()
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    plain, html = (part.get_content() for part in message.iter_parts())
+    tree = lxml_html.fromstring(html)
+    assert runnable(tree, "message.eml") == []
+    assert tree.xpath("//script|//style[contains(., 'alert')]") == []
+    title = f"{payload} 公告調整本市路邊停車場收費費率及收費時段"
+    assert title in [a.text_content() for a in tree.xpath("//a")]
+    assert title in plain.splitlines()[-1] or any(line.endswith(title) for line in plain.splitlines())
+
+
+def test_line_breaks_in_values_cannot_add_headers_to_the_email(tmp_path):
+    """Titles and names typed with line breaks (YAML escapes) are folded onto one line in every
+    header: "\\nBcc: …" cannot add a recipient, nor a Reply-To."""
+    import email
+    import email.policy
+
+    from generator.checking.check import check
+    from generator.outputs.newsletter import edition, for_recipient
+
+    project = copy_project(tmp_path / "project")
+    project.edit("content/site.yml", "    zh-Hant: 嘉和市政府公報\n", '    zh-Hant: "嘉和市政府公報\\nBcc: attacker@evil.example\\nX-Injected: yes"\n')
+    project.edit("content/site.yml", "    name: 嘉和市政府秘書處\n    email: gazette",
+                 '    name: "嘉和市政府秘書處\\nReply-To: attacker@evil.example"\n    email: gazette')
+    project.edit(ISSUE, "title: 115年新年號", 'title: "115年新年號\\n\\nContent-Type: text/html"')
+    content = check(project.root)
+    made = edition(content, content.gazette.issues[0])
+    data = [made.message, for_recipient(made.letter, "reader@example.org", "https://lists.jiahe.gov.tw/u?t=1")]
+    for raw in data:
+        headers = raw.split(b"\r\n\r\n", 1)[0]
+        names = [line.split(b":", 1)[0] for line in headers.split(b"\r\n") if line and not line[:1].isspace()]
+        assert b"Bcc" not in names and b"X-Injected" not in names and b"Reply-To" not in names
+        assert names.count(b"Content-Type") == 1
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        assert message["Subject"].startswith("嘉和市政府公報 Bcc: attacker@evil.example X-Injected: yes 115年第1期")
+        # (Python's reader puts a space where the name's encoded words were folded: spaces aside)
+        assert message["From"].addresses[0].display_name.replace(" ", "") == "嘉和市政府秘書處Reply-To:attacker@evil.example"
+        assert message["From"].addresses[0].addr_spec == "gazette@mail.jiahe.gov.tw"
+        assert message.get_all("To") in (None, ["reader@example.org"])
+        assert [part.get_content_type() for part in message.iter_parts()] == ["text/plain", "text/html"]

@@ -30,7 +30,7 @@ from conftest import REPO
 GENERATOR = REPO / "generator"
 #: The stage lines of a build's log, in order ("built the e-books in 0.6 s").
 STAGE_LINES = [r"checked content/", r"read the directory's change record", r"built the e-books",
-               r"built and validated the open data", r"built the website", r"built the search index", r"published .*/site"]
+               r"built and validated the open data", r"built the newsletters", r"built the website", r"built the search index", r"published .*/site"]
 
 
 @dataclass
@@ -80,7 +80,7 @@ def run(tmp_path_factory) -> Run:
     generator_log = logging.getLogger("generator")
     handler, level = Lines(found.log), generator_log.level
     with pytest.MonkeyPatch.context() as patch:
-        for name in ("check", "record", "ebooks", "make_products", "website", "index_site", "publish"):
+        for name in ("check", "record", "ebooks", "newsletters", "make_products", "website", "index_site", "publish"):
             patch.setattr(build_module, name, watched(name, getattr(build_module, name)))
         patch.setattr(build_module, "build_data", watched("build_data", data_written))
         patch.setattr(history, "record", watched("history.record", history.record))
@@ -117,6 +117,7 @@ def test_each_stage_returns_its_product(run):
     assert isinstance(products, Products)
     assert (products.content, products.record, products.ebooks, products.packages, products.data_files) == (
         made["check"], made["record"], made["ebooks"], data.packages, data.files)
+    assert products.newsletters is made["newsletters"] and len(products.newsletters) == len(products.content.gazette.issues)
     assert staging.name.startswith(".site-new-") and staging.parent == run.site.parent  # the folder that became site/
     assert made["index_site"] == staging / "pagefind"
     assert made["publish"] == run.site and (run.site / "pagefind" / "pagefind.js").is_file()

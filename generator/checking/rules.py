@@ -54,7 +54,7 @@ _URL_START = re.compile(r"""\s*["'<]?""")
 def validate(content: Content, root: Path, present: AbstractSet[str] = frozenset()) -> list[Problem]:
     """Every cross-file problem. ``present`` names items that exist but failed to load (already
     reported): they are not reported missing again."""
-    rules = (issue_numbers, issue_dates, notice_rules, directory_rules, yearbook_rules, dataset_rules)
+    rules = (issue_numbers, issue_dates, notice_rules, notice_relations, directory_rules, yearbook_rules, dataset_rules)
     return [problem for rule in rules for problem in rule(content, root, present)]
 
 
@@ -110,6 +110,32 @@ def notice_rules(content: Content, root: Path, present: AbstractSet[str]) -> Ite
             yield from markdown_images(notice.body, notice.source, notice.body_line, root)
             yield from unsafe_markup(notice.body, notice.source, notice.body_line)
             yield from body_start(notice.body, notice.source, notice.body_line)
+
+
+def notice_relations(content: Content, root: Path, present: AbstractSet[str]) -> Iterator[Problem]:
+    """What a notice corrects, amends or repeals (``corrects:`` …) names one notice published before it,
+    by one of its document numbers or its id (2026/02/04)."""
+    links = content.links
+    order = {notice.id: index for index, notice in enumerate(content.gazette.notices)}
+    failed = any(item.startswith("broken-notice:") for item in present)  # a notice that failed to load may be the one named
+    numbers = [number for notice in content.gazette.notices for number in notice.numbers]
+    for notice in content.gazette.notices:
+        seen: set[str] = set()
+        for relation, reference in notice.references():
+            target = links.named(reference)
+            if target is None:
+                if not failed:
+                    yield Problem.of(Kind.UNKNOWN_REFERENCE, reference.source, what=f"notice named in '{relation}'", value=reference.text,
+                                     hint=hint(reference.text, numbers) or ": give a document number of the gazette, or a notice as 2026/02/04")
+            elif target.id == notice.id:
+                yield Problem.of(Kind.BAD_RELATION, reference.source, value=reference.text, reason="is this notice itself")
+            elif order[target.id] > order[notice.id]:
+                yield Problem.of(Kind.BAD_RELATION, reference.source, value=reference.text,
+                                 reason=f"is notice {target.id}, published after this one: a notice can only {relation[:-1]} an earlier one")
+            elif target.id in seen:
+                yield Problem.of(Kind.BAD_RELATION, reference.source, value=reference.text, reason=f"names notice {target.id} a second time")
+            else:
+                seen.add(target.id)
 
 
 def yearbook_rules(content: Content, root: Path, present: AbstractSet[str]) -> Iterator[Problem]:

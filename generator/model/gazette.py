@@ -6,8 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from generator.errors import Source
-from generator.model.schema import DateType, ListType, StructType, TextType, Where, key, where_field
+from yaml.nodes import Node, SequenceNode
+
+from generator.errors import Kind, Source
+from generator.model.schema import INVALID, DateType, Invalid, ListType, Reader, StructType, TextType, Type, Where, key, where_field
 from generator.model.common import LIST_DELIMITER, PATH, SLUG, SLUG_PATTERN
 
 #: A notice's file name: two-digit position, a hyphen, an ASCII slug.
@@ -28,6 +30,41 @@ class Attachment:
     size: int = 0  # bytes
 
 
+#: What a notice may declare about notices published before it, in the order pages list them:
+#: the front-matter key, also the relation's name in the open data.
+RELATIONS = ("corrects", "amends", "repeals")
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A notice named by another one: its document number or its id (``2026/02/04``), as typed, and where."""
+
+    text: str
+    source: Source
+
+
+class ReferencesType(Type):
+    """One reference or a list of them (``corrects: 府都計字第1150002876號`` or ``corrects: [2026/02/04, …]``),
+    each kept with its own place, so that check can point at the one that names nothing."""
+
+    expected = "a document number or a notice (2026/02/04), or a list of them"
+    _item = TextType(free=False)
+
+    def convert(self, node: Node, reader: Reader, key: str) -> tuple[Reference, ...]:
+        children = node.value if isinstance(node, SequenceNode) else [node]
+        items, failed = [], False
+        for child in children:
+            value = reader.convert(self._item, child, key)
+            failed |= value is INVALID
+            items.append(Reference(value, reader.source(child)))
+        if failed:
+            raise Invalid(Kind.BAD_VALUE)  # already reported item by item
+        return tuple(items)
+
+
+REFERENCES = ReferencesType()
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Notice:
     """One notice: its front matter, its Markdown body and its place in an issue."""
@@ -42,6 +79,10 @@ class Notice:
     keywords: tuple[str, ...] = key(ListType(TextType(rf"[^{LIST_DELIMITER}]+", f"contains '{LIST_DELIMITER}', which separates "
                                                        "keywords in the open data: make two keywords", free=True)), default=())
     attachments: tuple[Attachment, ...] = key(ListType(StructType(Attachment)), default=())
+    # earlier notices this one corrects, amends or repeals (RELATIONS), by document number or id
+    corrects: tuple[Reference, ...] = key(REFERENCES, default=())
+    amends: tuple[Reference, ...] = key(REFERENCES, default=())
+    repeals: tuple[Reference, ...] = key(REFERENCES, default=())
     where: Where = where_field()
     # from the file's place and body
     year: int
@@ -56,6 +97,16 @@ class Notice:
     def id(self) -> str:
         """Stable identifier, also the URL path below /gazette/: ``2026/03/05``."""
         return f"{issue_id(self.year, self.issue)}/{self.seq:02d}"
+
+    @property
+    def numbers(self) -> tuple[str, ...]:
+        """Every document number of the notice (one today; a list where several agencies number it)."""
+        numbers: str | tuple[str, ...] = self.doc_number
+        return (numbers,) if isinstance(numbers, str) else numbers
+
+    def references(self) -> tuple[tuple[str, Reference], ...]:
+        """(relation, reference) for every notice this one names, in the order of :data:`RELATIONS`."""
+        return tuple((relation, reference) for relation in RELATIONS for reference in getattr(self, relation))
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

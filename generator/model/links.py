@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from generator.model.directory import Agency, Directory
-from generator.model.gazette import Gazette, Issue, Notice
+from generator.model.gazette import Gazette, Issue, Notice, Reference
 from generator.model.site import Named, Site
 
 
@@ -31,10 +31,26 @@ class Links:
     _notices: tuple[Notice, ...]
     _issues: tuple[Issue, ...]
     _issue_position: Mapping[str, int]  # an issue's id -> its place among all issues
+    _named: Mapping[str, Notice]  # a document number (without spaces) or a notice's id -> the notice
+    _relations: Mapping[str, tuple[tuple[str, Notice], ...]]  # a notice's id -> (relation, earlier notice) it declares
+    _related_by: Mapping[str, tuple[tuple[str, Notice], ...]]  # a notice's id -> (relation, later notice) naming it
 
     @classmethod
     def of(cls, site: Site | None, gazette: Gazette, directory: Directory) -> Links:
         notices = gazette.notices
+        named: dict[str, Notice] = {}
+        for notice in notices:
+            named.setdefault(notice.id, notice)
+            for number in notice.numbers:
+                named.setdefault(number_key(number), notice)
+        relations: dict[str, list[tuple[str, Notice]]] = {}
+        related_by: dict[str, list[tuple[str, Notice]]] = {}
+        for notice in notices:
+            for relation, reference in notice.references():
+                target = resolve(named, reference)
+                if target is not None and target.id != notice.id:  # check reports the others
+                    relations.setdefault(notice.id, []).append((relation, target))
+                    related_by.setdefault(target.id, []).append((relation, notice))
         return cls(
             agencies=directory.by_id,
             children=directory.children_of,
@@ -46,6 +62,9 @@ class Links:
             _notices=notices,
             _issues=gazette.issues,
             _issue_position=MappingProxyType({issue.id: index for index, issue in enumerate(gazette.issues)}),
+            _named=MappingProxyType(named),
+            _relations=MappingProxyType({key: tuple(value) for key, value in relations.items()}),
+            _related_by=MappingProxyType({key: tuple(value) for key, value in related_by.items()}),
         )
 
     def agency(self, agency_id: str) -> Agency | None:
@@ -73,3 +92,24 @@ class Links:
         """The issues before and after this one (across years)."""
         issues, index = self._issues, self._issue_position[issue.id]
         return (issues[index - 1] if index else None), (issues[index + 1] if index + 1 < len(issues) else None)
+
+    def named(self, reference: Reference) -> Notice | None:
+        """The notice a reference names, by any of its document numbers or by its id; None if none."""
+        return resolve(self._named, reference)
+
+    def relations(self, notice: Notice) -> tuple[tuple[str, Notice], ...]:
+        """(relation, notice) for each earlier notice this one corrects, amends or repeals."""
+        return self._relations.get(notice.id, ())
+
+    def related_by(self, notice: Notice) -> tuple[tuple[str, Notice], ...]:
+        """(relation, notice) for each later notice that corrects, amends or repeals this one, oldest first."""
+        return self._related_by.get(notice.id, ())
+
+
+def number_key(number: str) -> str:
+    """A document number as compared: without spaces (``府工字 第1150000001號`` is ``府工字第1150000001號``)."""
+    return "".join(number.split())
+
+
+def resolve(named: Mapping[str, Notice], reference: Reference) -> Notice | None:
+    return named.get(reference.text.strip("/")) or named.get(number_key(reference.text))

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import TypeAlias
 
 from generator.model.common import EXTENSION_PATTERN, SLUG_PATTERN
+from generator.model.gazette import RELATIONS
 from generator.model.site import Site
 
 #: The packages, in the order the catalogue lists them; ``datasets/<package>.yml`` describes each.
@@ -83,7 +84,7 @@ class Table:
 def declared(site: Site, package: str) -> tuple[Table, ...]:
     """The tables of ``package`` (one of :data:`PACKAGES`) that its descriptor describes, without rows."""
     if package == "gazette":
-        return issues_table(), notices_table(site), attachments_table(), agencies_reference()
+        return issues_table(), notices_table(site), attachments_table(), agencies_reference(), relations_table()
     if package == "directory":
         return directory_agencies(site), units_table(), contacts_table(), changes_table()
     if package == "yearbook-statistics":
@@ -131,6 +132,15 @@ def agencies_reference() -> Table:
         Field("id", required=True, pattern=SLUG_PATTERN), Field("name", required=True), Field("name_en", required=True),
         Field("url", required=True, format="uri"),
     ), primary_key=("id",))
+
+
+def relations_table() -> Table:
+    """What a notice corrects, amends or repeals: one row per earlier notice it names."""
+    return Table("relations", (
+        Field("notice", required=True, pattern=NOTICE_ID), Field("relation", required=True, enum=RELATIONS),
+        Field("target", required=True, pattern=NOTICE_ID), Field("target_url", required=True, format="uri"),
+    ), primary_key=("notice", "target"),
+        foreign_keys=(ForeignKey(("notice",), "notices", ("id",)), ForeignKey(("target",), "notices", ("id",))))
 
 
 # -- the directory ----------------------------------------------------------------------------------

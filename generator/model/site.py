@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import string
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from generator.model.schema import ListType, StructType, TextType, Where, key, where_field
-from generator.model.common import BILINGUAL, EMAIL, PHONE, SLUG, URL, Bilingual, Phone
+from generator.model.common import BILINGUAL, EMAIL, LOCALIZED, PHONE, SLUG, URL, Bilingual, Localized, Phone
 
 
 def _days(value: str) -> str | None:
@@ -37,6 +39,16 @@ class PublisherContact:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class Office:
+    """Where readers reach the publisher, in the footer of every page."""
+
+    address: Bilingual = key(BILINGUAL, required=True)
+    phone: Phone = key(PHONE, required=True)
+    hours: Bilingual = key(BILINGUAL, required=True)
+    where: Where = where_field()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class GazetteSettings:
     title: Bilingual = key(BILINGUAL, required=True)
     schedule: tuple[str, ...] = key(ListType(TextType(check=_days)), required=True)
@@ -46,6 +58,64 @@ class GazetteSettings:
     @property
     def days(self) -> tuple[int, ...]:
         return tuple(sorted(int(day) for day in self.schedule))
+
+
+#: The placeholders a newsletter's subject may hold (site.yml ``newsletter.subject``).
+SUBJECT_FIELDS = ("gazette", "issue", "date", "count")
+#: The placeholders of the per-recipient unsubscribe address (``newsletter.unsubscribe_recipient``).
+RECIPIENT_FIELDS = ("address", "token")
+
+
+def _placeholders(allowed: tuple[str, ...], needed: bool = False) -> Callable[[str], str | None]:
+    """A check that a template uses only ``allowed`` placeholders (and one at least, if ``needed``)."""
+    def check(value: str) -> str | None:
+        try:
+            names = [name for _, name, _, _ in string.Formatter().parse(value) if name is not None]
+        except ValueError as exc:
+            return f"'{value}' is not a template: {exc} (write {{ and }} only around a placeholder)"
+        unknown = [name for name in names if name not in allowed]
+        if unknown:
+            return f"'{{{unknown[0]}}}' is not a placeholder here: use " + ", ".join(f"{{{n}}}" for n in allowed)
+        if needed and not names:
+            return "it must hold " + " or ".join(f"{{{n}}}" for n in allowed) + ", so that each recipient gets their own link"
+        return None
+    return check
+
+
+def _rate(value: str) -> str | None:
+    return None if value.isdigit() and 1 <= int(value) <= 6000 else f"'{value}' is not a number of messages a minute from 1 to 6000"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Sender:
+    """Who the newsletter comes from: the From header."""
+
+    name: str = key(TextType(), required=True)
+    email: str = key(EMAIL, required=True)
+    where: Where = where_field()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class NewsletterSettings:
+    """The gazette e-newsletter (公報電子報): one message per issue, built with the site
+    (generator/outputs/newsletter/) and sent by ``python -m generator newsletter send``."""
+
+    name: Localized = key(LOCALIZED, required=True)
+    sender: Sender = key(StructType(Sender), required=True)
+    list_id: str = key(TextType(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",
+                                "is not a list id: a name like a domain, e.g. gazette.publications.jiahe.gov.tw"), required=True)
+    subject: str = key(TextType(check=_placeholders(SUBJECT_FIELDS)), default="{gazette} {issue}")
+    unsubscribe: str = key(URL, required=True)
+    unsubscribe_recipient: str | None = key(TextType(r"https?://[^\s]+", "is not a web address starting with https:// or http://",
+                                                     check=_placeholders(RECIPIENT_FIELDS, needed=True)))
+    join: Localized = key(LOCALIZED, required=True)
+    join_url: str | None = key(URL)
+    rate: str = key(TextType(check=_rate), default="60")
+    where: Where = where_field()
+
+    @property
+    def per_minute(self) -> int:
+        return int(self.rate)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -58,6 +128,8 @@ class Site:
     gazette: GazetteSettings = key(StructType(GazetteSettings), required=True)
     categories: tuple[Named, ...] = key(ListType(StructType(Named)), required=True)
     directory_groups: tuple[Named, ...] = key(ListType(StructType(Named)), required=True)
+    office: Office | None = key(StructType(Office))  # the footer's address, phone and hours
+    newsletter: NewsletterSettings | None = key(StructType(NewsletterSettings))
     where: Where = where_field()
 
     def category(self, name_or_slug: str) -> Named | None:

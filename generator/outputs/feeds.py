@@ -1,20 +1,25 @@
-"""Atom feeds (RFC 4287) of the latest notices: the whole gazette, and each category.
+"""Atom feeds (RFC 4287): the latest notices of the whole gazette, of each category and of each
+agency, and the phone directory's changes.
 
 Written with the standard library: the format is small and fixed. Dates are the issue's
-publication date at midnight in Taiwan (+08:00), so feeds change only when content does.
+publication date at midnight in Taiwan (+08:00), so feeds change only when content does; the
+directory's entries are dated by their commits. The subscribe page (訂閱) lists every feed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from generator import urls
-from generator.dates import TAIPEI
+from generator.dates import TAIPEI, issue_label
+from generator.labels import labels
 from generator.model import Content, Notice
 from generator.model.common import DEFAULT_LANGUAGE
 from generator.markup.markdown import Asset, summary
+from generator.model.directory import Entry
+from generator.reading.history import ChangeRecord
 
 ATOM = "http://www.w3.org/2005/Atom"
 ENTRIES = 50
@@ -32,6 +37,54 @@ def assets(content: Content) -> Iterator[Asset]:
         selected = tuple(n for n in notices if n.category == category.slug)
         yield Asset(urls.category_feed(category.slug), data=feed(
             content, f"{title}：{category.name.zh_hant}", urls.category_feed(category.slug), urls.category(category.slug), selected))
+    for agency_id in agencies(content):
+        selected = tuple(n for n in notices if n.agency == agency_id)
+        yield Asset(urls.agency_feed(agency_id), data=feed(
+            content, f"{title}：{content.links.agencies[agency_id].name.zh_hant}", urls.agency_feed(agency_id),
+            urls.gazette_agency(agency_id), selected))
+
+
+def agencies(content: Content) -> list[str]:
+    """The agencies that have published in the gazette (each has a feed), in the directory's order."""
+    published = {notice.agency for notice in content.gazette.notices}
+    return [agency.id for agency in content.directory.agencies if agency.id in published]
+
+
+def directory_feed(content: Content, record: ChangeRecord, describe: Callable[[Entry], str]) -> Asset:
+    """The phone directory's changes: one entry per published version (commit), newest first, each
+    listing what it added, removed or changed (``describe``: an entry in a few words, as the changes
+    page says it). Changes not committed yet are not published, so not in the feed."""
+    words, directory_words = labels("newsletter", DEFAULT_LANGUAGE), labels("directory", DEFAULT_LANGUAGE)
+    base = content.site.base_url
+    page = urls.absolute(base, urls.directory_changes())
+    versions = [version for version in record.versions if version.published][:ENTRIES]
+    ET.register_namespace("", ATOM)
+    root = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": DEFAULT_LANGUAGE})
+    _text(root, "id", urls.absolute(base, urls.directory_changes_feed()))
+    _text(root, "title", str(words["directory_feed_title"]).format(publisher=content.site.city.zh_hant))
+    newest = versions[0] if versions else record.first
+    updated = newest.when if newest else dt.datetime.combine(dt.date(2000, 1, 1), dt.time(), tzinfo=TAIPEI)
+    _text(root, "updated", updated.astimezone(TAIPEI).isoformat())
+    ET.SubElement(root, f"{{{ATOM}}}link", rel="self", type="application/atom+xml",
+                  href=urls.absolute(base, urls.directory_changes_feed()))
+    ET.SubElement(root, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=page)
+    author = ET.SubElement(root, f"{{{ATOM}}}author")
+    _text(author, "name", content.site.publisher.zh_hant)
+    _text(root, "rights", content.site.licence.name.zh_hant)
+    for version in versions:
+        assert version.commit is not None  # published
+        link = f"{page}#{urls.version_anchor(version.commit)}"
+        element = ET.SubElement(root, f"{{{ATOM}}}entry")
+        _text(element, "id", link)
+        _text(element, "title", str(words["directory_feed_entry"]).format(
+            date=version.date.isoformat(), count=len(version.changes)))
+        _text(element, "updated", version.when.astimezone(TAIPEI).isoformat())
+        ET.SubElement(element, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=link)
+        lines = [f"{change.entry.agency}：" + str(directory_words["change"]).format(
+            change=directory_words[change.change], entry=describe(change.before or change.entry)) for change in version.changes]
+        _text(element, "content", "\n".join(lines)).set("type", "text")
+    ET.indent(root)
+    return Asset(urls.directory_changes_feed(), data=ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n")
 
 
 def feed(content: Content, title: str, self_page: str, html_page: str, notices: tuple[Notice, ...]) -> bytes:
@@ -71,6 +124,16 @@ def entry(content: Content, notice: Notice, published: dt.date) -> ET.Element:
     _text(author, "name", agency.name.zh_hant)
     ET.SubElement(element, f"{{{ATOM}}}category", term=category.slug, label=category.name.zh_hant)
     _text(element, "summary", f"{notice.doc_number}：{summary(notice.body)}")
+    # what it corrects, amends or repeals, and what corrected, amended or repealed it: related links,
+    # titled with the relation (RFC 4287 4.2.7.2: rel="related")
+    words = labels("gazette", DEFAULT_LANGUAGE)
+    for relation, earlier in content.links.relations(notice):
+        ET.SubElement(element, f"{{{ATOM}}}link", rel="related", type="text/html", href=urls.absolute(base, urls.notice(earlier)),
+                      title=f"{words['relations'][relation]}：{earlier.title}")
+    for relation, later in content.links.related_by(notice):
+        ET.SubElement(element, f"{{{ATOM}}}link", rel="related", type="text/html", href=urls.absolute(base, urls.notice(later)),
+                      title=words["related_by"].format(issue=issue_label(content.site.gazette.issue_label, later.year, later.issue),
+                                                       relation=words["relation"][relation]) + f"：{later.title}")
     return element
 
 

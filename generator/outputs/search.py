@@ -1,18 +1,34 @@
-"""Full-text search with Pagefind, over the built HTML.
+"""Full-text search with Pagefind, over the built HTML: overlapping Han bigrams, folded variants.
 
-Chinese is indexed one character per word, and queries are searched as exact phrases of those
-characters. Why: Pagefind segments Chinese at index time with jieba (a Simplified-Chinese
-dictionary, which cuts Traditional text such as 路邊停車場收費 mostly into single characters) but at
-query time with the browser's Intl.Segmenter (which keeps 停車場 and 收費 whole), so everyday words
-found nothing on a 10,000-notice archive (Pagefind issue #1237). Segmenting both sides ourselves,
-the same way, makes them agree; phrase search over word positions keeps results as precise as a
-bigram index would. Pagefind is sent a segmented copy of the indexable pages, in a fixed order
-(:func:`index_order`); the published pages are untouched.
+How Chinese is indexed. Each run of Han characters (or kana) is indexed as its overlapping bigrams,
+then its last character alone: 路邊停車場 -> 路邊 邊停 停車 車場 場 (Lucene's CJK bigram filter, plus
+the run's last character so that every character can be found by a one-character query, which
+Pagefind matches as a prefix). A query is cut the same way (search.js): 停車場 -> "停車 車場", an exact
+phrase over consecutive words; each part of a query split by spaces is such a phrase, and every part
+is required. Measured against the one-character-per-word index this replaces (README, "Search"):
+bigrams are selective, so Pagefind's BM25 ranking has meaningful term frequencies, and a query
+fetches a few small index chunks instead of one large chunk per character.
 
-Pages opt in through their front matter (``search: {filters: …, meta: …}``, made by :func:`entry`):
-themes/material/main.html then marks their article as ``data-pagefind-body`` with those filters
-and metadata, so listings, the nav, header and footer are never indexed. Pagefind splits its index
-by ``<html lang>``: the English yearbook has its own index and its own results page.
+Why Pagefind does not segment it. Pagefind cuts Chinese with jieba at index time and with the
+browser's Intl.Segmenter at query time; both split bigrams again (場收 -> 場 收), and differently
+(Pagefind issue #1237). So the Chinese pages go to Pagefind as language ``und-Hani`` ("undetermined
+language, Han script"), which neither side segments; search.js opens that index by name
+(:data:`INDEX_LANGUAGE`). English pages keep ``en`` (stemmed as before).
+
+What Pagefind is given. Not the published page but a document made for indexing from its
+``data-pagefind-body`` part (:func:`indexing_document`): the title as the heading, each block's text
+cut into words, the weights and metadata the page gives, a ``summary`` (the page's own text from its
+first paragraph: a notice's subject, without metadata labels or stray spaces) that the results page
+shows as the excerpt, and a ``date`` sort. Since the excerpt is the summary, the bundle's fragments
+keep no copy of the page text (:func:`canonical` empties it): a result costs its metadata only.
+
+Variant characters are folded at index and query time by one table, :data:`FOLD` (the results page
+receives it); the published text is never changed.
+
+Pages opt in through their front matter (``search: {filters: …, meta: …, sort: …}``, made by
+:func:`entry`): themes/material/main.html then marks their article as ``data-pagefind-body`` with
+those filters, metadata and sort keys, so listings, the nav, header and footer are never indexed.
+Pagefind splits its index by language: the English yearbook has its own index and results page.
 """
 
 from __future__ import annotations
@@ -21,6 +37,7 @@ import base64
 import contextlib
 import gzip
 import hashlib
+import html
 import json
 import logging
 import re
@@ -28,7 +45,9 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator
+from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
+from types import MappingProxyType
 
 from generator import urls
 from generator.errors import BuildError
@@ -38,36 +57,190 @@ from generator.markup.cjk import IDEOGRAPHS
 
 log = logging.getLogger(__name__)
 
-#: Parts of an indexed article that are not its text.
-EXCLUDE = ".headerlink, nav.breadcrumbs, nav.neighbours, .citation, .md-source-file, .language-switch"
+#: Elements (by class) of an indexed article that are not its text; ``dt`` (a metadata label) neither.
+EXCLUDE = frozenset({"headerlink", "breadcrumbs", "neighbours", "citation", "md-source-file", "language-switch"})
+
+#: Pagefind's language for an index, by the language of the pages (lower case, as Pagefind keys them).
+#: Chinese gets a name no Pagefind component segments (see above); search.js opens it by this name.
+INDEX_LANGUAGE = MappingProxyType({"zh-tw": "und-Hani", "zh-hant": "und-Hani"})
+
+#: Variant characters folded to one form at index and query time: (variant, form indexed). Only
+#: pairs that are the same word wherever they occur in Taiwanese official text; each was decided:
+#: - 台/臺: 臺 is the standard form (臺北市, 新臺幣), 台 the everyday one; 台端 (a polite "you") is
+#:   never written 臺端, so folding it finds nothing wrong.
+#: - 裡/裏, 峰/峯, 群/羣, 綫/線, 啓/啟, 恒/恆, 敍/敘, 衆/眾, 爲/為, 衞/衛, 説/說, 册/冊, 温/溫, 眞/真: the
+#:   second is the standard form, the first a print or input-method variant of the same character.
+#: - 秘/祕: the Ministry of Education's form is 祕 (祕書), offices write both; same word.
+#: Left distinct on purpose (they are different words in legal text): 于/於 and 余/餘 (surnames),
+#: 后/後, 征/徵, 制/製, 志/誌, 干/幹/乾, 才/纔, 了/瞭, 沖/衝, 准/準, 夥/伙, 週/周.
+#: Full-width letters and digits (１１５, ＡＢＣ) fold to ASCII as well.
+FOLD = MappingProxyType({"台": "臺", "裡": "裏", "峯": "峰", "羣": "群", "綫": "線", "啓": "啟", "恒": "恆", "敍": "敘", "衆": "眾",
+        "爲": "為", "衞": "衛", "説": "說", "册": "冊", "温": "溫", "眞": "真", "秘": "祕"})
+_FOLD_TABLE = str.maketrans({**FOLD, **{chr(code): chr(code - 0xFEE0) for code in range(0xFF10, 0xFF5F)
+                                        if chr(code - 0xFEE0).isalnum()}})
+
+
+def fold(text: str) -> str:
+    """``text`` with every variant of :data:`FOLD` (and full-width letters and digits) in its indexed form."""
+    return text.translate(_FOLD_TABLE)
 
 
 def entry(language: str, publication: str, filters: dict[str, str] | None = None,
-          meta: dict[str, str] | None = None) -> dict[str, object]:
+          meta: dict[str, str] | None = None, sort: dict[str, str] | None = None) -> dict[str, object]:
     """The ``search`` front matter of an indexed page (the results pages, generator/website/pages/search.py,
-    offer the same publication names in their filters)."""
+    offer the same publication names in their filters). ``sort`` gives sort keys (``date``: ISO date,
+    for the results page's "newest first")."""
     name = labels("search", language)["publications"][publication]
-    return {"filters": {"publication": name, **(filters or {})}, "meta": meta or {}}
+    return {"filters": {"publication": name, **(filters or {})}, "meta": meta or {}, "sort": sort or {}}
 
 
-_WORD_EDGE = re.compile(rf"(?<=[{IDEOGRAPHS}])(?=\S)|(?<=\S)(?=[{IDEOGRAPHS}])")
-_IDEOGRAPH_AT_EDGE = re.compile(rf"^[{IDEOGRAPHS}]|[{IDEOGRAPHS}]$")
-_TAGS = re.compile(r"(<[^>]*>)")
+_TOKEN = re.compile(rf"([{IDEOGRAPHS}]+)|([^\s{IDEOGRAPHS}]+)")
 
 
-def segment(text: str) -> str:
-    """Every Han character (or kana) a word of its own: 嘉市交停字第1140236418號 -> 嘉 市 交 停 字 第 1140236418 號."""
-    spaced = _WORD_EDGE.sub(" ", text)
-    # a character at the edge of a text node may touch a word in the next one (局</a>（本): keep them apart
-    return f" {spaced} " if _IDEOGRAPH_AT_EDGE.search(text) else spaced
+def words(text: str) -> list[str]:
+    """The words Pagefind is given for ``text``: runs of Han characters as overlapping bigrams and the
+    run's last character; anything else as it is (Pagefind splits it further). search.js cuts queries
+    the same way. 府財產字第1150010234號 -> 府財 財產 產字 字第 第 1150010234 號."""
+    out: list[str] = []
+    for han, other in _TOKEN.findall(fold(text)):
+        if other:
+            if any(character.isalnum() for character in other):  # not punctuation alone
+                out.append(other)
+        else:
+            out.extend(han[i:i + 2] for i in range(len(han) - 1))
+            out.append(han[-1])
+    return out
+
+
+# -- what Pagefind is given ----------------------------------------------------------------------------
+
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+_BLOCK = frozenset({"p", "div", "li", "dd", "dt", "td", "th", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote",
+                    "table", "ul", "ol", "dl", "section", "figure", "figcaption", "caption", "br", "hr", "nav", "header",
+                    "footer", "article", "details", "summary"})
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_CJK_EDGE = re.compile(rf"(?<=[{IDEOGRAPHS}\u3000-\u303f\uff00-\uffef]) (?=[{IDEOGRAPHS}\u3000-\u303f\uff00-\uffef])")
+_SPACES = re.compile(r"[ \t\r\n]+")  # not U+3000, the ideographic space legal text writes on purpose (第三條　設籍)
+_IN_NUMBER = re.compile(r"[0-9A-Za-z０-９Ａ-Ｚａ-ｚ.,/:-]")  # a number (1,234.5; 115/01/02; 227-5119) or a Latin word
+SUMMARY_LENGTH = 100  # characters of a result's excerpt
+
+
+class _Article(HTMLParser):
+    """Reads the ``data-pagefind-body`` part of a built page: its Pagefind attributes, and its text as
+    blocks (tag, weight, text), leaving out :data:`EXCLUDE`, metadata labels, scripts and styles."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool, str | None, bool]] = []  # (tag, skipped, weight, in metadata list)
+        self.depth = 0  # > 0 inside data-pagefind-body
+        self.attributes: list[tuple[str, str]] = []  # (data-pagefind-meta|filter|sort, "key:value")
+        self.blocks: list[tuple[str, str | None, bool, str]] = []  # (tag, weight, in the metadata list, text)
+        self.text: list[str] = []
+        self.open: tuple[str, str | None, bool] = ("p", None, False)
+
+    def _flush(self) -> None:
+        text = _SPACES.sub(" ", "".join(self.text)).strip(" ")
+        if text:
+            self.blocks.append((*self.open, text))
+        self.text = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {name: value or "" for name, value in attrs}
+        if not self.depth:
+            if "data-pagefind-body" in found:
+                self.depth = 1
+            return
+        for name in ("data-pagefind-meta", "data-pagefind-filter", "data-pagefind-sort"):
+            if name in found:
+                self.attributes.append((name, found[name]))
+        if tag in _VOID:
+            if tag in _BLOCK:
+                self._flush()
+            return
+        parent = self.stack[-1] if self.stack else ("", False, None, False)
+        classes = set(found.get("class", "").split())
+        skipped = parent[1] or bool(classes & EXCLUDE) or tag in ("dt", "script", "style", "template") or "hidden" in found
+        weight = found.get("data-pagefind-weight", parent[2])
+        metadata = parent[3] or (tag == "dl" and "notice-meta" in classes)
+        self.stack.append((tag, skipped, weight, metadata))
+        self.depth += 1
+        if tag in _BLOCK or weight != parent[2]:
+            self._flush()
+            self.open = (tag if tag in _HEADINGS else "p", weight, metadata)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.depth or tag in _VOID:
+            return
+        if not any(open_tag == tag for open_tag, *_ in self.stack):
+            if tag == "div" and not self.stack:  # the end of data-pagefind-body
+                self._flush()
+                self.depth = 0
+            return
+        while self.stack:
+            open_tag, _, weight, _ = self.stack.pop()
+            self.depth -= 1
+            if open_tag == tag:
+                break
+        if tag in _BLOCK or weight != (self.stack[-1][2] if self.stack else None):
+            self._flush()
+            parent = self.stack[-1] if self.stack else ("", False, None, False)
+            self.open = (parent[0] if parent[0] in _HEADINGS else "p", parent[2], parent[3])
+
+    def handle_data(self, data: str) -> None:
+        if self.depth and not (self.stack and self.stack[-1][1]):
+            self.text.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+
+def summary(blocks: Iterable[str], length: int = SUMMARY_LENGTH) -> str:
+    """The excerpt shown with a result: the page's text from its first paragraph, spaces only where the
+    text has them between words of other scripts, cut at ``length`` characters but never inside a
+    number or a Latin word."""
+    text = ""
+    for block in blocks:
+        if len(text) > length:
+            break
+        text += " " + block
+    text = _CJK_EDGE.sub("", _SPACES.sub(" ", text).strip(" "))
+    if len(text) <= length:
+        return text
+    cut = length
+    while cut > 0 and _IN_NUMBER.match(text[cut - 1]) and _IN_NUMBER.match(text[cut]):
+        cut -= 1
+    return text[:cut or length].rstrip() + "…"
+
+
+def indexing_document(page_html: str, language: str) -> str | None:
+    """What Pagefind is given for a built page: None if the page is not indexed. Every value is
+    escaped here (text and attributes), whatever the page holds."""
+    article = _Article()
+    article.feed(page_html)
+    article.close()
+    if not article.attributes and not article.blocks:
+        return None
+    parts = [f'<!DOCTYPE html><html lang="{html.escape(INDEX_LANGUAGE.get(language.lower(), language))}">'
+             '<head><meta charset="utf-8"><title></title></head><body><main data-pagefind-body>']
+    parts += [f'<span {name}="{html.escape(value)}"></span>' for name, value in article.attributes]
+    prose = [text for tag, _, metadata, text in article.blocks if tag not in _HEADINGS and not metadata]
+    parts.append(f'<span data-pagefind-meta="summary:{html.escape(summary(prose))}"></span>')
+    for tag, weight, _, block in article.blocks:
+        weighted = f' data-pagefind-weight="{html.escape(weight)}"' if weight else ""
+        parts.append(f"<{tag}{weighted}>{html.escape(' '.join(words(block)))}</{tag}>")
+    parts.append("</main></body></html>")
+    return "\n".join(parts)
+
+
+_LANG = re.compile(r"<html[^>]*\blang=\"([^\"]+)\"")
 
 
 def index_order(content: Content) -> dict[str, int]:
     """The order in which Pagefind is given the pages (by HTML file), which is also the order of equally
-    good results: an exact phrase, the way Chinese is searched, scores the same on every page that has
-    it. The gazette first, newest issue first and each issue's notices in order; then the yearbook,
-    newest edition first, chapters in reading order; then the directory's agencies. Pages not listed
-    here (a hand-written page that opts in) follow, by path."""
+    good results. The gazette first, newest issue first and each issue's notices in order; then the
+    yearbook, newest edition first, chapters in reading order; then the directory's agencies. Pages not
+    listed here (a hand-written page that opts in) follow, by path."""
     pages = [urls.notice(notice) for issue in reversed(content.gazette.issues) for notice in issue.notices]
     pages += [urls.chapter(book, chapter) for book in sorted(content.yearbooks, key=lambda b: -b.year)
               for language in LANGUAGES for chapter in book.chapters_in(language)]
@@ -76,14 +249,16 @@ def index_order(content: Content) -> dict[str, int]:
 
 
 def indexable_pages(site: Path, order: dict[str, int]) -> Iterator[tuple[str, str]]:
-    """(path relative to ``site``, HTML with its text segmented) of every indexable page, in ``order``."""
+    """(path relative to ``site``, :func:`indexing_document`) of every indexable page, in ``order``."""
     paths = {path.relative_to(site).as_posix(): path for path in site.rglob("*.html")}
     for name in sorted(paths, key=lambda name: (order.get(name, len(order)), name)):
-        html = paths[name].read_text(encoding="utf-8")
-        if "data-pagefind-body" not in html:
+        page_html = paths[name].read_text(encoding="utf-8")
+        if "data-pagefind-body" not in page_html:
             continue
-        parts = _TAGS.split(html)
-        yield name, "".join(part if part.startswith("<") else segment(part) for part in parts)
+        language = _LANG.search(page_html)
+        document = indexing_document(page_html, language[1] if language else "unknown")
+        if document is not None:
+            yield name, document
 
 
 def index_site(content: Content, out: Path) -> Path:
@@ -164,7 +339,7 @@ class _Service:
         assert stdin is not None
         try:
             message_id = 1
-            stdin.write(_message(message_id, {"type": "NewIndex", "config": {"exclude_selectors": [EXCLUDE]}}))
+            stdin.write(_message(message_id, {"type": "NewIndex", "config": {}}))
             for path, html in pages:
                 message_id += 1
                 self.sent[message_id] = path
@@ -261,7 +436,23 @@ def _canonical(files: dict[str, bytes]) -> dict[str, bytes]:
         languages[language] = about
     entry["languages"] = languages
     files["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    for name in [name for name in files if name.startswith("fragment/")]:
+        files[name] = _without_text(files[name])
     return files
+
+
+def _without_text(fragment: bytes) -> bytes:
+    """A result's fragment without its copy of the indexed text: the results page shows the ``summary``
+    metadata instead of Pagefind's excerpt, so a result costs only its metadata. The file keeps its
+    name (a function of the page, as before), so caches stay right."""
+    data = gzip.decompress(fragment)
+    if not data.startswith(_MAGIC):
+        raise ValueError(f"a fragment does not start with {_MAGIC.decode()}")
+    page = json.loads(data[len(_MAGIC):])
+    if not isinstance(page, dict) or not isinstance(page.get("content"), str):
+        raise ValueError("a fragment has no text where Pagefind writes it")
+    page["content"] = ""
+    return _gzip(json.dumps(page, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 
 def _read_cbor(gzipped: bytes):

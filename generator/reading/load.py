@@ -200,6 +200,8 @@ class Loader:
                 notice = self.load_notice(entry, year, number, site)
                 if notice is not None:
                     notices.append(notice)
+                else:  # reported; a reference to it (corrects: …) is not reported again as unknown
+                    self.present.add(f"broken-notice:{relative(entry, self.root)}")
         if not path.is_file():
             self.report(Kind.MISSING_FILE, folder, what="issue file", value=f"{relative(folder, self.root)}/issue.yml")
             return None

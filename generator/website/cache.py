@@ -27,10 +27,12 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from markupsafe import escape
 
 import generator
 
@@ -40,8 +42,44 @@ RENDERERS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "pyg
 FOLDER = Path(".cache") / "pages"
 
 
-def frame_key(config: Any, nav: Any) -> str:
-    """The hash of what every page of the build shows or is made with, besides its own Markdown."""
+class Volatile:
+    """The values of the theme's frame (``env.globals["frame"]``, website/frame.py) that change with
+    every commit: the footer's "last update" on every page. Were they part of the key, each new issue
+    would render the whole archive again; so pages are rendered and kept with a marker in their place
+    (:attr:`masked`), and the values are put in when a page is placed (:meth:`fill`). A template must
+    print them as they are (no filter), as the footer does; the incremental-equals-full test would see
+    anything else."""
+
+    NAMES = ("updated", "updated_iso")
+
+    def __init__(self, frame: object):
+        self.masked = frame
+        self.values: dict[str, str] = {}  # marker -> the text a template prints (escaped)
+        if isinstance(frame, Mapping):
+            masked = {}
+            for language, values in frame.items():
+                values = dict(values)
+                for name in self.NAMES:
+                    if isinstance(values.get(name), str):
+                        marker = f"jiahe-volatile-{language}-{name}-c0a1e5"  # passes autoescape as it is
+                        self.values[marker] = str(escape(values[name]))
+                        values[name] = marker
+                masked[language] = values
+            self.masked = masked
+
+    def stamp(self) -> str:
+        """What the filled values are, for the key of a placed page."""
+        return repr(sorted(self.values.items()))
+
+    def fill(self, html: bytes) -> bytes:
+        for marker, value in self.values.items():
+            html = html.replace(marker.encode("ascii"), value.encode("utf-8"))
+        return html
+
+
+def frame_key(config: Any, nav: Any, shown: object = None) -> str:
+    """The hash of what every page of the build shows or is made with, besides its own Markdown;
+    ``shown``: the theme's frame data (masked, :class:`Volatile`)."""
     digest = hashlib.sha256()
 
     def add(*parts: object) -> None:
@@ -58,6 +96,7 @@ def frame_key(config: Any, nav: Any) -> str:
     add(config.site_name, config.site_url, config.copyright)
     for item in nav.items:
         add(item.title, getattr(item, "url", None), [getattr(child, "url", None) for child in getattr(item, "children", None) or []][:1])
+    add(repr(shown))
     return digest.hexdigest()
 
 
@@ -77,9 +116,10 @@ class PageCache:
     rendered). Each frame has its own folder, so that a preview and a build do not remove each
     other's pages; the folders of frames no longer used (an older theme) are removed."""
 
-    def __init__(self, root: Path | None, frame: str):
+    def __init__(self, root: Path | None, frame: str, volatile: Volatile | None = None):
         self.folder = root / frame[:16] if root is not None else None
         self.frame = frame
+        self.volatile = volatile or Volatile(None)
         self.used: set[str] = set()
         if root is not None and self.folder is not None:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -92,40 +132,47 @@ class PageCache:
     def key(self, uri: str, text: str) -> str:
         """The key of a page: its path and Markdown, in this frame."""
         key = hashlib.sha256(f"{self.frame}\0{uri}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
-        self.used.add(key)
+        self.used.update((key, self._filled_key(key)))  # here, in the build's process (not a worker's)
         return key
+
+    def _filled_key(self, key: str) -> str:
+        """The key of a page as placed: with this build's volatile values."""
+        return hashlib.sha256(f"{key}\0{self.volatile.stamp()}".encode()).hexdigest()
 
     def _path(self, key: str) -> Path:
         assert self.folder is not None
         return self.folder / key[:2] / f"{key}.html"
 
     def place(self, key: str, dest: str) -> bool:
-        """Put the stored page ``key`` at ``dest``; False when it is not stored."""
+        """Put the stored page ``key`` at ``dest``; False when it is not stored. A page rendered
+        with other volatile values is filled in again (and kept so)."""
         if self.folder is None:
             return False
+        filled = self._path(self._filled_key(key))
         try:
-            _link(self._path(key), dest)
+            _link(filled, dest)
+            return True
+        except FileNotFoundError:
+            pass
+        try:
+            masked = self._path(key).read_bytes()
         except FileNotFoundError:
             return False
+        self._keep(filled, self.volatile.fill(masked), dest)
         return True
 
-    def store(self, key: str, html: bytes, dest: str) -> None:
-        """Write a page at ``dest`` and keep it under ``key``."""
+    def store(self, key: str, masked: bytes, dest: str) -> None:
+        """Write a page at ``dest`` (its volatile values filled in) and keep it under ``key``."""
+        html = self.volatile.fill(masked)
         if self.folder is None:
             _write(dest, html)
             return
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".new-")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(html)
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
+        if html != masked:
+            _keep_file(self._path(key), masked)
+        self._keep(self._path(self._filled_key(key)), html, dest)
+
+    def _keep(self, path: Path, html: bytes, dest: str) -> None:
+        _keep_file(path, html)
         try:
             _link(path, dest)
         except FileNotFoundError:  # removed meanwhile by another build's prune
@@ -144,6 +191,21 @@ class PageCache:
         for path in self.folder.glob("*/.new-*"):  # left by a killed build
             path.unlink(missing_ok=True)
         return removed
+
+
+def _keep_file(path: Path, data: bytes) -> None:
+    """``data`` at ``path``, written whole or not at all (a temporary file, renamed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".new-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def _link(source: Path, dest: str) -> None:

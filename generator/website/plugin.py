@@ -24,6 +24,7 @@ into plain text here so that they are escaped once, not twice.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import logging
 import tempfile
@@ -40,9 +41,9 @@ from generator.errors import BuildError, ContentError
 from generator.markup import sanitize
 from generator.products import APART_KEY, CONFIG_KEY, Products
 from generator.reading.history import Blobs
-from generator.website import site
+from generator.website import frame, site, theme
 from generator.website.apart import ApartFile, Frame, render_all
-from generator.website.cache import FOLDER, PageCache, frame_key
+from generator.website.cache import FOLDER, PageCache, Volatile, frame_key
 
 log = logging.getLogger("mkdocs.plugins.jiahe")
 progress = logging.getLogger("generator.website")  # shown in the build's log, unlike MkDocs' info
@@ -53,7 +54,8 @@ class GeneratorPlugin(BasePlugin):
         self.made: Products | None = None  # this build's
         self.blobs: Blobs | None = None  # kept across the rebuilds of one ``serve``
         self.scratch: tempfile.TemporaryDirectory[str] | None = None  # the data files of a plain mkdocs build
-        self.dirty = False  # MkDocs builds "dirty": the notices can be rendered apart (see on_files)
+        self.updated: dt.date | None = None  # the day the content last changed, in the footer
+        self.dirty = False  # MkDocs builds "dirty": the gazette's pages can be rendered apart (see on_files)
         self.apart: list[tuple[File, str]] = []  # this build's pages rendered apart, and their Markdown
         self.nav = None  # this build's
         self.cache: PageCache | None = None  # this build's
@@ -75,6 +77,10 @@ class GeneratorPlugin(BasePlugin):
         config.site_name = f"{publisher}出版品"
         config.copyright = f"{publisher} · {made.content.site.licence.name.zh_hant}"
         config.nav = site.nav(made.content, config.nav)
+        config.extra["generator"] = False  # no "Made with Material for MkDocs": the footer is the publisher's
+        from generator.build import content_date
+
+        self.updated = content_date(made.root, made.content)
         return config
 
     def _make(self, root: Path) -> Products:
@@ -94,11 +100,12 @@ class GeneratorPlugin(BasePlugin):
     def on_files(self, files: Files, *, config) -> Files:
         assert self.made is not None  # on_config ran
         generated = 0
-        # The notices are rendered apart (website/apart.py) when MkDocs builds "dirty" (the build
-        # and serve always do): MkDocs then neither reads nor writes a page it is told is unmodified.
+        assert self.updated is not None
+        # The gazette's pages are rendered apart (website/apart.py) when MkDocs builds "dirty" (the
+        # build and serve always do): MkDocs then neither reads nor writes a page it is told is unmodified.
         apart = self.dirty or bool(config.get(APART_KEY))
         self.apart = []
-        for item in site.pages(self.made):
+        for item in site.pages(self.made, self.updated):
             if (existing := files.get_file_from_path(item.uri)) is not None:
                 files.remove(existing)
             if apart and item.apart:
@@ -113,6 +120,15 @@ class GeneratorPlugin(BasePlugin):
                 files.append(File.generated(config, asset.uri, content=asset.data))
             else:  # a content file, or one a stage wrote (at its place, in ``build``: not copied)
                 files.append(File.generated(config, asset.uri, abs_src_path=str(asset.path)))
+        for file in list(files):
+            if not file.is_documentation_page() and theme.unused(file.src_uri):
+                files.remove(file)
+            elif theme.is_bundle(file.src_uri) and file.abs_src_path is not None:
+                files.remove(file)
+                try:
+                    files.append(File.generated(config, file.src_uri, content=theme.narrowed_bundle(Path(file.abs_src_path))))
+                except BuildError as exc:
+                    raise PluginError(str(exc)) from None
         log.info("generated %d pages from content/", generated)
         return files
 
@@ -122,6 +138,9 @@ class GeneratorPlugin(BasePlugin):
 
     def on_env(self, env, *, config, files):
         env.autoescape = True
+        assert self.made is not None and self.updated is not None  # on_config ran
+        pages = {file.src_uri for file in files if file.is_documentation_page()}
+        env.globals["frame"] = frame.frame(self.made.content, self.updated, pages)  # the footer, home and 404 words
         if self.apart:
             self._render_apart(env, config, files)
         return env
@@ -131,10 +150,16 @@ class GeneratorPlugin(BasePlugin):
         nothing they show changed (website/cache.py), in worker processes when many are left."""
         assert self.made is not None and self.nav is not None
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
-        frame = Frame(config, files, self.nav, env, doc_files)
-        cache = self.cache = PageCache(self.made.root / FOLDER, frame_key(config, self.nav))
+        shared = Frame(config, files, self.nav, env, doc_files)
+        shown = env.globals.get("frame")
+        volatile = Volatile(shown)  # the footer's "last update": filled in as pages are placed
+        cache = self.cache = PageCache(self.made.root / FOLDER, frame_key(config, self.nav, volatile.masked), volatile)
         started = time.perf_counter()
-        rendered, reused = render_all(frame, self.apart, cache)
+        env.globals["frame"] = volatile.masked
+        try:
+            rendered, reused = render_all(shared, self.apart, cache)
+        finally:
+            env.globals["frame"] = shown
         progress.info("gazette pages: %d rendered, %d reused unchanged (%.1f s)", rendered, reused, time.perf_counter() - started)
 
     def on_page_content(self, content: str, *, page, config, files) -> Markup:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from generator import urls
@@ -14,21 +15,24 @@ from generator.website.pages import directory as directory_pages
 from generator.outputs import feeds
 from generator.website.pages import gazette as gazette_pages
 from generator.website.pages.home import home
+from generator.website.pages import newsletter as newsletter_pages
 from generator.website.pages import search as search_pages
 from generator.website.pages import yearbook as yearbook_pages
 from generator.markup.markdown import Asset, Page
 
 
-def pages(made: Products) -> Iterator[Page]:
-    """Every generated page, from the content and what the stages before the website made."""
+def pages(made: Products, updated: dt.date) -> Iterator[Page]:
+    """Every generated page, from the content and what the stages before the website made;
+    ``updated``: the day the content last changed."""
     content = made.content
     templates = Templates()  # compiled once per build, each template once
-    yield home(content, templates)
+    yield home(content, updated, templates)
     yield from gazette_pages.pages(content, templates)
     yield from yearbook_pages.pages(content, made.ebooks, templates)
     yield from directory_pages.pages(content, made.record, templates)
     yield from search_pages.pages(content, templates)
     yield from data_pages.pages(content, made.packages, templates)
+    yield from newsletter_pages.pages(content, made.newsletters, templates)
 
 
 def assets(made: Products) -> Iterator[Asset]:
@@ -37,9 +41,18 @@ def assets(made: Products) -> Iterator[Asset]:
     content, root = made.content, made.root
     yield from gazette_pages.assets(content, root)
     yield from feeds.assets(content)
+    yield feeds.directory_feed(content, made.record, directory_pages.describe)
     yield from yearbook_pages.assets(content, root, made.ebooks)
     yield from directory_data.assets(content, made.record)
     yield from made.data_files
+    for edition in made.newsletters:
+        yield from edition.assets()
+    yield Asset("robots.txt", data=robots(content))
+
+
+def robots(content: Content) -> bytes:
+    """robots.txt: every page may be crawled (a public gazette); the sitemap, by its full address."""
+    return f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(content.site.base_url, 'sitemap.xml')}\n".encode()
 
 
 def nav(content: Content, configured: list | None) -> list:

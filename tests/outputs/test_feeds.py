@@ -25,6 +25,10 @@ def feeds(content):
     yield urls.gazette_feed(), content.gazette.notices
     for category in content.site.categories:
         yield urls.category_feed(category.slug), tuple(n for n in content.gazette.notices if n.category == category.slug)
+    for agency in content.directory.agencies:
+        notices = tuple(n for n in content.gazette.notices if n.agency == agency.id)
+        if notices:
+            yield urls.agency_feed(agency.id), notices
 
 
 def rfc3339(text: str) -> dt.datetime:
@@ -81,4 +85,50 @@ def test_category_feed_holds_only_its_category(site_dir, content):
 
 def test_pages_announce_their_feed(site_dir):
     page = (site_dir / "gazette/index.html").read_text(encoding="utf-8")
-    assert '<link rel="alternate" type="application/atom+xml" href="feed.atom">' in page
+    assert '<link rel="alternate" type="application/atom+xml" href="feed.atom" data-no-alternate>' in page
+
+
+def test_every_agency_that_published_has_its_feed_with_only_its_notices(site_dir, content):
+    agencies = {n.agency for n in content.gazette.notices}
+    assert len(agencies) > 5
+    for agency_id in agencies:
+        parsed = feedparser.parse((site_dir / urls.agency_feed(agency_id)).read_bytes())
+        assert not parsed.bozo, parsed.bozo_exception
+        name = content.links.agencies[agency_id].name.zh_hant
+        assert parsed.feed.title.endswith(name)
+        assert {entry.author for entry in parsed.entries} == {name}
+        ours = [n for n in content.gazette.notices if n.agency == agency_id]
+        assert len(parsed.entries) == min(len(ours), 50)
+    page = (site_dir / "gazette/agency/transportation/index.html").read_text(encoding="utf-8")
+    assert '<link rel="alternate" type="application/atom+xml" href="feed.atom" data-no-alternate>' in page
+
+
+def test_the_directory_changes_feed_has_one_entry_per_commit(project):
+    """Two published versions: two entries, newest first, each saying what it changed, linked to
+    its place on the changes page; changes not committed yet are left out."""
+    from generator.checking.check import problems_of
+    from generator.outputs.feeds import directory_feed
+    from generator.reading.history import ChangeRecord, Version, compare
+    from generator.website.pages.directory import describe
+
+    before, _ = problems_of(project.root)
+    project.edit("content/directory/city-government.yml", "分機 101", "分機 109")
+    after, _ = problems_of(project.root)
+    agencies = lambda c: {a.id: a for a in c.directory.agencies}  # noqa: E731
+    changed = compare(agencies(before), agencies(after))
+    added = compare({}, agencies(before))
+    record = ChangeRecord(versions=(
+        Version(None, dt.datetime(2026, 3, 21, 9, 0, tzinfo=dt.timezone.utc), changed),
+        Version("b" * 40, dt.datetime(2026, 3, 19, 17, 30, tzinfo=dt.timezone.utc), changed),
+        Version("a" * 40, dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.timezone.utc), added)))
+    asset = directory_feed(after, record, describe)
+    assert asset.uri == urls.directory_changes_feed()
+    root = ET.fromstring(asset.data)
+    parsed = feedparser.parse(asset.data)
+    assert not parsed.bozo, parsed.bozo_exception
+    assert [e.link for e in parsed.entries] == ["https://publications.jiahe.gov.tw/directory/changes/#v-bbbbbbbbbb",
+                                                "https://publications.jiahe.gov.tw/directory/changes/#v-aaaaaaaaaa"]
+    assert root.find(f"{A}updated").text == "2026-03-20T01:30:00+08:00"  # the newest commit, in Taiwan
+    first = parsed.entries[0]
+    assert first.title == "2026-03-20 電話號碼表異動：1 筆"
+    assert first.content[0].value == "嘉和市政府：異動：總務科 科長 王小明 (05)225-4321 分機101"

@@ -4,7 +4,8 @@ in the top five; filters narrow the results; no lunr index is shipped."""
 from __future__ import annotations
 
 import json
-from urllib.parse import quote, urlparse
+import re
+from urllib.parse import urlencode, urlparse
 
 import pytest
 
@@ -46,9 +47,9 @@ QUERIES = [
 ]
 
 
-def search(tab, site_url: str, query: str, path: str = "/search/") -> list[str]:
-    """The paths of the results shown for ``query``, best first."""
-    tab.goto(f"{site_url}{path}?q={quote(query)}")
+def search(tab, site_url: str, query: str, path: str = "/search/", **options: str) -> list[str]:
+    """The paths of the results shown for ``query`` (with the results page's ``options``), best first."""
+    tab.goto(f"{site_url}{path}?{urlencode({'q': query, **options})}")
     tab.wait_for_function("() => /\\d|找不到|No results/.test(document.getElementById('search-status').textContent)")
     return [urlparse(href).path for href in tab.eval_on_selector_all(".search-result__title a", "els => els.map(a => a.href)")]
 
@@ -85,7 +86,71 @@ def test_results_show_title_date_agency_and_highlighted_snippet(tab, site_url):
     assert first.locator("h2 a").inner_text() == "公告115年春節期間垃圾清運及資源回收作業時間"
     meta = first.locator(".search-result__meta").inner_text()
     assert "中華民國115年1月16日" in meta and "環境保護局" in meta and "嘉市環衛字第1150004567號" in meta
-    assert first.locator(".search-result__excerpt mark").count() >= 1
+    assert first.locator(".search-result__excerpt mark").all_inner_texts() == ["垃圾清運"]
+
+
+def article_text(browser, url: str) -> tuple[str, str]:
+    """(the notice's first paragraph after its metadata, the whole article's text) of a built page."""
+    page = browser.new_page()
+    page.goto(url)
+    first = page.locator("article dl.notice-meta + p").first.inner_text() if page.locator("dl.notice-meta").count() else ""
+    whole = page.locator("article").inner_text()
+    page.close()
+    return first, whole
+
+
+def test_excerpt_is_the_notices_own_text_from_its_subject(tab, browser, site_url):
+    search(tab, site_url, "國民住宅")
+    first = tab.locator(".search-result").first
+    excerpt = first.locator(".search-result__excerpt").inner_text()
+    subject, _ = article_text(browser, site_url + first.locator("h2 a").get_attribute("href"))
+    assert excerpt.startswith(subject)  # the subject, whole, as the notice writes it
+    for label in ("發文機關", "發文字號", "署名", "關鍵詞", "英文標題", "刊登公報"):
+        assert label not in excerpt
+    assert not re.search(r"[\u4e00-\u9fff，。、] |[ ][\u4e00-\u9fff，。、]", excerpt), excerpt  # no stray spaces
+    assert first.locator(".search-result__excerpt mark").first.inner_text() == "國民住宅"
+
+
+def test_two_words_are_two_phrases_both_required(tab, browser, site_url):
+    paths = search(tab, site_url, "消防局 補助")
+    assert paths[0] == "/gazette/2026/03/01/"
+    for path in paths:  # every result has both phrases as written, not just their characters
+        _, whole = article_text(browser, site_url + path)
+        assert "消防局" in whole and "補助" in whole, path
+
+
+def test_no_exact_match_is_said_before_looser_results(tab, site_url):
+    paths = search(tab, site_url, "收費停車")  # 收費 and 停車 are on pages, 收費停車 nowhere
+    status = tab.locator("#search-status").inner_text()
+    assert status.startswith("找不到完全相符的結果")
+    assert paths and tab.locator(".search-result--loose").count() == len(paths)
+    assert tab.locator(".search-result__badge").first.inner_text() == "相近結果"
+    exact = search(tab, site_url, "停車場收費")
+    assert exact and tab.locator(".search-result--loose").count() == 0
+    assert tab.locator("#search-status").inner_text().startswith("找到")
+
+
+@pytest.mark.parametrize("typed, indexed", [("新台幣", "新臺幣"), ("臺端", "台端"), ("秘書處", "祕書處")])
+def test_variant_characters_find_the_same_pages(tab, site_url, typed, indexed):
+    assert search(tab, site_url, typed) == search(tab, site_url, indexed)
+    assert search(tab, site_url, typed) or typed == "臺端"
+
+
+def test_newest_first_and_a_range_of_years_in_roc_years(tab, site_url):
+    relevance, found = search(tab, site_url, "公告"), tab.locator("#search-status").inner_text()
+    newest = search(tab, site_url, "公告", sort="newest")
+    assert tab.locator("#search-status").inner_text() == found and newest != relevance  # the same results, reordered
+    dates = tab.eval_on_selector_all(".search-result__meta", "els => els.map(e => e.textContent)")
+    issued = [tuple(int(n) for n in re.search(r"中華民國(\d+)年(\d+)月(\d+)日", d).groups()) for d in dates if "中華民國" in d]
+    assert issued == sorted(issued, reverse=True)
+    assert tab.locator("#search-sort").input_value() == "newest"
+    assert "民國114年" in tab.locator("#search-from").inner_text()
+    everything = search(tab, site_url, "人口")
+    only_2025 = search(tab, site_url, "人口", **{"from": "2025", "to": "2025"})
+    assert "/yearbook/2025/population/" in only_2025 and set(only_2025) < set(everything)
+    assert not any(path.startswith("/gazette/") for path in only_2025)
+    tab.select_option("#search-to", "2026")
+    tab.wait_for_function("() => new URL(location.href).searchParams.get('to') === '2026'")
 
 
 def test_a_filter_narrows_the_results(tab, browser, site_url):
@@ -141,7 +206,8 @@ def test_no_lunr_index_and_only_content_is_indexed(site_dir):
     assert not list(site_dir.rglob("search_index.json"))
     entry = json.loads((site_dir / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     listings = sum(1 for _ in (site_dir / "gazette").glob("[0-9]*/[0-9]*/[0-9]*/index.html"))
-    assert entry["languages"]["zh-tw"]["page_count"] >= listings  # every notice …
+    chinese = indexing.INDEX_LANGUAGE["zh-tw"].lower()  # Pagefind keys languages in lower case
+    assert entry["languages"][chinese]["page_count"] >= listings  # every notice …
     html = (site_dir / "gazette" / "2026" / "01" / "index.html").read_text(encoding="utf-8")
     assert "data-pagefind-body" not in html  # … but not the listings
 

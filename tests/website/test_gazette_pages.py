@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
@@ -49,7 +50,8 @@ def test_gazette_home_shows_the_latest_issue(site_dir, content):
     links = tree.xpath("//article//a/@href")
     for notice in latest.notices:
         assert f"{latest.year}/{latest.number:02d}/{notice.seq:02d}/" in links
-    assert "category/notices/" in links and "feed.atom" in links
+    assert "category/notices/" in links and "../subscribe/" in links  # the subscribe page lists the feeds
+    assert '<link rel="alternate" type="application/atom+xml" href="feed.atom" data-no-alternate>' in (site_dir / "gazette/index.html").read_text()
 
 
 def test_issue_page_groups_by_category_in_configured_order(site_dir, content):
@@ -74,7 +76,7 @@ def test_notice_page_metadata(site_dir, content):
     assert meta["發文字號"] == notice.doc_number
     assert meta["發文日期"] == roc_date(notice.issued)
     assert meta["刊登公報"] == f"115年第{issue.number}期，{roc_date(issue.date)}"
-    assert tree.xpath("//dl//time/@datetime") == [notice.issued.isoformat(), issue.date.isoformat()]
+    assert tree.xpath("//article//dl//time/@datetime") == [notice.issued.isoformat(), issue.date.isoformat()]
     assert f"../../../../directory/{notice.agency}/" in tree.xpath("//dl//a/@href")
     attachment = notice.attachments[0]
     assert tree.xpath(f"//a[@href='{attachment.file}']")
@@ -146,7 +148,7 @@ def _markdown(content) -> dict[str, str]:
     from generator.website.pages import gazette
     from generator.website.pages.home import home
 
-    return {p.uri: p.text for p in [home(content), *gazette.pages(content)]}
+    return {p.uri: p.text for p in [home(content, dt.date(2026, 2, 1)), *gazette.pages(content)]}
 
 
 def test_the_templates_are_compiled_once_for_all_gazette_pages(content, monkeypatch):

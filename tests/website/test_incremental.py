@@ -15,6 +15,7 @@ from generator import build as build_module
 from generator.website import apart
 
 from archive import copy_project
+from gitrepo import commit, init
 
 RENDERED = re.compile(r"gazette pages: (\d+) rendered, (\d+) reused unchanged")
 
@@ -76,7 +77,12 @@ def add_issue(project: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
+    """The shipped project, committed (the footer's "last update" is the last commit's day, so the
+    edits below, not committed, leave it as it is), and built once."""
     project = copy_project(tmp_path_factory.mktemp("incremental") / "project")
+    (project / ".gitignore").write_text("/site/\n/.cache/\n", encoding="utf-8")
+    init(project)
+    commit(project, "the shipped content", "2026-02-20T10:00:00+08:00")
     build(project)
     return project
 
@@ -119,8 +125,14 @@ def test_a_theme_template_re_renders_every_page_showing_it(project):
 
 
 def test_the_incremental_build_equals_a_build_from_scratch(project, tmp_path, monkeypatch):
-    """After the builds above (a new issue, a new title, a new theme template), each from the
-    cache of the one before: the same files, byte for byte, as a build without any cache."""
+    """After the builds above (a new issue, a new title, a new theme template) and a commit of
+    them all (a new "last update" in every page's footer: filled in, not rendered again), each
+    build from the cache of the one before: the same files, byte for byte, as a build without any
+    cache."""
+    commit(project, "issue 5, a corrected title, a theme change", "2026-03-01T10:00:00+08:00")
+    rendered, reused = build(project)
+    assert rendered == 0 and reused > 0
+    assert "2026-03-01" in (project / "site/gazette/2026/01/01/index.html").read_text(encoding="utf-8")
     incremental = tree(project / "site")
     shutil.rmtree(project / ".cache")
     monkeypatch.setattr(apart, "WORKER_THRESHOLD", 1)  # the workers' pages, too, are the same bytes

@@ -63,7 +63,8 @@ def _with_rows(table: Table, rows: tuple[tuple[Value, ...], ...]) -> Table:
 
 def gazette(content: Content) -> tuple[Table, ...]:
     """Issues, notices (with their plain text), attachments, and the agencies notices refer to."""
-    found = (issue_rows(content), notice_rows(content), attachment_rows(content), agency_reference_rows(content))
+    found = (issue_rows(content), notice_rows(content), attachment_rows(content), agency_reference_rows(content),
+             relation_rows(content))
     return tuple(_with_rows(table, rows) for table, rows in zip(declared(content.site, "gazette"), found, strict=True))
 
 
@@ -93,6 +94,11 @@ def attachment_rows(content: Content) -> tuple[tuple[Value, ...], ...]:
 
 def agency_reference_rows(content: Content) -> tuple[tuple[Value, ...], ...]:
     return tuple((a.id, a.name.zh_hant, a.name.en, _url(content, urls.agency(a))) for a in content.directory.agencies)
+
+
+def relation_rows(content: Content) -> tuple[tuple[Value, ...], ...]:
+    return tuple((n.id, relation, target.id, _url(content, urls.notice(target)))
+                 for n in content.gazette.notices for relation, target in content.links.relations(n))
 
 
 # -- the directory ----------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from markupsafe import Markup
 from generator import urls
 from generator.dates import issue_label, roc_date, roc_year
 from generator.labels import labels
-from generator.markup.markdown import Asset, Page, file_size, page
+from generator.markup.markdown import Asset, Page, file_size, page, summary
 from generator.model import Attachment, Content, Issue, Named, Notice
 from generator.model.common import DEFAULT_LANGUAGE
 from generator.outputs import search
@@ -111,7 +111,8 @@ def issue_page(content: Content, issue: Issue, templates: Templates, shared: Map
     title = WORDS["issue_title"].format(gazette=shared["gazette_title"], issue=issue_name(content, issue))
     before, after = content.links.issue_neighbours(issue)
     body = templates.render("gazette/issue.md", source, **shared, title=title, issue=issue,
-                            sections=sections(content, issue), before=before, after=after)
+                            sections=sections(content, issue), before=before, after=after,
+                            newsletter=urls.newsletter(issue) if content.site.newsletter else None)
     return Page(source, page(title, body))
 
 
@@ -154,9 +155,13 @@ def notice_page(content: Content, notice: Notice, templates: Templates, shared: 
     indexed = search.entry(LANGUAGE, "gazette",
                            filters={"category": category.name.get(LANGUAGE), "agency": agency_name, "year": str(notice.year)},
                            meta={"date": roc_date(issue.date), "agency": agency_name, "doc_number": notice.doc_number,
-                                 "issue": issue_name(content, issue)})
-    description = WORDS["description"].format(agency=agency_name, doc_number=notice.doc_number, date=roc_date(issue.date))
-    return Page(source, page(notice.title, body, jsonld=jsonld(content, issue, notice), search=indexed, description=description))
+                                 "issue": issue_name(content, issue)},
+                           sort={"date": issue.date.isoformat()})  # the results page's "newest first"
+    # what a search result or a shared link shows under the title: who, which number, when, and the text's start
+    description = WORDS["description"].format(agency=agency_name, doc_number=notice.doc_number, date=roc_date(issue.date),
+                                              summary=summary(notice.body, 100))
+    return Page(source, page(notice.title, body, jsonld=jsonld(content, issue, notice), search=indexed, description=description,
+                              og_type="article"))
 
 
 def jsonld(content: Content, issue: Issue, notice: Notice) -> dict[str, object]:
@@ -185,4 +190,22 @@ def jsonld(content: Content, issue: Issue, notice: Notice) -> dict[str, object]:
         data["keywords"] = ", ".join(notice.keywords)
     if notice.title_en:
         data["alternativeHeadline"] = notice.title_en
+    links = content.links
+    # What it corrects, amends or repeals: schema.org has no such relation between articles, so each
+    # earlier notice is a citation, named by the relation (corrects, …) in its description; a later
+    # correction is the earlier one's "correction" (schema.org's own property for it), an amendment or
+    # a repeal is its "subjectOf", likewise named.
+    if relations := links.relations(notice):
+        data["citation"] = [_related(content, relation, earlier) for relation, earlier in relations]
+    related_by = links.related_by(notice)
+    if corrections := [later for relation, later in related_by if relation == "corrects"]:
+        data["correction"] = [_related(content, "corrects", later, "CorrectionComment") for later in corrections]
+    if others := [(relation, later) for relation, later in related_by if relation != "corrects"]:
+        data["subjectOf"] = [_related(content, relation, later) for relation, later in others]
     return data
+
+
+def _related(content: Content, relation: str, notice: Notice, kind: str = "Article") -> dict[str, object]:
+    url = urls.absolute(content.site.base_url, urls.notice(notice))
+    return {"@type": kind, "@id": url, "url": url, "headline": notice.title, "identifier": notice.doc_number,
+            "datePublished": content.links.issue_of(notice).date.isoformat(), "description": relation}

@@ -37,12 +37,14 @@ def pages(content: Content, templates: Templates, shared: Mapping[str, object]) 
     for agency_id in sorted({n.agency for n in notices}):
         selected = [n for n in notices if n.agency == agency_id]
         yield from listing(templates, shared, WORDS["agencies"], content.links.agencies[agency_id].name.get(LANGUAGE), selected,
-                           lambda year=None, a=agency_id: urls.gazette_agency(a, year), None)
+                           lambda year=None, a=agency_id: urls.gazette_agency(a, year), urls.agency_feed(agency_id))
 
 
 def listing(templates: Templates, shared: Mapping[str, object], kind: str, name: str, notices: list[Notice],
             where: Callable[..., str], feed: str | None) -> Iterator[Page]:
-    """The first page (years, latest notices, feed) and one page per year, newest first."""
+    """The first page (years, latest notices, feed) and one page per year, newest first. The feed is
+    announced to browsers and feed readers in the page's head; the link readers see leads to the
+    subscribe page, which explains feeds and lists this one."""
     source = where()
     years = _by_year(notices)
     title = WORDS["listing_title"].format(kind=kind, name=name)

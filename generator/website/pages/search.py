@@ -16,6 +16,7 @@ from generator.markup.cjk import IDEOGRAPHS
 from generator.markup.markdown import Page, page
 from generator.model import LANGUAGES, Content
 from generator.model.common import DEFAULT_LANGUAGE
+from generator.outputs import search as indexing
 from generator.website.templating import Templates
 
 #: The publications each language's index holds (the English site is the yearbook's), and the
@@ -38,7 +39,10 @@ def results_page(content: Content, language: str, templates: Templates) -> Page:
     words = labels("search", language)
     meta: dict[str, object] = {"template": "search.html", "filters": filter_values(content, language),
                                "placeholder": words["placeholder"],
-                               "ideographs": IDEOGRAPHS,  # search.js segments queries by the same rule as the index
+                               # search.js cuts and folds queries by the index's rules, and opens the index by its name
+                               "ideographs": IDEOGRAPHS, "fold": dict(indexing.FOLD),
+                               "index": indexing.INDEX_LANGUAGE.get(language.lower(), language),
+                               "words": dict(words["script"]),
                                "prompt": words["prompt"]}
     if language != DEFAULT_LANGUAGE:
         meta["lang"] = language  # read by themes/material/partials/language.html

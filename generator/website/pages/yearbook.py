@@ -135,5 +135,6 @@ def chapter_page(book: Book, chapter: Chapter, around: tuple[Chapter | None, Cha
                             ebooks=_ebooks(book, language, sizes))
     versions = {ch.language: urls.chapter(book, ch) for ch in (chapter, twin) if ch}
     meta = _meta(language, dict(sorted(versions.items(), key=lambda item: LANGUAGES.index(item[0]))))
-    meta["search"] = search.entry(language, "yearbook", filters={"year": str(book.year)})
+    meta["search"] = search.entry(language, "yearbook", filters={"year": str(book.year)},
+                                  sort={"date": f"{book.year}-12-31"})  # "newest first": a yearbook dates from its year's end
     return Page(source, page(chapter.title, body, **meta))

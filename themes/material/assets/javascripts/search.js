@@ -1,52 +1,56 @@
 // Site search with Pagefind. On every page: "/" focuses the header's search box. On the results
-// page (#search-app): searches as you type, with filters, and shows each result's title, date,
-// agency, document number and an excerpt with the words found highlighted. Pagefind loads only
-// the index chunks and result fragments a query needs.
+// page (#search-app): searches as you type, with filters, a year range and a sort, and shows each
+// result's title, date, agency, document number and summary with the query highlighted. Pagefind
+// loads only the index chunks and result fragments a query needs.
 
 const root = new URL("../../", import.meta.url); // the site's root, wherever it is deployed
 const PAGE_SIZE = 10;
 
-// The index holds Chinese one character per word (generator/outputs/search.py explains why); a query
-// is segmented by the same rule and searched as an exact phrase, so 停車場 matches 停車場 and not
-// every page with 停 and 車 somewhere. A query the reader split with spaces is searched word by word.
-let ideographs = null;
+// How Chinese is indexed (generator/outputs/search.py explains it): variant characters folded by one
+// table, then each run of Han characters as overlapping bigrams and its last character. A query is
+// cut the same way; each space-separated part is an exact phrase of those words, all parts required.
+let ideographs = null; // a character class, from the page
+let folding = new Map();
 
-function segment(text) {
-  return text.replace(ideographs, " $& ").replace(/\s+/g, " ").trim();
+function fold(text) {
+  let out = "";
+  for (const character of text) {
+    const code = character.codePointAt(0);
+    const ascii = code >= 0xff10 && code <= 0xff5e ? String.fromCodePoint(code - 0xfee0) : "";
+    out += folding.get(character) ?? (/[0-9A-Za-z]/.test(ascii) ? ascii : character);
+  }
+  return out;
 }
 
-function phraseQuery(query) {
-  if (!query) return null;
-  const words = segment(query);
-  return /\s/.test(query.trim()) || !/\s/.test(words) ? words : `"${words}"`;
+function words(text) {
+  const out = [];
+  const token = new RegExp(`(${ideographs}+)|([^\\s${ideographs.slice(1, -1)}]+)`, "gu");
+  for (const [, han, other] of fold(text).matchAll(token)) {
+    if (other) {
+      if (/[\p{L}\p{N}]/u.test(other)) out.push(other);
+      continue;
+    }
+    const run = Array.from(han);
+    for (let i = 0; i + 1 < run.length; i++) out.push(run[i] + run[i + 1]);
+    out.push(run[run.length - 1]);
+  }
+  return out;
 }
 
-function unsegment(html) {
-  // undo the index's spaces around Chinese characters, also across <mark> tags, for display
-  const edge = ideographs.source;
-  return html.replace(new RegExp(`(${edge})((?:</?mark>)*)\\s+((?:</?mark>)*)(?=${edge}|[0-9])`, "g"), "$1$2$3")
-    .replace(new RegExp(`([0-9])((?:</?mark>)*)\\s+((?:</?mark>)*)(?=${edge})`, "g"), "$1$2$3")
-    .replace(new RegExp(`(${edge})((?:</?mark>)*)\\s+(?=[，。、；：「」『』（）！？])`, "g"), "$1$2")
-    .replace(new RegExp(`([，。、；：「」『』（）！？])\\s+((?:</?mark>)*)(?=${edge})`, "g"), "$1$2")
-    .replaceAll("</mark><mark>", ""); // one highlight per phrase, not one per character
+// A query part's words as the index holds them where the part occurs: a run of Han characters that
+// ends inside the part ends in the page too (its last character is a word there); one that ends
+// the part may go on in the page, so its last character is left out.
+function phraseWords(part) {
+  const all = words(part);
+  const han = new RegExp(`${ideographs}$`, "u");
+  return all.length > 1 && han.test(fold(part)) && Array.from(all[all.length - 1]).length === 1 ? all.slice(0, -1) : all;
 }
 
-const TEXT = {
-  "zh-Hant": {
-    all: "全部",
-    found: (n) => `找到 ${n} 筆結果`,
-    none: "找不到符合的結果。請換個關鍵字，或減少篩選條件。",
-    searching: "搜尋中…",
-    error: "搜尋暫時無法使用，請稍後再試，或由網站選單瀏覽。",
-  },
-  en: {
-    all: "All",
-    found: (n) => `${n} result${n === 1 ? "" : "s"}`,
-    none: "No results. Try other words or fewer filters.",
-    searching: "Searching…",
-    error: "Search is not available right now. Please try again later, or browse from the menu.",
-  },
-};
+let text = null; // the page's words (generator/labels/search.yml, "script")
+
+function say(template, values) {
+  return template.replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
+}
 
 document.addEventListener("keydown", (event) => {
   if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
@@ -66,12 +70,12 @@ if (app) {
   app.classList.add("is-ready"); // the CSS shows the app and hides the page's no-JavaScript text
   startResultsPage(app).catch((error) => {
     console.error(error);
-    setStatus(TEXT[app.dataset.language || "zh-Hant"].error);
+    setStatus(text ? text.error : "");
   });
 }
 
-function setStatus(text) {
-  document.getElementById("search-status").textContent = text;
+function setStatus(message) {
+  document.getElementById("search-status").textContent = message;
 }
 
 function element(tag, attributes = {}, children = []) {
@@ -81,10 +85,29 @@ function element(tag, attributes = {}, children = []) {
   return node;
 }
 
+async function openIndex(indexLanguage) {
+  const pagefind = await import(new URL("pagefind/pagefind.js", root).href);
+  await pagefind.options({ baseUrl: root.pathname });
+  // Pagefind opens the index of the page's language, read from <html lang> when it starts; the
+  // Chinese index is named for what it holds (generator/outputs/search.py, INDEX_LANGUAGE), so the
+  // page names it for that one synchronous moment and gets its own language back at once.
+  const html = document.documentElement;
+  const language = html.getAttribute("lang");
+  html.setAttribute("lang", indexLanguage);
+  let ready;
+  try {
+    ready = pagefind.init();
+  } finally {
+    html.setAttribute("lang", language);
+  }
+  await ready;
+  return pagefind;
+}
+
 async function startResultsPage(app) {
-  const language = app.dataset.language || "zh-Hant";
-  ideographs = new RegExp(`[${app.dataset.ideographs}]`, "gu");
-  const text = TEXT[language];
+  ideographs = `[${app.dataset.ideographs}]`;
+  folding = new Map(Object.entries(JSON.parse(app.dataset.fold || "{}")));
+  text = JSON.parse(app.dataset.words);
   // [[filter, label, values], …] in display order, written into the page from the content model:
   // asking Pagefind for them (pagefind.filters()) would download its whole filter index first.
   const menus = JSON.parse(app.dataset.filters || "[]");
@@ -94,48 +117,84 @@ async function startResultsPage(app) {
   const params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
 
-  const pagefind = await import(new URL("pagefind/pagefind.js", root).href);
-  await pagefind.options({ baseUrl: root.pathname, excerptLength: 36 });
-  await pagefind.init();
+  const pagefind = await openIndex(app.dataset.index || document.documentElement.lang);
 
   const selected = {};
   for (const [name] of menus) if (params.get(name)) selected[name] = params.get(name);
-  const selects = buildFilters(menus, selected, text);
+  for (const name of ["from", "to", "sort"]) if (params.get(name)) selected[name] = params.get(name);
+  const selects = buildFilters(menus, selected);
 
   let shown = [];
+  let loose = false;
   let generation = 0;
+  let terms = [];
+
+  function pagefindFilters() {
+    const filters = {};
+    for (const [name] of menus) if (name !== "year" && selected[name]) filters[name] = selected[name];
+    const years = (menus.find(([name]) => name === "year") || [null, null, []])[2];
+    if (selected.from || selected.to) {
+      const from = Number(selected.from || -Infinity);
+      const to = Number(selected.to || Infinity);
+      filters.year = { any: years.filter((year) => Number(year) >= Math.min(from, to) && Number(year) <= Math.max(from, to)) };
+    }
+    return filters;
+  }
 
   async function run() {
     const query = input.value.trim();
-    const filters = Object.fromEntries(Object.entries(selected).filter(([, value]) => value));
     const url = new URL(location.href);
-    url.search = new URLSearchParams({ ...(query ? { q: query } : {}), ...filters }).toString();
+    const chosen = Object.fromEntries(Object.entries(selected).filter(([, value]) => value));
+    url.search = new URLSearchParams({ ...(query ? { q: query } : {}), ...chosen }).toString();
     history.replaceState(null, "", url);
     const mine = ++generation;
     results.replaceChildren();
     more.hidden = true;
-    if (!query && !Object.keys(filters).length) {
+    const filters = pagefindFilters();
+    const filtering = Object.keys(filters).length > 0;
+    const parts = query.split(/\s+/).map(phraseWords).filter((part) => part.length);
+    terms = query.split(/\s+/).filter(Boolean);
+    if (!parts.length && !filtering) {
       setStatus("");
       return;
     }
     setStatus(text.searching);
-    let search = await pagefind.debouncedSearch(phraseQuery(query), { filters }, 200);
-    if (search === null || mine !== generation) return; // a newer query took over
-    if (query && !search.results.length && phraseQuery(query).startsWith('"')) {
-      search = await pagefind.search(segment(query), { filters }); // no exact phrase: any order
+    // Ranked: every word of every part, in any order (Pagefind's BM25 over the bigrams, titles
+    // weighted); exact: the pages where each part occurs as written. Both read the same index
+    // chunks, so the second costs no download.
+    const all = parts.length ? [...new Set(parts.flat())].join(" ") : null;
+    const ranked = await pagefind.debouncedSearch(all, { filters }, 200);
+    if (ranked === null || mine !== generation) return; // a newer query took over
+    if (selected.sort === "newest") { // Pagefind leaves out pages without a date: they follow, by relevance
+      const dated = await pagefind.search(all, { filters, sort: { date: "desc" } });
       if (mine !== generation) return;
+      const ids = new Set(dated.results.map((result) => result.id));
+      ranked.results = [...dated.results, ...ranked.results.filter((result) => !ids.has(result.id))];
     }
-    if (Object.keys(filters).length) updateCounts(selects, search.filters); // counts once filtering is in use
-    shown = search.results;
+    let exact = null;
+    for (const part of parts.filter((part) => part.length > 1)) {
+      const found = await pagefind.search(`"${part.join(" ")}"`, { filters });
+      if (mine !== generation) return;
+      const ids = new Set(found.results.map((result) => result.id));
+      exact = exact === null ? ids : new Set([...exact].filter((id) => ids.has(id)));
+    }
+    if (filtering) updateCounts(selects, ranked.filters); // counts once filtering is in use
+    const matching = exact === null ? ranked.results : ranked.results.filter((result) => exact.has(result.id));
+    loose = matching.length === 0 && ranked.results.length > 0;
+    shown = loose ? ranked.results : matching;
     await showMore(mine);
-    if (mine === generation) setStatus(shown.length ? text.found(shown.length) : text.none); // announced once visible
+    if (mine !== generation) return;
+    if (loose) setStatus(say(text.loose, { n: shown.length })); // said plainly, before the looser results
+    else setStatus(shown.length ? say(shown.length === 1 ? text.found_one : text.found, { n: shown.length }) : text.none);
   }
 
   async function showMore(mine) {
     const start = results.children.length;
     const page = await Promise.all(shown.slice(start, start + PAGE_SIZE).map((result) => result.data()));
     if (mine !== generation) return;
-    for (const data of page) results.append(renderResult(data));
+    // the parts as typed; in looser results, which lack them, their words (bigrams) where they occur
+    const marked = loose ? [...new Set(terms.flatMap(words).filter((word) => word.length > 1))] : terms;
+    for (const data of page) results.append(renderResult(data, marked, loose));
     more.hidden = results.children.length >= shown.length;
   }
 
@@ -155,53 +214,84 @@ async function startResultsPage(app) {
   await run();
 }
 
-function buildFilters(menus, selected, text) {
+function select(id, name, label, options, chosen) {
+  const menu = element("select", { id, name });
+  for (const [value, shown] of options) {
+    const option = element("option", { value }, [shown]);
+    if (value) option.dataset.value = value;
+    if (chosen === value) option.selected = true;
+    menu.append(option);
+  }
+  return [menu, element("div", { class: "search-filter" }, [element("label", { for: id }, [label]), menu])];
+}
+
+function buildFilters(menus, selected) {
   const container = document.getElementById("search-filters");
   const selects = {};
   for (const [name, label, values] of menus) {
     if (!values.length) continue;
-    const id = `search-filter-${name}`;
-    const select = element("select", { id, name });
-    select.append(element("option", { value: "" }, [text.all]));
-    for (const value of values) {
-      const option = element("option", { value }, [value]);
-      option.dataset.value = value;
-      if (selected[name] === value) option.selected = true;
-      select.append(option);
+    if (name === "year") { // a range of years, shown in the page's calendar (民國 years in Chinese)
+      const named = values.map((year) => [year, say(text.year, { year, roc: Number(year) - 1911 })]);
+      const ascending = [...named].reverse();
+      const [from, fromBox] = select("search-from", "from", `${text.years}：${text.from}`, [["", text.all], ...ascending], selected.from);
+      const [to, toBox] = select("search-to", "to", text.to, [["", text.all], ...named], selected.to);
+      container.append(fromBox, toBox);
+      selects.from = from;
+      selects.to = to;
+      continue;
     }
-    container.append(element("div", { class: "search-filter" }, [element("label", { for: id }, [label]), select]));
-    selects[name] = select;
+    const [menu, box] = select(`search-filter-${name}`, name, label, [["", text.all], ...values.map((v) => [v, v])], selected[name]);
+    container.append(box);
+    selects[name] = menu;
   }
+  const [sort, sortBox] = select("search-sort", "sort", text.sort, [["", text.relevance], ["newest", text.newest]], selected.sort);
+  container.append(sortBox);
+  selects.sort = sort;
   return selects;
 }
 
 function updateCounts(selects, counts) {
-  for (const [name, select] of Object.entries(selects)) {
-    for (const option of select.options) {
+  for (const [name, menu] of Object.entries(selects)) {
+    if (!counts || !counts[name]) continue;
+    for (const option of menu.options) {
       if (!option.dataset.value) continue;
-      const count = (counts && counts[name] && counts[name][option.dataset.value]) || 0;
-      option.textContent = `${option.dataset.value} (${count})`;
+      option.textContent = `${option.dataset.value} (${counts[name][option.dataset.value] || 0})`;
     }
   }
 }
 
-// Pagefind's excerpt is page text with <mark> around the matches. It is never put into the page as
-// HTML: parsed in an inert document (nothing there loads or runs), only its text and its <mark>s
-// are rebuilt, so whatever the indexed text holds is shown as text.
-function highlighted(html) {
-  const parsed = new DOMParser().parseFromString(`<body>${html}</body>`, "text/html").body;
-  return Array.from(parsed.childNodes, (node) =>
-    node.nodeName === "MARK" ? element("mark", {}, [node.textContent]) : document.createTextNode(node.textContent));
+// The summary (the page's own text from its subject, made at build time) with each part of the
+// query marked where it occurs, variants folded. Built from text nodes and <mark> elements only:
+// whatever the indexed text holds is shown as text.
+function highlighted(summary, terms) {
+  const folded = fold(summary);
+  const marks = new Array(folded.length).fill(false);
+  for (const term of terms.map(fold)) {
+    if (!term) continue;
+    for (let at = folded.indexOf(term); at !== -1; at = folded.indexOf(term, at + term.length)) {
+      for (let i = at; i < at + term.length; i++) marks[i] = true;
+    }
+  }
+  const nodes = [];
+  let start = 0;
+  for (let i = 1; i <= summary.length; i++) {
+    if (i === summary.length || marks[i] !== marks[start]) {
+      const piece = summary.slice(start, i);
+      nodes.push(marks[start] ? element("mark", {}, [piece]) : document.createTextNode(piece));
+      start = i;
+    }
+  }
+  return nodes;
 }
 
-function renderResult(data) {
+function renderResult(data, terms, loose) {
   const meta = data.meta || {};
-  const link = element("a", { href: data.url }, [meta.title || data.url]); // the title as written (an attribute, never segmented)
+  const link = element("a", { href: data.url }, [meta.title || data.url]);
+  const heading = element("h2", { class: "search-result__title" }, [link]);
+  const item = element("li", { class: loose ? "search-result search-result--loose" : "search-result" }, [heading]);
+  if (loose) heading.prepend(element("span", { class: "search-result__badge" }, [text.loose_badge]), " ");
   const details = [meta.date, meta.agency, meta.doc_number, meta.issue, meta.phone].filter(Boolean).join(" · ");
-  const item = element("li", { class: "search-result" }, [element("h2", { class: "search-result__title" }, [link])]);
   if (details) item.append(element("p", { class: "search-result__meta" }, [details]));
-  const excerpt = element("p", { class: "search-result__excerpt" });
-  excerpt.append(...highlighted(unsegment(data.excerpt)));
-  item.append(excerpt);
+  if (meta.summary) item.append(element("p", { class: "search-result__excerpt" }, highlighted(meta.summary, terms)));
   return item;
 }

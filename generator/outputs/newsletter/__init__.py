@@ -1,0 +1,267 @@
+"""The gazette e-newsletter (公報電子報): one message per issue, built with the site.
+
+For each issue the stage :func:`newsletters` makes a :class:`Letter` (what the newsletter says) and
+from it three files, published beside the issue's newsletter page (``/gazette/<YYYY>/<NN>/newsletter/``,
+the web version, made by :mod:`generator.website.pages.newsletter`):
+
+- ``email.html``: the e-mail's HTML: a table layout about 600 px wide, every style inlined by
+  css-inline (mail clients drop ``<style>``; the dark-mode and narrow-screen rules stay in a
+  ``<style>`` for those that read it), no script, no web font, no image;
+- ``email.txt``: the plain-text alternative, readable on its own;
+- ``message.eml``: the whole MIME message as it goes to a mailing list (``multipart/alternative``,
+  UTF-8, with Message-ID, Date, From, Subject, List-Id, List-Unsubscribe and List-Unsubscribe-Post of
+  RFC 8058). It has no ``To``: ``newsletter send --to ADDRESS`` adds it.
+
+Everything is a function of the content: two builds give the same bytes. The Date is the issue's
+day at midnight in Taiwan (like the feeds); the Message-ID and the MIME boundary come from a hash of
+the message's parts (and of the recipient's address for a subscriber's own message), never from the
+clock or a random number. Every content string is text: the HTML comes from an autoescaping Jinja
+template, the headers from :mod:`email`'s header objects, each value first folded onto one line
+(a title with CR/LF cannot add a header).
+
+The newsletter is in Chinese only, like the gazette (see ``generator/labels/newsletter.yml``).
+
+The issue's downloads are the files of :func:`issue_files` (its print edition's PDF) that were
+published: the build says which it made (``published``: their site paths), ``newsletter send``
+looks for them in the built site, so both make the same letter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.policy
+import hashlib
+import hmac
+import urllib.parse
+from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+import jinja2
+
+from generator import urls
+from generator.dates import TAIPEI, issue_label, roc_date
+from generator.labels import labels
+from generator.markup.markdown import Asset, summary
+from generator.model import Content, Issue
+from generator.model.common import DEFAULT_LANGUAGE
+from generator.model.site import NewsletterSettings
+
+LANGUAGE = DEFAULT_LANGUAGE  # the gazette, and so its newsletter, is published in Chinese
+WORDS = labels("newsletter", LANGUAGE)
+TEMPLATES = Path(__file__).parent / "templates"
+#: How long a notice's one-line subject may be in the newsletter.
+SUBJECT_LENGTH = 100
+#: The e-mail's width in CSS pixels: what mail clients show without scrolling.
+WIDTH = 600
+
+
+def one_line(text: str) -> str:
+    """Text folded onto one line: every run of white space (CR, LF, tabs) one space."""
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class Item:
+    """A notice as the newsletter lists it."""
+
+    title: str
+    agency: str
+    doc_number: str
+    subject: str  # the first words of its text, on one line
+    url: str  # its page, absolute
+    page: str  # its page's source path (for the web version's relative links)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A category of the issue with its notices, in the issue's order."""
+
+    name: str
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Letter:
+    """What one issue's newsletter says, whoever receives it."""
+
+    issue: Issue
+    name: str  # the newsletter's name: 嘉和市政府公報電子報
+    gazette: str  # the gazette's title
+    label: str  # the issue's label: 115年第1期
+    date: str  # 中華民國115年1月1日
+    subject: str  # the e-mail's Subject, one line
+    title: str | None  # the issue's own title, if any
+    count: int
+    sections: tuple[Section, ...]
+    downloads: tuple[tuple[str, str, str], ...]  # (label, absolute URL, site path)
+    web_url: str  # the web version
+    issue_url: str
+    subscribe_url: str  # the subscribe page
+    contact: str  # one line: the Secretariat's contact
+    join: str
+    join_url: str | None
+    unsubscribe_url: str  # the list's unsubscribe page (each subscriber's own link replaces it)
+    settings: NewsletterSettings
+
+    @property
+    def preheader(self) -> str:
+        """The line mail clients show after the subject in the inbox."""
+        first = self.sections[0].items[0].title if self.sections else ""
+        return one_line(str(WORDS["preheader"]).format(issue=self.label, first=first, count=self.count))
+
+
+@dataclass(frozen=True)
+class Edition:
+    """An issue's newsletter as built: the letter and its three files' bytes."""
+
+    letter: Letter
+    message: bytes
+    html: bytes
+    text: bytes
+
+    def assets(self) -> Iterator[Asset]:
+        issue = self.letter.issue
+        yield Asset(urls.newsletter_file(issue, "message.eml"), data=self.message)
+        yield Asset(urls.newsletter_file(issue, "email.html"), data=self.html)
+        yield Asset(urls.newsletter_file(issue, "email.txt"), data=self.text)
+
+
+def issue_files(issue: Issue) -> list[tuple[str, str]]:
+    """(label, site path) of each file of an issue the newsletter links when it is published."""
+    return [(str(WORDS["pdf"]), urls.issue_pdf(issue))]
+
+
+def downloads(issue: Issue, published: Callable[[str], bool]) -> tuple[tuple[str, str], ...]:
+    """The issue's files that were published (``published(site path)``), for :func:`letter`."""
+    return tuple((label, page) for label, page in issue_files(issue) if published(page))
+
+
+def newsletters(content: Content, published: Collection[str] = ()) -> tuple[Edition, ...]:
+    """The build's stage: every issue's newsletter (none if site.yml has no ``newsletter``).
+    ``published``: the site paths of the files the stages before it made (the print edition's PDFs)."""
+    if content.site.newsletter is None:
+        return ()
+    templates = environment()
+    return tuple(edition(content, issue, downloads(issue, published.__contains__), templates) for issue in content.gazette.issues)
+
+
+def edition(content: Content, issue: Issue, downloads: Sequence[tuple[str, str]] = (),
+            templates: jinja2.Environment | None = None) -> Edition:
+    templates = templates or environment()
+    made = letter(content, issue, downloads)
+    html, text = render(made, made.unsubscribe_url, templates)
+    return Edition(made, message(made, html, text, made.unsubscribe_url), html.encode("utf-8"), text.encode("utf-8"))
+
+
+def letter(content: Content, issue: Issue, downloads: Sequence[tuple[str, str]] = ()) -> Letter:
+    settings = content.site.newsletter
+    assert settings is not None
+    site, base, links = content.site, content.site.base_url, content.links
+    label = issue_label(site.gazette.issue_label, issue.year, issue.number)
+    gazette = site.gazette.title.get(LANGUAGE)
+    sections = []
+    for category in site.categories:
+        notices = [n for n in issue.notices if n.category == category.slug]
+        if notices:
+            sections.append(Section(category.name.get(LANGUAGE), tuple(
+                Item(title=one_line(n.title), agency=one_line(links.agency_of(n).name.get(LANGUAGE)), doc_number=one_line(n.doc_number),
+                     subject=subject_of(n.body), url=urls.absolute(base, urls.notice(n)),
+                     page=urls.notice(n)) for n in notices)))
+    subject = one_line(settings.subject.format(gazette=gazette, issue=label, date=roc_date(issue.date), count=len(issue.notices)))
+    contact = site.contact
+    return Letter(
+        issue=issue, name=one_line(settings.name.get(LANGUAGE)), gazette=one_line(gazette), label=one_line(label),
+        date=roc_date(issue.date), subject=subject, title=one_line(issue.title) if issue.title else None,
+        count=len(issue.notices), sections=tuple(sections),
+        downloads=tuple((one_line(name), urls.absolute(base, page), page) for name, page in downloads),
+        web_url=urls.absolute(base, urls.newsletter(issue)), issue_url=urls.absolute(base, urls.issue(issue)),
+        subscribe_url=urls.absolute(base, urls.subscribe()),
+        contact=one_line(str(WORDS["contact"]).format(name=contact.name, phone=contact.phone.national, email=contact.email)),
+        join=one_line(settings.join.get(LANGUAGE)), join_url=settings.join_url,
+        unsubscribe_url=settings.unsubscribe, settings=settings)
+
+
+def subject_of(body: str) -> str:
+    """A notice's subject in one line: its 主旨 (what follows "主旨：" up to the end of the sentence)
+    if it states one, else its first sentence; at most :data:`SUBJECT_LENGTH` characters."""
+    text = summary(body, limit=10 * SUBJECT_LENGTH)
+    text = text.removeprefix("主旨：").removeprefix("主旨:").strip()
+    end = text.find("。")
+    if end != -1:
+        text = text[:end + 1]
+    return text if len(text) <= SUBJECT_LENGTH else text[:SUBJECT_LENGTH - 1] + "…"
+
+
+# -- the two parts ---------------------------------------------------------------------------------
+
+
+def environment() -> jinja2.Environment:
+    """The e-mail's templates: HTML autoescaped, the plain text not (it is text); undefined names an error."""
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
+                              autoescape=jinja2.select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True,
+                              keep_trailing_newline=True)
+
+
+def render(made: Letter, unsubscribe_url: str, templates: jinja2.Environment | None = None) -> tuple[str, str]:
+    """The HTML part (styles inlined) and the plain-text part, with this unsubscribe link."""
+    import css_inline
+
+    templates = templates or environment()
+    context = {"letter": made, "labels": WORDS, "unsubscribe_url": unsubscribe_url, "width": WIDTH}
+    html = templates.get_template("email.html").render(**context)
+    # The rules in @media (dark mode, narrow screens) cannot be inlined: they stay in a <style>.
+    inlined = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False).inline(html)
+    text = templates.get_template("email.txt").render(**context)
+    return inlined, text
+
+
+# -- the message -----------------------------------------------------------------------------------
+
+
+def message(made: Letter, html: str, text: str, unsubscribe: str, to: str | None = None) -> bytes:
+    """The MIME message of the letter's two parts (made by :func:`render` with ``unsubscribe``), to
+    ``to`` (no To header without it: the list's copy, as published). Same arguments, same bytes."""
+    settings = made.settings
+    digest = hashlib.sha256("\0".join([made.subject, html, text, to or ""]).encode("utf-8")).hexdigest()
+    msg = EmailMessage(policy=email.policy.SMTP)
+    msg["From"] = Address(display_name=one_line(settings.sender.name), addr_spec=settings.sender.email)
+    if to is not None:
+        msg["To"] = Address(addr_spec=to)
+    msg["Subject"] = made.subject
+    msg["Date"] = format_datetime(dt.datetime.combine(made.issue.date, dt.time(), tzinfo=TAIPEI))
+    # short enough not to be folded (a folded Message-ID reads back with a leading space in some parsers)
+    domain = settings.sender.email.rpartition("@")[2]
+    msg["Message-ID"] = f"<gazette-{made.issue.year}-{made.issue.number:02d}.{digest[:16]}@{domain}>"
+    msg["List-Id"] = f"{made.name} <{settings.list_id}>"
+    msg["List-Unsubscribe"] = f"<{unsubscribe}>"
+    msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    msg["List-Archive"] = f"<{made.subscribe_url}>"
+    msg["Content-Language"] = LANGUAGE
+    msg.set_content(text, subtype="plain", charset="utf-8")
+    msg.add_alternative(html, subtype="html", charset="utf-8")
+    msg.set_boundary(f"=_jiahe_{digest[20:44]}")
+    return msg.as_bytes()
+
+
+def recipient_unsubscribe(settings: NewsletterSettings, address: str, key: bytes | None) -> str:
+    """A subscriber's own unsubscribe link (``unsubscribe_recipient`` in site.yml): ``{address}``
+    percent-encoded, ``{token}`` the HMAC-SHA256 of the address (lower case) under ``key``. Without
+    ``unsubscribe_recipient``, the list's link."""
+    template = settings.unsubscribe_recipient
+    if template is None:
+        return settings.unsubscribe
+    token = hmac.new(key, address.lower().encode("utf-8"), hashlib.sha256).hexdigest() if key else None
+    if "{token}" in template and token is None:
+        raise ValueError("no key for {token}")
+    return template.format(address=urllib.parse.quote(address, safe=""), token=token or "")
+
+
+def for_recipient(made: Letter, address: str, unsubscribe_url: str, templates: jinja2.Environment | None = None) -> bytes:
+    """The message for one subscriber: their address in To, their own unsubscribe link in the foot and
+    in List-Unsubscribe."""
+    html, text = render(made, unsubscribe_url, templates)
+    return message(made, html, text, unsubscribe_url, to=address)

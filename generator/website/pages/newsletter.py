@@ -1,0 +1,53 @@
+"""The newsletter's web versions (one per issue, under the issue) and the subscribe page (訂閱).
+
+The letters come from the build's newsletter stage (:mod:`generator.outputs.newsletter`), whose
+e-mail files are published beside each web version."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from generator import urls
+from generator.labels import labels
+from generator.markup.markdown import Page, page
+from generator.model import Content
+from generator.outputs import feeds
+from generator.outputs.newsletter import Edition
+from generator.website.pages.gazette import LANGUAGE, context
+from generator.website.templating import Templates
+
+WORDS = labels("newsletter", LANGUAGE)
+
+
+def pages(content: Content, editions: tuple[Edition, ...], templates: Templates) -> Iterator[Page]:
+    shared = context(content)
+    for edition in editions:
+        yield web_version(edition, templates, shared)
+    yield subscribe(content, editions, templates, shared)
+
+
+def web_version(edition: Edition, templates: Templates, shared: Mapping[str, object]) -> Page:
+    made = edition.letter
+    source = urls.newsletter(made.issue)
+    title = str(WORDS["newsletter_title"]).format(name=made.name, issue=made.label)
+    body = templates.render("gazette/newsletter.md", source, **shared, words=WORDS, title=title, issue=made.issue, letter=made)
+    return Page(source, page(title, body, description=made.preheader))
+
+
+def subscribe(content: Content, editions: tuple[Edition, ...], templates: Templates, shared: Mapping[str, object]) -> Page:
+    """Every way to follow the gazette and the directory: the newsletter, then each feed by kind."""
+    source = urls.subscribe()
+    title = str(WORDS["subscribe_title"])
+    gazette = content.site.gazette.title.get(LANGUAGE)
+    groups = [
+        (WORDS["feed_gazette"], "gazette", [(gazette, urls.gazette_feed())]),
+        (WORDS["feed_categories"], "categories",
+         [(category.name.get(LANGUAGE), urls.category_feed(category.slug)) for category in content.site.categories]),
+        (WORDS["feed_agencies"], "agencies",
+         [(content.links.agencies[agency_id].name.get(LANGUAGE), urls.agency_feed(agency_id)) for agency_id in feeds.agencies(content)]),
+        (WORDS["feed_directory"], "directory", [(WORDS["feed_directory"], urls.directory_changes_feed())]),
+    ]
+    body = templates.render("subscribe/page.md", source, **{**shared, "labels": WORDS}, newsletter=content.site.newsletter,
+                            latest=editions[-1].letter.issue if editions else None, groups=groups,
+                            base_url=content.site.base_url)
+    return Page(source, page(title, body, feeds=[urls.gazette_feed(), urls.directory_changes_feed()]))

@@ -1,0 +1,63 @@
+"""What Pagefind is given: bigram words, folded variants, the document made for indexing and its summary
+(no browser; the search page itself is tested in test_search.py)."""
+
+from __future__ import annotations
+
+import html
+
+from generator.outputs import search
+
+
+def test_han_runs_are_overlapping_bigrams_and_their_last_character():
+    assert search.words("路邊停車場") == ["路邊", "邊停", "停車", "車場", "場"]
+    assert search.words("府財產字第1150010234號") == ["府財", "財產", "產字", "字第", "第", "1150010234", "號"]
+    assert search.words("稅") == ["稅"]
+    assert search.words("（本府）， Open Data") == ["本府", "府", "Open", "Data"]  # punctuation alone is no word
+
+
+def test_variants_fold_to_one_form_and_distinct_characters_stay():
+    assert search.words("新台幣") == search.words("新臺幣")
+    assert search.fold("秘書處裡的群峯") == "祕書處裏的群峰"
+    assert search.fold("１１５年ＡＢ") == "115年AB"
+    assert search.fold("于余后征制") == "于余后征制"  # distinct words in legal text: never folded
+
+
+def test_summary_starts_with_the_text_and_never_cuts_a_number():
+    assert search.summary(["主旨：公告事項。", "說明：一、依據。"]) == "主旨：公告事項。說明：一、依據。"
+    assert search.summary(["洽詢電話 (05)227-5119 分機 102"]) == "洽詢電話 (05)227-5119 分機 102"
+    text = "主旨：" + "甲" * 90 + "金額1234567890元"
+    cut = search.summary([text])
+    assert cut.endswith("金額…") and len(cut) <= search.SUMMARY_LENGTH + 1
+    assert search.summary(["第三條　設籍本市"]) == "第三條　設籍本市"  # the ideographic space of legal text stays
+
+
+PAGE = """<html lang="zh-TW"><body><nav>選單</nav><article><div data-pagefind-body>
+<span hidden data-pagefind-meta="title:公告&quot;&gt;&lt;script&gt;"></span>
+<span hidden data-pagefind-filter="agency:交通局"></span>
+<span hidden data-pagefind-sort="date:2026-01-01"></span>
+<nav class="breadcrumbs"><a href="/">公報</a></nav>
+<h1>公告調整停車費<a class="headerlink" href="#x">¶</a></h1>
+<dl class="notice-meta"><dt>發文機關</dt><dd>交通局</dd><dt>發文字號</dt>
+<dd><span class="doc-number" data-pagefind-weight="10">府交字第123號</span></dd></dl>
+<p>主旨：公告&lt;img src=x onerror=alert(1)&gt;停車費。</p>
+<div class="citation"><p>引用本則</p></div>
+</div></article><footer>頁尾</footer></body></html>"""
+
+
+def test_the_indexing_document_holds_the_article_only_escaped():
+    document = search.indexing_document(PAGE, "zh-TW")
+    assert document is not None
+    assert '<html lang="und-Hani">' in document
+    assert 'data-pagefind-meta="title:公告&quot;&gt;&lt;script&gt;"' in document  # escaped again, as given
+    assert 'data-pagefind-sort="date:2026-01-01"' in document
+    assert "<h1>公告 告調 調整 整停 停車 車費 費</h1>" in document
+    assert '<p data-pagefind-weight="10">府交 交字 字第 第 123 號</p>' in document
+    for left_out in ("選單", "公報", "¶", "發文機關", "引用", "頁尾"):
+        assert left_out not in document
+    assert "<img" not in document and "&lt;img" in document
+    summary = html.unescape(document.split('data-pagefind-meta="summary:')[1].split('"')[0])
+    assert summary == "主旨：公告<img src=x onerror=alert(1)>停車費。"  # text, shown as text by search.js
+
+
+def test_a_page_without_an_indexed_part_is_not_given():
+    assert search.indexing_document("<html><body><p>列表</p></body></html>", "zh-TW") is None
