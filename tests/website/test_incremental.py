@@ -47,8 +47,10 @@ def build(project: Path, site: Path | None = None) -> tuple[int, int]:
 
 
 def inodes(site: Path) -> dict[str, int]:
-    """Each gazette page's file: a reused page is the same file (a hard link to the cache's)."""
-    return {path.relative_to(site).parent.as_posix(): path.stat().st_ino for path in site.glob("gazette/**/index.html")}
+    """Each gazette page rendered apart, and its file: a reused page is the same file (a hard link to
+    the cache's; the pages MkDocs writes have one link)."""
+    return {path.relative_to(site).parent.as_posix(): status.st_ino for path in site.glob("gazette/**/index.html")
+            if (status := path.stat()).st_nlink > 1}
 
 
 def changed(before: dict[str, int], after: dict[str, int], pattern: str = r"gazette/\d{4}/\d\d/\d\d") -> list[str]:
