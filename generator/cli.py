@@ -124,7 +124,7 @@ def new_issue(root: Path, date: dt.datetime | None) -> None:
     issue = next_issue(content, date.date() if date else None, dt.date.today())
     for path in write_issue(root, content, issue):
         click.echo(f"created {path.relative_to(root.resolve()) if path.is_absolute() else path}")
-    click.echo(f"issue {issue.number:02d} of {issue.year}, dated {issue.date}: add its notices beside issue.yml")
+    click.echo(f"issue {issue.number} of {issue.year}, dated {issue.date}: add its notices beside issue.yml")
 
 
 @main.group()
@@ -159,3 +159,39 @@ def newsletter_send(root: Path, issue: str, to: tuple[str, ...], subscribers: Pa
     except KeyboardInterrupt:
         click.echo("error: interrupted; run the same command again to send to the rest", err=True)
         sys.exit(130)
+
+
+@main.group("import")
+def import_group() -> None:
+    """Bring an existing archive into content/."""
+
+
+@import_group.command("ey-xml")
+@common
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--group", default=None,
+              help="Directory group of the agencies the import adds (default: the last group in site.yml).")
+def import_ey_xml(root: Path, paths: tuple[Path, ...], group: str | None) -> None:
+    """Import the national gazette's daily XML files (or folders of them): each record becomes a notice
+    in the issue the schedule gives its day; nothing is written if anything cannot be converted."""
+    from generator.checking.check import problems_of
+    from generator.errors import errors_in
+    from generator.importing.archive import import_ey_xml as run_import
+
+    result = run_import(root, list(paths), group)
+    for warning in result.warnings:
+        click.echo(str(warning), err=True)
+    click.echo(f"imported {result.imported} notice{'s' * (result.imported != 1)} into {len(result.issues)} issue"
+               f"{'s' * (len(result.issues) != 1)} ({result.new_issues} new); {result.skipped} already imported, left as they are")
+    if result.categories:
+        click.echo(f"added to the categories of content/site.yml: {', '.join(result.categories)}")
+    if result.agencies:
+        click.echo(f"{len(result.agencies)} new directory entr{'ies' if len(result.agencies) != 1 else 'y'} to complete "
+                   f"(English name, address, phone): {' '.join(result.agencies)}")
+    if result.imported:
+        _content, problems = problems_of(root)
+        errors = len(errors_in(problems))
+        click.echo(f"check after the import: {errors} error{'s' * (errors != 1)}, {len(problems) - errors} warnings"
+                   " (run check to see them)")
+        if errors:
+            sys.exit(1)

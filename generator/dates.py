@@ -24,6 +24,9 @@ def english_date(date: dt.date) -> str:
     return f"{date.day} {date:%B %Y}"
 
 
-def issue_label(template: str, year: int, number: int) -> str:
-    """The issue's name from the label template in site.yml, e.g. ``115年第3期``."""
-    return template.format(roc_year=roc_year(year), year=year, number=number)
+def issue_label(template: str, year: int, number: int, volume: int | None = None) -> str:
+    """The issue's name from the label template in site.yml, e.g. ``115年第3期`` or (``{volume}``, with
+    ``first_volume_year`` set) ``第33卷第3期``. Prefer ``GazetteSettings.label``, which knows the volume."""
+    if volume is None and "{volume" in template:
+        raise ValueError(f"the issue label '{template}' names the volume, but no first_volume_year is set")
+    return template.format(roc_year=roc_year(year), year=year, number=number, volume=volume)

@@ -74,7 +74,7 @@ class Kind(enum.Enum):
     BAD_RELATION = ("bad-relation", "'{value}' {reason}")
     ISSUE_GAP = ("issue-gap", "issue {number:02d} of {year} follows issue {previous:02d}: issue numbers must have no gaps")
     ISSUE_DATE = ("issue-date", "{reason}")
-    OFF_SCHEDULE = ("off-schedule", "publication date {date} is not on a schedule day (day {days} of the month)", Severity.WARNING)
+    OFF_SCHEDULE = ("off-schedule", "publication date {date} is not on the schedule in site.yml ({schedule})", Severity.WARNING)
     MISSING_TRANSLATION = ("missing-translation", "chapter '{chapter}' has no {language} file {expected}; write it or mark the chapter as not_translated")
     MISSING_FILE = ("missing-file", "{what} '{value}' does not exist")
     FILE_TYPE = ("file-type", "{what} '{value}' is a {suffix} file, which a browser would open as a page of this site and "
@@ -89,6 +89,11 @@ class Kind(enum.Enum):
     MIXED_COLUMN = ("mixed-column", "'{value}' in column '{column}' is text, but the column's other {count} filled "
                                     "cell{s} {are} numbers; write a plain number (-1234, 12.5), or leave the cell empty "
                                     "where there is no value (a column with any text in it is published as text)")
+    # importing an archive (python -m generator import ey-xml)
+    IMPORT_FILE = ("import-file", "{reason}")
+    IMPORT_RECORD = ("import-record", "record MetaId {meta_id}: {reason}")
+    IMPORT_CHANGED = ("import-changed", "record MetaId {meta_id}: {note}", Severity.WARNING)
+    IMPORT_FILE_CHANGED = ("import-changed", "{note}", Severity.WARNING)
     # open-data descriptors (datasets/)
     UNKNOWN_FIELD = ("unknown-field", "{what} '{name}' is not in the data of {owner}{hint}; the data has {known}")
     UNDESCRIBED_FIELD = ("undescribed-field", "{what} '{name}' of {owner} has no description; describe it under '{key}'")

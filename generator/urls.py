@@ -137,6 +137,12 @@ def book_asset(item: Book, name: str) -> str:
     return f"yearbook/{item.year}/{name}"
 
 
+def table_download(item: Book, file: str, language: str) -> str:
+    """A statistics table as citizens download it, in one language (``file``: the table's CSV in the
+    edition's folder, ``tables/population.csv`` -> ``yearbook/2025/tables/population-zh-Hant.csv``)."""
+    return book_asset(item, file.removesuffix(".csv") + f"-{language}.csv")
+
+
 def ebook(item: Book, language: str) -> str:
     """The EPUB of an edition in one language."""
     return f"ebooks/yearbook-{item.year}-{language}.epub"

@@ -56,6 +56,8 @@ def _variant(template: str, serial: int, date: dt.date) -> str:
     text = re.sub(r"^doc_number: .*$", f"doc_number: 府檔字第{date.year - 1911:03d}{serial:07d}號", text, count=1, flags=re.M)
     text = re.sub(r"^issued: .*$", f"issued: {(date - dt.timedelta(days=5)).isoformat()}", text, count=1, flags=re.M)
     text = re.sub(r"^attachments:\n(?:  .*\n)+", "", text, flags=re.M)
+    # what a shipped notice corrects, amends or repeals is a later notice than the archived copy
+    text = re.sub(r"^(?:corrects|amends|repeals):.*\n(?:  .*\n)*", "", text, flags=re.M)
     return text
 
 
@@ -76,3 +78,26 @@ def add_next_issue(project: Path, notices: int = PER_ISSUE, serial: int = 9_000_
         template = templates[(serial + seq) % len(templates)].read_text(encoding="utf-8")
         (folder / f"{seq:02d}-new.md").write_text(_variant(template, serial + seq, date), encoding="utf-8")
     return folder
+
+
+def add_daily_year(project: Path, year: int, issues: int, big_issue: int = 0, big: int = 0) -> int:
+    """``issues`` issues of ``year`` on its working days (Monday to Friday), as a daily gazette names
+    them (folders ``001``, ``002``, …), one notice each, except issue ``big_issue``, which holds ``big``
+    notices (files ``001-…`` … when 100 or more). Returns how many notices were written."""
+    gazette = project / "content" / "gazette"
+    templates = sorted(gazette.glob("*/*/*.md"))
+    day, serial = dt.date(year, 1, 1), 0
+    for number in range(1, issues + 1):
+        while day.weekday() >= 5:
+            day += dt.timedelta(days=1)
+        folder = gazette / str(year) / f"{number:03d}"
+        folder.mkdir(parents=True)
+        (folder / "issue.yml").write_text(f"date: {day.isoformat()}\n", encoding="utf-8")
+        count = big if number == big_issue else 1
+        width = 3 if count > 99 else 2
+        for seq in range(1, count + 1):
+            serial += 1
+            template = templates[serial % len(templates)].read_text(encoding="utf-8")
+            (folder / f"{seq:0{width}d}-daily.md").write_text(_variant(template, serial, day), encoding="utf-8")
+        day += dt.timedelta(days=1)
+    return serial

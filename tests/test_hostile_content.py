@@ -40,6 +40,8 @@ PAYLOADS = {
 MARKER = re.compile(r"alert\W{1,2}xss-\d+")
 
 NOTICE = "content/gazette/2026/01/03-parking-fees.md"
+JOINT = "content/gazette/2026/04/08-traffic-enforcement-cameras.md"  # agency and doc_number are lists
+JOINT_NUMBER = "嘉市警交字第1150011862號"  # its second document number
 ISSUE = "content/gazette/2026/01/issue.yml"
 CORRIGENDUM = "content/gazette/2026/03/08-corrigendum.md"
 AGENCY = "content/directory/transportation.yml"
@@ -81,6 +83,9 @@ def inject(project: Project, payload: str) -> None:
         value, _, rest = shipped.partition("\n")
         quoted = json.dumps(f"{payload} {value}", ensure_ascii=False)
         project.edit(name, f": {value}" + ("\n" + rest if rest else ""), f": {quoted}" + ("\n" + rest if rest else ""))
+    # the second item of a list of document numbers (a joint notice's): the lead agency is transportation,
+    # whose name holds the payload too
+    project.edit(JOINT, f", {JOINT_NUMBER}]", ", " + json.dumps(f"{payload} {JOINT_NUMBER}", ensure_ascii=False) + "]")
     keyword = json.dumps(payload.replace(";", ""), ensure_ascii=False)  # ';' separates keywords in the open data
     project.edit(NOTICE, "keywords: [路邊停車,", f"keywords: [{keyword},")
     rows = list(csv.reader(io.StringIO((project.root / TABLE).read_text(encoding="utf-8"))))
@@ -173,6 +178,12 @@ def test_every_field_is_shown_as_text_and_nothing_runs(hostile):
     assert ld["headline"].startswith(payload) and ld["identifier"].startswith(payload)
     agency = lxml_html.fromstring((site / "directory/transportation/index.html").read_bytes())
     assert f"{payload} 黃志明" in agency.text_content()
+    joint = lxml_html.fromstring((site / "gazette/2026/04/08/index.html").read_bytes())
+    assert joint.xpath("//span[@class='doc-number']/text()")[1] == f"{payload} {JOINT_NUMBER}"
+    assert joint.xpath("string(//dl[@class='notice-meta']/dd[1]/a[1])") == f"{payload} 交通局"
+    assert f"{payload} {JOINT_NUMBER}「" in joint.xpath("string(//div[@class='citation']//code)")
+    ld = json.loads(joint.xpath("//script[@type='application/ld+json']")[0].text)
+    assert ld["identifier"][1] == f"{payload} {JOINT_NUMBER}" and ld["author"][0]["name"] == f"{payload} 交通局"
     # Open Graph and Twitter card tags: attributes holding the text as typed
     meta = {m.get("property") or m.get("name"): m.get("content") for m in notice.xpath("//head/meta")}
     assert meta["og:title"] == meta["twitter:title"] == f"{payload} 公告調整本市路邊停車場收費費率及收費時段"
@@ -195,6 +206,9 @@ def test_feeds_parse_and_carry_the_text(hostile):
     assert not parsed.bozo
     titles = [entry.title for entry in parsed.entries]
     assert f"{payload} 公告調整本市路邊停車場收費費率及收費時段" in titles
+    joint = next(entry for entry in parsed.entries if entry.link.endswith("/gazette/2026/04/08/"))
+    assert f"{payload} {JOINT_NUMBER}" in joint.summary
+    assert [author.name for author in joint.authors] == [f"{payload} 交通局", "警察局"]
     related = [link.get("title", "") for entry in parsed.entries for link in entry.links if link.rel == "related"]
     assert f"本公告已於 115年第3期 更正：{payload} 更正本府公報115年第2期第4則公告之變更範圍筆數" in related
 
@@ -227,6 +241,10 @@ def test_data_files_parse_and_keep_the_text(hostile):
                 assert not _formula(cell), f"{path.name}: {cell[:40]!r}"
     notices = csv.DictReader(io.StringIO((site / "data/gazette/notices.csv").read_text(encoding="utf-8")))
     assert f"{payload} 公告調整本市路邊停車場收費費率及收費時段" in [row["title"] for row in notices]
+    numbers = csv.DictReader(io.StringIO((site / "data/gazette/notice-doc-numbers.csv").read_text(encoding="utf-8")))
+    assert f"{payload} {JOINT_NUMBER}" in [row["doc_number"] for row in numbers]
+    joint = json.loads((site / "data/gazette/notice-agencies.json").read_bytes())
+    assert f"{payload} 交通局" in [row["agency_name"] for row in joint]
     cards = list(vobject.readComponents((site / "directory/directory.vcf").read_text(encoding="utf-8")))
     assert any(card.fn.value.startswith(f"{payload} 黃志明") for card in cards)
     assert ods_cells_are_text(site / "directory/directory.ods")
@@ -248,7 +266,7 @@ def ods_cells_are_text(path: Path) -> bool:
 
 
 #: Pages that show the payload, opened in Chromium.
-PAGES = ["", "gazette/", "gazette/2026/", "gazette/2026/01/", "gazette/2026/01/03/", "gazette/category/notices/",
+PAGES = ["", "gazette/", "gazette/2026/", "gazette/2026/01/", "gazette/2026/01/03/", "gazette/2026/04/08/", "gazette/category/notices/",
          "gazette/agency/transportation/", "directory/", "directory/transportation/", "yearbook/2025/",
          "yearbook/2025/overview/", "en/yearbook/2025/overview/", "data/", "data/gazette/",
          "search/?q=停車場收費費率"]

@@ -8,6 +8,7 @@ import pytest
 
 from generator.checking.check import check
 from generator.errors import GeneratorError
+from generator.model.schedule import Schedule
 from generator.scaffold import NextIssue, next_issue, next_schedule_day, write_issue
 
 
@@ -45,7 +46,56 @@ def test_new_issue_refuses_to_overwrite(project):
 
 
 def test_the_first_issue_of_a_new_year():
-    assert next_schedule_day(dt.date(2026, 12, 16), (1, 16)) == dt.date(2027, 1, 1)
+    assert next_schedule_day(dt.date(2026, 12, 16), Schedule(days_of_month=("1", "16"))) == dt.date(2027, 1, 1)
+
+
+DAILY = "schedule: {daily: working-days, holidays: [2026-01-02], make_up_days: [2026-01-10]}"
+
+
+def test_new_issue_follows_a_daily_schedule_with_three_digit_folders(project):
+    """A working-day schedule has ~250 days a year: the year's folders get three digits from the first."""
+    project.edit("content/site.yml", "schedule: [1, 16]", DAILY)
+    (project.root / "content/gazette/2026/01").rename(project.root / "content/gazette/2026/001")
+    (project.root / "content/gazette/2026/001/01-road-works.md").rename(project.root / "content/gazette/2026/001/001-road-works.md")
+    assert project.run("check").returncode == 0
+    dates = []
+    for _ in range(4):
+        result = project.run("new-issue")
+        assert result.returncode == 0, result.stderr
+        dates.append(result.stdout)
+    # 2026-01-01 is a Thursday; the 2nd a holiday; the 3rd and 4th a weekend; the 10th a make-up Saturday
+    folders = sorted(p.name for p in (project.root / "content/gazette/2026").iterdir())
+    assert folders == ["001", "002", "003", "004", "005"]
+    texts = [(project.root / f"content/gazette/2026/{f}/issue.yml").read_text(encoding="utf-8") for f in folders[1:]]
+    assert [t.splitlines()[-1] for t in texts] == ["date: 2026-01-05", "date: 2026-01-06", "date: 2026-01-07", "date: 2026-01-08"]
+    assert "001-<slug>.md" in texts[0] and "嘉和市政府公報 115年第2期" in texts[0]
+
+
+def test_a_new_year_of_a_daily_gazette_starts_with_three_digits(project):
+    project.edit("content/site.yml", "schedule: [1, 16]", DAILY)
+    content = check(project.root)
+    issue = next_issue(content, dt.date(2027, 1, 4), dt.date(2027, 1, 1))
+    assert (issue.number, issue.folder) == (1, "content/gazette/2027/001")
+    # the shipped twice-monthly year keeps two digits
+    assert next_issue(content, dt.date(2026, 1, 5), dt.date(2026, 1, 2)).folder == "content/gazette/2026/02"
+
+
+def test_the_hundredth_issue_of_a_two_digit_year_says_how_to_rename(project):
+    project.write({f"content/gazette/2026/{n:02d}/issue.yml": f"date: {dt.date(2026, 1, 1) + dt.timedelta(days=n - 1)}\n"
+                   for n in range(2, 100)})
+    project.edit("content/site.yml", "schedule: [1, 16]", "schedule: {daily: every-day}")
+    content = check(project.root)
+    with pytest.raises(GeneratorError, match="rename them first .*01 to 001"):
+        next_issue(content, None, dt.date(2026, 1, 1))
+
+
+def test_new_issue_after_the_last_listed_date_says_so(project):
+    project.edit("content/site.yml", "schedule: [1, 16]", "schedule: {dates: [2026-01-01, 2026-03-02]}")
+    content = check(project.root)
+    assert next_issue(content, None, dt.date(2026, 1, 1)).date == dt.date(2026, 3, 2)
+    project.write({"content/gazette/2026/01/issue.yml": "date: 2026-03-02\n"})
+    with pytest.raises(GeneratorError, match="no day after 2026-03-02"):
+        next_issue(check(project.root), None, dt.date(2026, 1, 1))
 
 
 def test_next_issue_after_the_year_turns(project):

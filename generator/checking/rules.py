@@ -18,7 +18,7 @@ from generator.model import Book, Content, Notice
 from generator.model.common import IMAGE_LINK, IMAGE_TYPES, LANGUAGES, URL_SCHEME
 from generator.model.gazette import issue_id
 from generator.model.yearbook import TABLE_PLACEHOLDER
-from generator.model.schema import formula_start, hint
+from generator.model.schema import formula_start, hint, item_where
 from generator.checking.dataset_rules import dataset_rules
 from generator.checking.directory_rules import directory_rules
 from generator.reading import paths
@@ -72,16 +72,23 @@ def issue_numbers(content: Content, root: Path, present: AbstractSet[str]) -> It
 
 
 def issue_dates(content: Content, root: Path, present: AbstractSet[str]) -> Iterator[Problem]:
-    days = content.site.gazette.days
+    settings = content.site.gazette
+    schedule = settings.schedule
     last: dict[int, dt.date] = {}
+    if "{volume" in settings.issue_label and not settings.first_volume_year:
+        yield Problem.of(Kind.BAD_VALUE, settings.where["issue_label"], key="issue_label",
+                         reason="it names the {volume}: set gazette.first_volume_year, the year of volume 1")
     for issue in content.gazette.issues:
         where = issue.where["date"]
         if issue.date.year != issue.year:
             yield Problem.of(Kind.ISSUE_DATE, where, reason=f"publication date {issue.date} is not in {issue.year}, the year of the folder")
         elif issue.year in last and issue.date <= last[issue.year]:
             yield Problem.of(Kind.ISSUE_DATE, where, reason=f"publication date {issue.date} is not after {last[issue.year]}, the date of the issue before")
-        if issue.date.day not in days:
-            yield Problem.of(Kind.OFF_SCHEDULE, where, date=issue.date, days=" or ".join(map(str, days)))
+        if not schedule.is_issue_day(issue.date):
+            yield Problem.of(Kind.OFF_SCHEDULE, where, date=issue.date, schedule=schedule.describe())
+        if (volume := settings.volume(issue.year)) is not None and volume < 1 and "{volume" in settings.issue_label:
+            yield Problem.of(Kind.ISSUE_DATE, issue.source, reason=f"issue of {issue.year}, before volume 1 "
+                             f"(first_volume_year {settings.first_volume_year} in site.yml): its label would name volume {volume}")
         last[issue.year] = issue.date
         for notice in issue.notices:
             if notice.issued > issue.date:
@@ -91,22 +98,30 @@ def issue_dates(content: Content, root: Path, present: AbstractSet[str]) -> Iter
 
 def notice_rules(content: Content, root: Path, present: AbstractSet[str]) -> Iterator[Problem]:
     agencies = content.links.agencies
-    doc_numbers: dict[str, Notice] = {}
+    doc_numbers: dict[str, Source] = {}  # where each number was first given
     for issue in content.gazette.issues:
         positions: dict[int, Notice] = {}
         for notice in issue.notices:
             if notice.seq in positions:
-                yield Problem.of(Kind.DUPLICATE, notice.source, what="position", value=f"{notice.seq:02d}",
+                yield Problem.of(Kind.DUPLICATE, notice.source, what="position", value=notice.source.path.name.split("-", 1)[0],
                                  first=positions[notice.seq].source.path)
             positions.setdefault(notice.seq, notice)
-            key = re.sub(r"\s+", "", notice.doc_number)
-            if key in doc_numbers:
-                yield Problem.of(Kind.DUPLICATE, notice.where["doc_number"], what="document number",
-                                 value=notice.doc_number, first=doc_numbers[key].where["doc_number"])
-            doc_numbers.setdefault(key, notice)
-            if notice.agency not in agencies and f"agency:{notice.agency}" not in present:
-                yield Problem.of(Kind.UNKNOWN_REFERENCE, notice.where["agency"], what="agency", value=notice.agency,
-                                 hint=hint(notice.agency, agencies) or " in content/directory/")
+            for index, number in enumerate(notice.doc_numbers):
+                # one key per number: the same number may not appear twice, in two notices or in one
+                key = re.sub(r"\s+", "", number)
+                if key in doc_numbers:
+                    yield Problem.of(Kind.DUPLICATE, item_where(notice.where, "doc_numbers", index), what="document number",
+                                     value=number, first=doc_numbers[key])
+                doc_numbers.setdefault(key, item_where(notice.where, "doc_numbers", index))
+            named: dict[str, Source] = {}
+            for index, agency in enumerate(notice.agencies):
+                where = item_where(notice.where, "agencies", index)
+                if agency in named:
+                    yield Problem.of(Kind.DUPLICATE, where, what="agency", value=agency, first=named[agency])
+                named.setdefault(agency, where)
+                if agency not in agencies and f"agency:{agency}" not in present:
+                    yield Problem.of(Kind.UNKNOWN_REFERENCE, where, what="agency", value=agency,
+                                     hint=hint(agency, agencies) or " in content/directory/")
             yield from markdown_images(notice.body, notice.source, notice.body_line, root)
             yield from unsafe_markup(notice.body, notice.source, notice.body_line)
             yield from body_start(notice.body, notice.source, notice.body_line)

@@ -91,7 +91,8 @@ def table_html(table: StatTable, language: str, csv_href: str, labels: Mapping[s
     numbers aligned right, only the columns of ``language`` (:meth:`StatTable.shown_columns`); the
     words around it are the yearbook's ``labels`` in that language (caption, source, download).
     The markup is well-formed XHTML, so pandoc can put it into an EPUB as it is; there the CSV link
-    goes to the website without ``download`` (``download=False``: pandoc would write it unquoted)."""
+    goes to the website without ``download`` (``download=False``: pandoc would write it unquoted), and
+    says that it needs a network (the book is read offline; the table itself is in the book)."""
     shown = table.shown_columns(language)
     numeric = {i: table.column_type(i) != "string" or not any(row[i] for row in table.rows) for i in shown}
     head = "".join(f'<th scope="col"{_NUM if numeric[i] else ""}>{esc(table.columns[table.header[i]].get(language))}</th>'
@@ -106,7 +107,7 @@ def table_html(table: StatTable, language: str, csv_href: str, labels: Mapping[s
         f"<thead><tr>{head}</tr></thead>",
         f"<tbody>{rows}</tbody></table>",
         f'<p class="stat-table-source">{source_line} · '
-        f'<a href="{html.escape(csv_href)}"{_DOWNLOAD if download else ""}>{esc(labels["csv"])}</a></p>',
+        f'<a href="{html.escape(csv_href)}"{_DOWNLOAD if download else ""}>{esc(labels["csv" if download else "csv_online"])}</a></p>',
         "</div>",
     ])
 

@@ -9,15 +9,31 @@ from pathlib import PurePosixPath
 from yaml.nodes import Node, SequenceNode
 
 from generator.errors import Kind, Source
-from generator.model.schema import INVALID, DateType, Invalid, ListType, Reader, StructType, TextType, Type, Where, key, where_field
+from generator.model.schema import (INVALID, DateType, Invalid, ListType, OneOrMoreType, Reader, StructType, TextType, Type,
+                                    Where, key, where_field)
 from generator.model.common import LIST_DELIMITER, PATH, SLUG, SLUG_PATTERN
 
-#: A notice's file name: two-digit position, a hyphen, an ASCII slug.
-NOTICE_NAME = rf"(?P<seq>\d{{2}})-(?P<slug>{SLUG_PATTERN})\.md"
+#: An issue folder's name, or a notice file's position: two or three digits (01…99, or 001…999 when
+#: a year holds 100 issues or more, or an issue 100 notices or more; see :func:`number_width`).
+NUMBER = r"(?!0+$)\d{2,3}"
+#: A notice's file name: position, a hyphen, an ASCII slug.
+NOTICE_NAME = rf"(?P<seq>{NUMBER})-(?P<slug>{SLUG_PATTERN})\.md"
+#: How many issues of a year, or notices of an issue, there may be (three digits).
+MAX_NUMBER = 999
+
+
+def number_width(count: int) -> int:
+    """How many digits folder and file names take when numbering up to ``count``: 2 up to 99, else 3.
+    All names of one folder have the same width, so they sort as they are numbered."""
+    return 2 if count <= 99 else 3
 
 
 def issue_id(year: int, number: int) -> str:
-    """An issue's id, also the URL path below /gazette/ and its folder below content/gazette/: ``2026/03``."""
+    """An issue's id, also the URL path below /gazette/: ``2026/03``, ``2026/123``.
+
+    The number in ids and URLs has at least two digits whatever the folder's width (``03`` and
+    ``003`` are both issue 3, at ``/gazette/2026/03/``): renaming a year's folders to three digits
+    when it reaches 100 issues changes no published address."""
     return f"{year}/{number:02d}"
 
 
@@ -72,8 +88,11 @@ class Notice:
     title: str = key(TextType(), required=True)
     title_en: str | None = key(TextType())
     category: str = key(TextType(), required=True)  # the category's slug once loaded
-    agency: str = key(SLUG, required=True)
-    doc_number: str = key(TextType(), required=True)
+    #: The issuing agencies' ids: one, or several for a joint notice (會銜), the lead agency first.
+    agencies: tuple[str, ...] = key(OneOrMoreType(SLUG), required=True, name="agency")
+    #: The document numbers (發文字號): one, or several (one per issuing agency, or a number and its
+    #: reference numbers), each unique across the gazette; the first is the notice's primary number.
+    doc_numbers: tuple[str, ...] = key(OneOrMoreType(TextType()), required=True, name="doc_number")
     issued: dt.date = key(DateType(), required=True)
     signer: str | None = key(TextType())
     keywords: tuple[str, ...] = key(ListType(TextType(rf"[^{LIST_DELIMITER}]+", f"contains '{LIST_DELIMITER}', which separates "
@@ -95,14 +114,31 @@ class Notice:
 
     @property
     def id(self) -> str:
-        """Stable identifier, also the URL path below /gazette/: ``2026/03/05``."""
+        """Stable identifier, also the URL path below /gazette/: ``2026/03/05`` (at least two digits
+        each, whatever the width of the file and folder names, like :func:`issue_id`)."""
         return f"{issue_id(self.year, self.issue)}/{self.seq:02d}"
 
     @property
+    def agency(self) -> str:
+        """The lead agency's id (the first of :attr:`agencies`). Show every agency wherever a reader
+        sees who issued the notice; this one is for what takes one (a sort key, a primary column)."""
+        return self.agencies[0]
+
+    @property
+    def doc_number(self) -> str:
+        """The primary document number (the first of :attr:`doc_numbers`). Show all of them wherever a
+        reader sees the number; this one is for what takes one."""
+        return self.doc_numbers[0]
+
+    @property
+    def joint(self) -> bool:
+        """Whether several agencies issued the notice together (會銜)."""
+        return len(self.agencies) > 1
+
+    @property
     def numbers(self) -> tuple[str, ...]:
-        """Every document number of the notice (one today; a list where several agencies number it)."""
-        numbers: str | tuple[str, ...] = self.doc_number
-        return (numbers,) if isinstance(numbers, str) else numbers
+        """Every document number of the notice (:attr:`doc_numbers`)."""
+        return self.doc_numbers
 
     def references(self) -> tuple[tuple[str, Reference], ...]:
         """(relation, reference) for every notice this one names, in the order of :data:`RELATIONS`."""

@@ -72,8 +72,12 @@ class Links:
         return self.agencies.get(agency_id)
 
     def agency_of(self, notice: Notice) -> Agency:
-        """The agency that issued the notice."""
+        """The agency that issued the notice: the lead agency of a joint notice (:meth:`agencies_of`)."""
         return self.agencies[notice.agency]
+
+    def agencies_of(self, notice: Notice) -> tuple[Agency, ...]:
+        """Every agency that issued the notice, the lead agency first."""
+        return tuple(self.agencies[agency] for agency in notice.agencies)
 
     def category_of(self, notice: Notice) -> Named:
         return self.categories[notice.category]

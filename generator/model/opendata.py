@@ -22,8 +22,8 @@ from generator.model.site import Site
 #: The packages, in the order the catalogue lists them; ``datasets/<package>.yml`` describes each.
 PACKAGES = ("gazette", "directory", "yearbook-statistics")
 
-ISSUE_ID = r"\d{4}/\d{2}"  # gazette.issue_id
-NOTICE_ID = r"\d{4}/\d{2}/\d{2}"  # Notice.id
+ISSUE_ID = r"\d{4}/\d{2,3}"  # gazette.issue_id
+NOTICE_ID = r"\d{4}/\d{2,3}/\d{2,3}"  # Notice.id
 E164 = r"\+886\d{8,9}"
 COMMIT = r"[0-9a-f]{40}"
 #: A statistics table's resource name: the edition's year and the table's id (``2025-population``).
@@ -84,7 +84,8 @@ class Table:
 def declared(site: Site, package: str) -> tuple[Table, ...]:
     """The tables of ``package`` (one of :data:`PACKAGES`) that its descriptor describes, without rows."""
     if package == "gazette":
-        return issues_table(), notices_table(site), attachments_table(), agencies_reference(), relations_table()
+        return (issues_table(), notices_table(site), attachments_table(), agencies_reference(), relations_table(),
+                notice_agencies_table(), notice_doc_numbers_table())
     if package == "directory":
         return directory_agencies(site), units_table(), contacts_table(), changes_table()
     if package == "yearbook-statistics":
@@ -122,6 +123,25 @@ def attachments_table() -> Table:
         Field("notice", required=True, pattern=NOTICE_ID), Field("seq", "integer", required=True, minimum=1),
         Field("file", required=True), Field("title"), Field("format", required=True),
         Field("bytes", "integer", required=True, minimum=0), Field("url", required=True, format="uri"),
+    ), primary_key=("notice", "seq"), foreign_keys=(ForeignKey(("notice",), "notices", ("id",)),))
+
+
+def notice_agencies_table() -> Table:
+    """Every issuing agency of every notice, one row each: a joint notice (會銜) has several, the lead
+    agency at ``seq`` 1 (the one ``notices.agency_id`` names)."""
+    return Table("notice-agencies", (
+        Field("notice", required=True, pattern=NOTICE_ID), Field("seq", "integer", required=True, minimum=1),
+        Field("agency_id", required=True, pattern=SLUG_PATTERN), Field("agency_name"),
+    ), primary_key=("notice", "seq"),
+        foreign_keys=(ForeignKey(("notice",), "notices", ("id",)), ForeignKey(("agency_id",), "agencies", ("id",))))
+
+
+def notice_doc_numbers_table() -> Table:
+    """Every document number of every notice, one row each (unique across the gazette); the first is
+    the one ``notices.doc_number`` gives."""
+    return Table("notice-doc-numbers", (
+        Field("notice", required=True, pattern=NOTICE_ID), Field("seq", "integer", required=True, minimum=1),
+        Field("doc_number", required=True, unique=True),
     ), primary_key=("notice", "seq"), foreign_keys=(ForeignKey(("notice",), "notices", ("id",)),))
 
 

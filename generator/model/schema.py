@@ -171,6 +171,28 @@ class ListType(Type):
         return tuple(items)
 
 
+class OneOrMoreType(Type):
+    """One value, or a list of one or more (``agency: works`` or ``agency: [works, interior]``), always
+    read as a tuple. Each item's place is kept in ``where`` as ``<field>.<index>`` (:func:`item_where`)."""
+
+    def __init__(self, item: Type):
+        self.item = item
+        self.expected = f"{item.expected} or a list of them"
+
+    def convert(self, node: Node, reader: Reader, key: str) -> tuple[Any, ...]:
+        if isinstance(node, ScalarNode):
+            return (self.item.convert(node, reader, key),)
+        if isinstance(node, SequenceNode) and not node.value:
+            raise Invalid(Kind.EMPTY_VALUE, node, key=key)
+        return ListType(self.item).convert(node, reader, key)
+
+
+def item_where(where: Where, field: str, index: int) -> Source:
+    """Where the ``index``-th item of a :class:`OneOrMoreType` field was written (the field's place if
+    it was written as one value)."""
+    return where.get(f"{field}.{index}", where[field])
+
+
 class StructType(Type):
     """A nested mapping read into a model class."""
 
@@ -304,6 +326,8 @@ class Reader:
                 continue
             values[field_name] = value
             where[field_name] = self.source(value_node)
+            if isinstance(value_node, SequenceNode):
+                where.update({f"{field_name}.{index}": self.source(item) for index, item in enumerate(value_node.value)})
         context = "" if what == "this file" else f" in {what}"
         for name, (_field, _type, required) in keys.items():
             if required and name not in seen:

@@ -6,12 +6,10 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from generator.dates import issue_label
+from generator.model.schedule import SCHEDULE, Schedule
 from generator.model.schema import ListType, StructType, TextType, Where, key, where_field
 from generator.model.common import BILINGUAL, EMAIL, LOCALIZED, PHONE, SLUG, URL, Bilingual, Localized, Phone
-
-
-def _days(value: str) -> str | None:
-    return None if value.isdigit() and 1 <= int(value) <= 28 else f"'{value}' is not a day of the month from 1 to 28"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -48,18 +46,6 @@ class Office:
     where: Where = where_field()
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class GazetteSettings:
-    title: Bilingual = key(BILINGUAL, required=True)
-    schedule: tuple[str, ...] = key(ListType(TextType(check=_days)), required=True)
-    issue_label: str = key(TextType(), default="{roc_year}年第{number}期")
-    where: Where = where_field()
-
-    @property
-    def days(self) -> tuple[int, ...]:
-        return tuple(sorted(int(day) for day in self.schedule))
-
-
 #: The placeholders a newsletter's subject may hold (site.yml ``newsletter.subject``).
 SUBJECT_FIELDS = ("gazette", "issue", "date", "count")
 #: The placeholders of the per-recipient unsubscribe address (``newsletter.unsubscribe_recipient``).
@@ -80,6 +66,51 @@ def _placeholders(allowed: tuple[str, ...], needed: bool = False) -> Callable[[s
             return "it must hold " + " or ".join(f"{{{n}}}" for n in allowed) + ", so that each recipient gets their own link"
         return None
     return check
+
+
+def _label(value: str) -> str | None:
+    if reason := _placeholders(LABEL_FIELDS)(value):
+        return reason
+    if "{number" not in value:
+        return f"'{value}' does not name the issue's number: write {{number}} in it, e.g. {{roc_year}}年第{{number}}期"
+    try:
+        issue_label(value, 2026, 3, 1)
+    except (ValueError, TypeError) as exc:
+        return f"'{value}' is not a template: {exc}"
+    return None
+
+
+#: The placeholders of the issue label (site.yml ``gazette.issue_label``); format specs work too
+#: (``{number:03d}``).
+LABEL_FIELDS = ("roc_year", "year", "number", "volume")
+
+
+def _year(value: str) -> str | None:
+    return None if value.isdigit() and 1800 <= int(value) <= 2999 else f"'{value}' is not a year (YYYY)"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class GazetteSettings:
+    title: Bilingual = key(BILINGUAL, required=True)
+    schedule: Schedule = key(SCHEDULE, required=True)
+    issue_label: str = key(TextType(check=_label, free=True), default="{roc_year}年第{number}期")
+    # the year (YYYY) of volume 1 (第1卷), if the label names the volume: a volume a year
+    first_volume_year: str | None = key(TextType(check=_year))
+    where: Where = where_field()
+
+    @property
+    def days(self) -> tuple[int, ...]:
+        """The days of the month of a schedule of days of the month (else empty)."""
+        return self.schedule.days
+
+    def volume(self, year: int) -> int | None:
+        """The volume (卷) of the issues of ``year``: one a year from ``first_volume_year``, if set."""
+        return year - int(self.first_volume_year) + 1 if self.first_volume_year else None
+
+    def label(self, year: int, number: int) -> str:
+        """What readers call an issue, from ``issue_label``: ``115年第3期``, ``第33卷第3期``. Every page,
+        feed, data file, citation and message names an issue with this."""
+        return issue_label(self.issue_label, year, number, self.volume(year))
 
 
 def _rate(value: str) -> str | None:

@@ -23,14 +23,16 @@ from generator.dates import TAIPEI
 from generator.reading.history import NOTES, Change, ChangeRecord, Version
 from generator.model import Agency, Content
 from generator.model.directory import COLUMNS, Entry, agency_entries, entries
-from generator.spreadsheet import guard
+from generator.spreadsheet import excel_csv, guard
 from generator.labels import labels
 from generator.markup.markdown import Asset
 from generator.model.common import DEFAULT_LANGUAGE
 
 #: Each download's extension and format, in the order pages list them (what each is for, in words:
 #: labels/directory.yml, ``download_uses``).
-DOWNLOADS = (("csv", "CSV"), ("json", "JSON"), ("ods", "ODS"), ("vcf", "vCard 4.0"))
+#: (extension, name): "zh.csv" is the CSV for people (Excel: UTF-8 with a byte-order mark, Chinese column
+#: labels), "csv" the one for programs (column names, no mark).
+DOWNLOADS = (("zh.csv", "CSV（Excel）"), ("csv", "CSV"), ("json", "JSON"), ("ods", "ODS"), ("vcf", "vCard 4.0"))
 #: The downloads are in Chinese: their title, column labels (the ODS header, the JSON's "columns").
 LABELS = labels("directory", DEFAULT_LANGUAGE)
 TITLE = LABELS["title"]
@@ -46,6 +48,8 @@ def assets(content: Content, record: ChangeRecord) -> Iterator[Asset]:
     agencies = ordered(content)
     lines = entries(agencies)
     yield Asset(urls.directory_download("csv"), data=to_csv(lines))
+    yield Asset(urls.directory_download("zh.csv"), data=excel_csv(urls.directory_download("zh.csv"), [COLUMN_LABELS[name] for name in COLUMNS],
+                                                                 (list(entry.values().values()) for entry in lines)))
     yield Asset(urls.directory_download("json"), data=to_json(content, lines, record))
     yield Asset(urls.directory_download("ods"), data=to_ods(content, lines, record))
     yield Asset(urls.directory_download("vcf"), data=b"".join(to_vcards(content, a, record) for a in agencies))
@@ -61,7 +65,8 @@ def _day(when: dt.datetime | None) -> str | None:
 # -- CSV, JSON --------------------------------------------------------------------------------------
 
 def to_csv(lines: tuple[Entry, ...]) -> bytes:
-    """RFC 4180 CSV in UTF-8 (no byte-order mark: spreadsheet users have the ODS), a header of column names."""
+    """RFC 4180 CSV in UTF-8 (no byte-order mark: for programs; people get ``directory.zh.csv``, made by
+    :func:`~generator.spreadsheet.excel_csv`, and the ODS), a header of column names."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)

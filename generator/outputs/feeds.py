@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 
 from generator import urls
-from generator.dates import TAIPEI, issue_label
+from generator.dates import TAIPEI
 from generator.labels import labels
 from generator.model import Content, Notice
 from generator.model.common import DEFAULT_LANGUAGE
@@ -38,7 +38,7 @@ def assets(content: Content) -> Iterator[Asset]:
         yield Asset(urls.category_feed(category.slug), data=feed(
             content, f"{title}：{category.name.zh_hant}", urls.category_feed(category.slug), urls.category(category.slug), selected))
     for agency_id in agencies(content):
-        selected = tuple(n for n in notices if n.agency == agency_id)
+        selected = tuple(n for n in notices if agency_id in n.agencies)  # a joint notice is in each of its agencies' feeds
         yield Asset(urls.agency_feed(agency_id), data=feed(
             content, f"{title}：{content.links.agencies[agency_id].name.zh_hant}", urls.agency_feed(agency_id),
             urls.gazette_agency(agency_id), selected))
@@ -46,7 +46,7 @@ def assets(content: Content) -> Iterator[Asset]:
 
 def agencies(content: Content) -> list[str]:
     """The agencies that have published in the gazette (each has a feed), in the directory's order."""
-    published = {notice.agency for notice in content.gazette.notices}
+    published = {agency for notice in content.gazette.notices for agency in notice.agencies}
     return [agency.id for agency in content.directory.agencies if agency.id in published]
 
 
@@ -113,17 +113,18 @@ def feed(content: Content, title: str, self_page: str, html_page: str, notices: 
 
 def entry(content: Content, notice: Notice, published: dt.date) -> ET.Element:
     base = content.site.base_url
-    agency, category = content.links.agency_of(notice), content.links.category_of(notice)
+    category = content.links.category_of(notice)
     element = ET.Element(f"{{{ATOM}}}entry")
     _text(element, "id", urls.absolute(base, urls.notice(notice)))
     _text(element, "title", notice.title)
     _text(element, "updated", stamp(published))
     _text(element, "published", stamp(published))
     ET.SubElement(element, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=urls.absolute(base, urls.notice(notice)))
-    author = ET.SubElement(element, f"{{{ATOM}}}author")
-    _text(author, "name", agency.name.zh_hant)
+    for agency in content.links.agencies_of(notice):  # a joint notice: an author per agency, the lead first
+        author = ET.SubElement(element, f"{{{ATOM}}}author")
+        _text(author, "name", agency.name.zh_hant)
     ET.SubElement(element, f"{{{ATOM}}}category", term=category.slug, label=category.name.zh_hant)
-    _text(element, "summary", f"{notice.doc_number}：{summary(notice.body)}")
+    _text(element, "summary", f"{'、'.join(notice.doc_numbers)}：{summary(notice.body)}")
     # what it corrects, amends or repeals, and what corrected, amended or repealed it: related links,
     # titled with the relation (RFC 4287 4.2.7.2: rel="related")
     words = labels("gazette", DEFAULT_LANGUAGE)
@@ -132,7 +133,7 @@ def entry(content: Content, notice: Notice, published: dt.date) -> ET.Element:
                       title=f"{words['relations'][relation]}：{earlier.title}")
     for relation, later in content.links.related_by(notice):
         ET.SubElement(element, f"{{{ATOM}}}link", rel="related", type="text/html", href=urls.absolute(base, urls.notice(later)),
-                      title=words["related_by"].format(issue=issue_label(content.site.gazette.issue_label, later.year, later.issue),
+                      title=words["related_by"].format(issue=content.site.gazette.label(later.year, later.issue),
                                                        relation=words["relation"][relation]) + f"：{later.title}")
     return element
 

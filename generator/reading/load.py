@@ -12,13 +12,14 @@ import dataclasses
 import io
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import MappingProxyType
 
 from generator.errors import Kind, Problem, Source, errors_in
 from generator.model import Agency, Book, Chapter, Content, Dataset, Directory, Gazette, Issue, Notice, Site, StatTable
-from generator.model.gazette import NOTICE_NAME, issue_id
+from generator.model.gazette import NOTICE_NAME, NUMBER, issue_id, number_width
 from generator.model.common import ATTACHMENT_TYPES, IMAGE_TYPES, LANGUAGES, is_number, is_slug
 from generator.model.yearbook import CHAPTER_NAME, misspelt_number
 from generator.model.schema import INVALID, Reader, formula_start, hint
@@ -32,6 +33,10 @@ log = logging.getLogger(__name__)
 ASSET_LIMIT = 20 * 1024 * 1024
 #: The folder of the open-data descriptors, beside content/ (they describe content; they are not content).
 DATASETS = "datasets"
+ISSUE_FOLDER_RULE = ("a year holds one folder per issue, named by its number with two digits (01, 02, … 99), "
+                     "or three (001, 002, … 999) in a year of 100 issues or more")
+NOTICE_FILE_RULE = ("name it <SS>-<slug>.md: the notice's position with two digits (01 … 99), or three (001 … 999) "
+                    "in an issue of 100 notices or more, and lowercase ASCII words, e.g. 03-parking-fees.md")
 
 
 @dataclasses.dataclass
@@ -176,12 +181,14 @@ class Loader:
             if not (year_dir.is_dir() and re.fullmatch(r"\d{4}", year_dir.name)):
                 self.report(Kind.BAD_NAME, year_dir, what="entry", name=year_dir.name, rule="the gazette holds one folder per year, named YYYY")
                 continue
+            issue_dirs = []
             for issue_dir in self.entries(year_dir):
-                if not (issue_dir.is_dir() and re.fullmatch(r"\d{2}", issue_dir.name) and issue_dir.name != "00"):
-                    self.report(Kind.BAD_NAME, issue_dir, what="entry", name=issue_dir.name,
-                                rule="a year holds one folder per issue, named by its two-digit number: 01, 02, …")
+                if not (issue_dir.is_dir() and re.fullmatch(NUMBER, issue_dir.name)):
+                    self.report(Kind.BAD_NAME, issue_dir, what="entry", name=issue_dir.name, rule=ISSUE_FOLDER_RULE)
                     continue
+                issue_dirs.append(issue_dir)
                 self.present.add(f"issue:{issue_id(int(year_dir.name), int(issue_dir.name))}")
+            for issue_dir in self.same_width(issue_dirs, "issue folder", ISSUE_FOLDER_RULE):
                 issue = self.load_issue(issue_dir, int(year_dir.name), int(issue_dir.name), site)
                 if issue is not None:
                     issues.append(issue)
@@ -189,19 +196,20 @@ class Loader:
 
     def load_issue(self, folder: Path, year: int, number: int, site: Site | None) -> Issue | None:
         path = folder / "issue.yml"
-        notices = []
+        notices, named = [], []
         for entry in self.entries(folder):
             if entry.suffix == ".md":
                 self.present.add(f"notices:{issue_id(year, number)}")
                 if not re.fullmatch(NOTICE_NAME, entry.name):
-                    self.report(Kind.BAD_NAME, entry, what="notice file", name=entry.name,
-                                rule="name it <SS>-<slug>.md: a two-digit position and lowercase ASCII words, e.g. 03-parking-fees.md")
+                    self.report(Kind.BAD_NAME, entry, what="notice file", name=entry.name, rule=NOTICE_FILE_RULE)
                     continue
-                notice = self.load_notice(entry, year, number, site)
-                if notice is not None:
-                    notices.append(notice)
-                else:  # reported; a reference to it (corrects: …) is not reported again as unknown
-                    self.present.add(f"broken-notice:{relative(entry, self.root)}")
+                named.append(entry)
+        for entry in self.same_width(named, "notice file", NOTICE_FILE_RULE):
+            notice = self.load_notice(entry, year, number, site)
+            if notice is not None:
+                notices.append(notice)
+            else:  # reported; a reference to it (corrects: …) is not reported again as unknown
+                self.present.add(f"broken-notice:{relative(entry, self.root)}")
         if not path.is_file():
             self.report(Kind.MISSING_FILE, folder, what="issue file", value=f"{relative(folder, self.root)}/issue.yml")
             return None
@@ -210,6 +218,26 @@ class Loader:
             return None
         issue = Reader(doc, self.problems).read(Issue, doc.node, year=year, number=number, notices=tuple(notices), source=doc.source)
         return None if issue is INVALID else issue
+
+    def same_width(self, entries: list[Path], what: str, rule: str) -> list[Path]:
+        """The entries of one folder numbered with the same number of digits: three if any number is over
+        99, else as most of them (all, normally); the others are reported, so that names sort as they
+        are numbered (``099`` before ``100``)."""
+        widths = Counter(len(entry.name.split("-", 1)[0]) for entry in entries)  # names match NUMBER or NOTICE_NAME
+        if len(widths) < 2:
+            return entries
+        numbers = [int(entry.name.split("-", 1)[0]) for entry in entries]
+        width = number_width(max(numbers)) if max(numbers) > 99 else max(widths, key=lambda w: (widths[w], -w))
+        kept = []
+        for entry in entries:
+            digits = entry.name.split("-", 1)[0]
+            if len(digits) == width:
+                kept.append(entry)
+            else:
+                self.report(Kind.BAD_NAME, entry, what=what, name=entry.name,
+                            rule=f"the other names in {relative(entry.parent, self.root)} have {width} digits; "
+                                 f"use {width} here too ('{int(digits):0{width}d}'). {rule}")
+        return kept
 
     def load_notice(self, path: Path, year: int, number: int, site: Site | None) -> Notice | None:
         parsed = self.front_matter(path)

@@ -21,7 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator import urls
-from generator.dates import TAIPEI, roc_date
+from generator.dates import TAIPEI, roc_date, roc_year
 
 TEMPLATES = Path(__file__).parent / "templates"
 _MARKDOWN = str.maketrans({"[": "&#91;", "]": "&#93;", "*": "&#42;", "_": "&#95;", "`": "&#96;",
@@ -50,6 +50,7 @@ def environment(folder: Path = TEMPLATES) -> jinja2.Environment:
     env.filters["fill"] = fill
     env.filters["code"] = code
     env.filters["roc_date"] = roc_date
+    env.filters["roc_year"] = roc_year
     env.globals["urls"] = urls
     return env
 

@@ -80,7 +80,7 @@ def test_keys_and_constraints_of_the_gazette_and_the_directory(site_dir):
     fields = {f["name"]: f for f in notices["fields"]}
     assert fields["doc_number"]["constraints"] == {"required": True, "unique": True}
     assert fields["category"]["constraints"]["enum"] == ["regulations", "administrative-rules", "notices", "personnel", "other"]
-    assert fields["id"]["constraints"]["pattern"] == r"\d{4}/\d{2}/\d{2}"
+    assert fields["id"]["constraints"]["pattern"] == r"\d{4}/\d{2,3}/\d{2,3}"  # 2026/03/05, 2026/123/250
     directory = {r["name"]: r["schema"] for r in descriptor(site_dir, "directory")["resources"]}
     assert {"fields": ["parent_id"], "reference": {"fields": ["id"]}} in directory["agencies"]["foreignKeys"]
     assert {"fields": ["unit"], "reference": {"resource": "units", "fields": ["id"]}} in directory["contacts"]["foreignKeys"]
@@ -207,6 +207,26 @@ def test_a_statistics_table_links_the_chapter_that_shows_it(site_dir):
     assert f"<caption>{table['title']}" in page
 
 
+def test_a_joint_notice_has_a_row_per_agency_and_per_number(site_dir, content):
+    """Issue 13: notice-agencies and notice-doc-numbers, one-to-many, keyed to notices (and agencies)."""
+    gazette = {r["name"]: r["schema"] for r in descriptor(site_dir, "gazette")["resources"]}
+    assert gazette["notice-agencies"]["primaryKey"] == ["notice", "seq"]
+    assert {"fields": ["notice"], "reference": {"resource": "notices", "fields": ["id"]}} in gazette["notice-agencies"]["foreignKeys"]
+    assert {"fields": ["agency_id"], "reference": {"resource": "agencies", "fields": ["id"]}} in gazette["notice-agencies"]["foreignKeys"]
+    assert {"fields": ["notice"], "reference": {"resource": "notices", "fields": ["id"]}} in gazette["notice-doc-numbers"]["foreignKeys"]
+    numbers = {f["name"]: f for f in gazette["notice-doc-numbers"]["fields"]}
+    assert numbers["doc_number"]["constraints"] == {"required": True, "unique": True}
+    joint = [row for row in rows(site_dir, "gazette", "notice-agencies") if row["notice"] == "2026/04/08"]
+    assert [(r["seq"], r["agency_id"], r["agency_name"]) for r in joint] == [("1", "transportation", "交通局"), ("2", "police", "警察局")]
+    doc = [row for row in rows(site_dir, "gazette", "notice-doc-numbers") if row["notice"] == "2026/04/08"]
+    assert [(r["seq"], r["doc_number"]) for r in doc] == [("1", "嘉市交工字第1150007305號"), ("2", "嘉市警交字第1150011862號")]
+    notice = {row["id"]: row for row in rows(site_dir, "gazette", "notices")}["2026/04/08"]
+    assert (notice["agency_id"], notice["doc_number"]) == ("transportation", "嘉市交工字第1150007305號")  # the lead, the first
+    # every notice has its rows: as many as its agencies and numbers
+    assert len(rows(site_dir, "gazette", "notice-agencies")) == sum(len(n.agencies) for n in content.gazette.notices)
+    assert len(rows(site_dir, "gazette", "notice-doc-numbers")) == sum(len(n.doc_numbers) for n in content.gazette.notices)
+
+
 def test_gazette_agencies_are_the_directory_agencies(site_dir):
     """The gazette's own agencies table, which its foreign key checks, copies the directory's."""
     gazette = {row["id"]: row["name"] for row in rows(site_dir, "gazette", "agencies")}
@@ -249,7 +269,8 @@ def test_a_duplicated_document_number_fails_the_build(unchecked):
     unchecked.write({"content/gazette/2026/01/02-again.md": NOTICE.replace("title: 公告本市", "title: 再次公告本市")})
     report = failed_build(unchecked)
     assert "notices.csv row 3 (id 2026/01/02), field 'doc_number' = '府工字第1150000001號': unique-error:" in report
-    assert len(report.splitlines()) == 3  # the heading, the CSV and the JSON
+    assert "notice-doc-numbers.csv row 3 (notice 2026/01/02, seq 1), field 'doc_number' = '府工字第1150000001號': unique-error:" in report
+    assert len(report.splitlines()) == 5  # the heading, the CSV and the JSON of notices and of notice-doc-numbers
 
 
 # -- the directory's change list, from git ----------------------------------------------------------

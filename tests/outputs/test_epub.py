@@ -205,7 +205,7 @@ def test_stylesheet_with_a_cjk_font_stack_is_linked_from_every_file(files, langu
     ("en", ["District", "Population, end of 2025"], ["東區", "District (Chinese)"]),
 ])
 def test_tables_show_the_books_language(files, book, language, shown, hidden):
-    doc = next(xml(files[language][n]) for n in chapter_files(files[language]) if b"population.csv" in files[language][n])
+    doc = next(xml(files[language][n]) for n in chapter_files(files[language]) if b"population-" in files[language][n])
     table = doc.find(".//x:table", NS)
     assert table.findtext("x:caption", namespaces=NS).startswith(book.tables["population"].title.get(language))
     heads = [th.text for th in table.iterfind("x:thead//x:th[@scope='col']", NS)]
@@ -213,7 +213,8 @@ def test_tables_show_the_books_language(files, book, language, shown, hidden):
     numbers = [td.text for td in table.iterfind(".//x:td[@class='num']", NS)]
     assert "169,835" in numbers and "\u2212483" in numbers
     link = doc.find(".//x:p[@class='stat-table-source']/x:a", NS)
-    assert link.get("href") == "https://publications.jiahe.gov.tw/yearbook/2025/tables/population.csv"
+    assert link.get("href") == f"https://publications.jiahe.gov.tw/yearbook/2025/tables/population-{language}.csv"
+    assert ("需連線網路" if language == "zh-Hant" else "needs a network connection") in link.text  # the book is read offline
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -26,7 +26,7 @@ def feeds(content):
     for category in content.site.categories:
         yield urls.category_feed(category.slug), tuple(n for n in content.gazette.notices if n.category == category.slug)
     for agency in content.directory.agencies:
-        notices = tuple(n for n in content.gazette.notices if n.agency == agency.id)
+        notices = tuple(n for n in content.gazette.notices if agency.id in n.agencies)  # a joint notice: in each
         if notices:
             yield urls.agency_feed(agency.id), notices
 
@@ -74,6 +74,10 @@ def test_feed_readers_read_the_gazette_feed(site_dir, content):
     assert parsed.entries[0].link == urls.absolute(content.site.base_url, urls.notice(newest))
     assert parsed.entries[0].published.startswith(latest.date.isoformat())
     assert newest.doc_number in parsed.entries[0].summary
+    # the newest shipped notice is a joint one: an author per agency, lead first, and every number
+    assert newest.joint
+    assert [author.name for author in parsed.entries[0].authors] == [a.name.zh_hant for a in content.links.agencies_of(newest)]
+    assert all(number in parsed.entries[0].summary for number in newest.doc_numbers)
     published = [entry.published for entry in parsed.entries]
     assert published == sorted(published, reverse=True)
 
@@ -89,15 +93,15 @@ def test_pages_announce_their_feed(site_dir):
 
 
 def test_every_agency_that_published_has_its_feed_with_only_its_notices(site_dir, content):
-    agencies = {n.agency for n in content.gazette.notices}
-    assert len(agencies) > 5
+    agencies = {a for n in content.gazette.notices for a in n.agencies}
+    assert len(agencies) > 5 and "police" in agencies
     for agency_id in agencies:
         parsed = feedparser.parse((site_dir / urls.agency_feed(agency_id)).read_bytes())
         assert not parsed.bozo, parsed.bozo_exception
         name = content.links.agencies[agency_id].name.zh_hant
         assert parsed.feed.title.endswith(name)
-        assert {entry.author for entry in parsed.entries} == {name}
-        ours = [n for n in content.gazette.notices if n.agency == agency_id]
+        assert all(name in [author.name for author in entry.authors] for entry in parsed.entries)
+        ours = [n for n in content.gazette.notices if agency_id in n.agencies]  # the joint notice is in both feeds
         assert len(parsed.entries) == min(len(ours), 50)
     page = (site_dir / "gazette/agency/transportation/index.html").read_text(encoding="utf-8")
     assert '<link rel="alternate" type="application/atom+xml" href="feed.atom" data-no-alternate>' in page

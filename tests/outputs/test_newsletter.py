@@ -165,3 +165,13 @@ def test_the_issue_pdf_is_linked_when_the_build_published_it(content):
     assert f"- 本期公報 PDF（印刷版）：{url}" in with_pdf.text.decode()
     assert f'href="{url}"' in with_pdf.html.decode()
     assert with_pdf.letter.downloads == (("本期公報 PDF（印刷版）", url, pdf),)
+
+
+def test_a_joint_notice_shows_every_agency_and_number(site_dir, content):
+    joint = next(n for n in content.gazette.notices if len(n.agencies) > 1)
+    issue = content.links.issue_of(joint)
+    plain, html = parts(parse((site_dir / urls.newsletter_file(issue, "message.eml")).read_bytes()))
+    agencies = "、".join(a.name.zh_hant for a in content.links.agencies_of(joint))
+    numbers = "、".join(joint.doc_numbers)
+    assert f"發文機關：{agencies}" in plain and f"發文字號：{numbers}" in plain
+    assert f"{agencies} · {numbers}" in lxml_html.fromstring(html).text_content()

@@ -44,6 +44,7 @@ class Inbox:
 
     def __init__(self) -> None:
         self.messages: list[tuple[list[str], bytes]] = []
+        self.times: list[float] = []  # when each arrived (monotonic)
         self.lock = threading.Lock()
         self.refuse: set[str] = set()  # addresses answered 550
         self.on_message = None  # called with the count after storing, before the reply
@@ -57,6 +58,7 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
             self.messages.append((list(envelope.rcpt_tos), envelope.original_content))
+            self.times.append(time.monotonic())
             count = len(self.messages)
         if self.on_message:
             self.on_message(count)
@@ -210,6 +212,8 @@ def test_a_send_killed_halfway_and_run_again_sends_each_exactly_once(built, smtp
     assert running.returncode == -signal.SIGKILL
     first = len(inbox.messages)
     assert 4 <= first < 8
+    gaps = [later - earlier for earlier, later in zip(inbox.times[:first - 1], inbox.times[1:first], strict=True)]
+    assert min(gaps) > 0.4  # the rate: at most 120 a minute, half a second apart
     result = send(built, "2026/01", "--subscribers", str(path), "--record", str(record), "--rate", "6000", env=env)
     assert result.returncode == 0, result.stderr
     assert Counter(rcpt[0] for rcpt, _ in inbox.parsed()) == {address: 1 for address in addresses}
@@ -271,6 +275,49 @@ def test_a_login_with_the_right_password_sends(built, smtp_with_login, tmp_path)
                   env={"JIAHE_SMTP": f"smtp://editor@127.0.0.1:{port}", "JIAHE_SMTP_PASSWORD": "right-password"})
     assert result.returncode == 0, result.stderr
     assert len(inbox.messages) == 1
+
+
+@pytest.fixture
+def tls(tmp_path):
+    """A throwaway CA the sender trusts (SSL_CERT_FILE) and the server's certificate for 127.0.0.1."""
+    import trustme
+
+    ca = trustme.CA()
+    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    context = __import__("ssl").create_default_context(__import__("ssl").Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    return context, str(tmp_path / "ca.pem")
+
+
+def authenticate(server, session, envelope, mechanism, auth_data):
+    ok = isinstance(auth_data, LoginPassword) and auth_data.login == b"editor" and auth_data.password == b"right-password"
+    return AuthResult(success=ok, handled=False)
+
+
+@pytest.mark.parametrize("scheme", ["smtp", "smtps"])
+def test_the_login_goes_over_tls_starttls_or_smtps(built, tmp_path, tls, scheme):
+    """smtp:// upgrades with STARTTLS (the server offers it and requires it before AUTH); smtps://
+    speaks TLS from the start. The sender checks the server's certificate (here against a test CA)."""
+    context, ca = tls
+    inbox = Inbox()
+    # (aiosmtpd counts only STARTTLS as TLS for AUTH: over SMTPS the whole session is TLS anyway)
+    options = ({"tls_context": context, "require_starttls": True} if scheme == "smtp"
+               else {"ssl_context": context, "auth_require_tls": False})
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), authenticator=authenticate, auth_required=True,
+                            **options)
+    controller.start()
+    try:
+        env = {"JIAHE_SMTP": f"{scheme}://editor@127.0.0.1:{controller.port}", "JIAHE_SMTP_PASSWORD": "right-password",
+               "SSL_CERT_FILE": ca}
+        result = send(built, "2026/01", "--to", LIST, "--record", str(tmp_path / "r.jsonl"), env=env)
+        assert result.returncode == 0, result.stderr
+        assert len(inbox.messages) == 1
+        untrusted = send(built, "2026/01", "--to", "other@example.org", "--record", str(tmp_path / "r.jsonl"),
+                         env={**env, "SSL_CERT_FILE": str(tmp_path / "none.pem")})
+        assert "certificate verify failed" in refused(untrusted)
+        assert len(inbox.messages) == 1
+    finally:
+        controller.stop()
 
 
 def refused(result) -> str:

@@ -71,10 +71,11 @@ def test_toll_free_and_mobile_numbers_are_shown_as_people_write_them(site_dir):
 
 def test_the_agency_page_has_its_units_contacts_and_details(site_dir, content):
     tree = page(site_dir, urls.agency("transportation"))
-    assert text(tree.xpath("//h1")[0]) == "交通局"
+    assert text(tree.xpath("//article//h1")[0]) == "交通局"
     units = content.links.agencies["transportation"].units
     assert [text(h) for h in tree.xpath("//h2")] == ["機關窗口"] + [unit.name.zh_hant for unit in units]
-    facts = {text(tr[0]): tr[1] for tr in tree.xpath("//table[not(@class)]//tr[td]")}
+    details = tree.xpath("//article//dl[contains(@class, 'dir-details')]")[0]  # terms and details, no table header
+    facts = {text(dt): dd for dt, dd in zip(details.xpath("dt"), details.xpath("dd"), strict=True)}
     assert text(facts["總機"]) == "(05)225-3500" and text(facts["傳真"]) == "(05)225-3599"
     assert facts["上級機關"].xpath("a/@href") == ["../city-government/"]
     assert facts["所屬機關"].xpath("a/@href") == ["../parking-management/"]
@@ -94,7 +95,7 @@ def test_every_agency_page_says_when_it_last_changed(site_dir, content):
 def test_downloads_are_linked_from_the_overview(site_dir):
     tree = page(site_dir, urls.directory_home())
     hrefs = tree.xpath("//p[starts-with(normalize-space(.), '下載')]/a/@href")
-    assert hrefs == ["directory.csv", "directory.json", "directory.ods", "directory.vcf"]
+    assert hrefs == ["directory.zh.csv", "directory.csv", "directory.json", "directory.ods", "directory.vcf"]
     assert all((site_dir / "directory" / href).stat().st_size > 1000 for href in hrefs)
 
 

@@ -87,7 +87,7 @@ def test_notice_page_navigation_and_citation(site_dir, content):
     notice = content.gazette.issues[1].notices[0]  # the first of issue 2: its previous one is in issue 1
     tree = page(site_dir, urls.notice(notice))
     category = content.links.category_of(notice).name.zh_hant
-    assert texts(tree, "//nav[@class='breadcrumbs']/a") == ["嘉和市政府公報", "2026 年", "115年第2期", category]
+    assert texts(tree, "//nav[@class='breadcrumbs']/a") == ["嘉和市政府公報", "115年（2026）", "115年第2期", category]
     previous = content.gazette.issues[0].notices[-1]
     assert tree.xpath("//nav[@class='neighbours']/a[@rel='prev']/@href") == [f"../../01/{previous.seq:02d}/"]
     citation = texts(tree, "//div[@class='citation']//code")[0]
@@ -107,10 +107,39 @@ def test_notice_page_json_ld(site_dir, content):
     assert data["url"] == urls.absolute(content.site.base_url, urls.notice(notice))
 
 
+def test_a_joint_notice_shows_every_agency_and_number(site_dir, content):
+    """The shipped joint notice (會銜): transportation leads, police joins; two document numbers."""
+    notice = next(n for n in content.gazette.notices if n.joint)
+    assert notice.agencies == ("transportation", "police") and len(notice.doc_numbers) == 2
+    tree = page(site_dir, urls.notice(notice))
+    meta = dict(zip(texts(tree, "//dl[@class='notice-meta']/dt"), texts(tree, "//dl[@class='notice-meta']/dd"), strict=True))
+    assert meta["發文機關"] == "交通局（本機關公告）、警察局（本機關公告）（會銜）"
+    assert meta["發文字號"] == "嘉市交工字第1150007305號、嘉市警交字第1150011862號"
+    assert tree.xpath("//span[@class='doc-number']/text()") == list(notice.doc_numbers)  # what search weighs
+    hrefs = tree.xpath("//dl//a/@href")
+    assert {"../../../../directory/transportation/", "../../../../directory/police/",
+            "../../../agency/transportation/", "../../../agency/police/"} <= set(hrefs)
+    citation = texts(tree, "//div[@class='citation']//code")[0]
+    assert citation.startswith("嘉和市政府公報115年第4期（中華民國115年2月16日），交通局、警察局嘉市交工字第1150007305號、嘉市警交字第1150011862號「")
+    data = json.loads(tree.xpath("//script[@type='application/ld+json']/text()")[0])
+    assert data["identifier"] == list(notice.doc_numbers)
+    assert [a["name"] for a in data["author"]] == ["交通局", "警察局"]
+    assert tree.xpath("//meta[@name='description']/@content")[0].startswith("交通局、警察局 嘉市交工字第1150007305號、嘉市警交字第1150011862號")
+    search_meta = tree.xpath("//span[@data-pagefind-meta]/@data-pagefind-meta")
+    assert "doc_number:嘉市交工字第1150007305號、嘉市警交字第1150011862號" in search_meta
+    # listed under each of its agencies, and in its issue with both agencies and numbers
+    for agency in notice.agencies:
+        assert notice.title in texts(page(site_dir, urls.gazette_agency(agency, 2026)), "//article//li/a")
+    line = next(li for li in page(site_dir, urls.issue(content.links.issue_of(notice))).xpath("//article//li")
+                if notice.title in li.text_content())
+    assert "交通局、警察局 · 嘉市交工字第1150007305號、嘉市警交字第1150011862號" in " ".join(line.text_content().split())
+
+
 def test_category_and_agency_pages_list_newest_first(site_dir, content):
     for uri, selected in [
         (urls.category("notices", 2026), [n for n in content.gazette.notices if n.category == "notices"]),
-        (urls.gazette_agency("transportation", 2026), [n for n in content.gazette.notices if n.agency == "transportation"]),
+        (urls.gazette_agency("transportation", 2026), [n for n in content.gazette.notices if "transportation" in n.agencies]),
+        (urls.gazette_agency("police", 2026), [n for n in content.gazette.notices if "police" in n.agencies]),
     ]:
         tree = page(site_dir, uri)
         titles = texts(tree, "//article//li/a")

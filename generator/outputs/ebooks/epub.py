@@ -83,7 +83,7 @@ def source(site: Site, book: Book, language: str) -> str:
     parts = ["---", json.dumps(metadata(site, book, language), ensure_ascii=False), "---", ""]
     for chapter in book.chapters_in(language):
         body = chapter_text(book, chapter, image=lambda path: path, raw_fence=True,
-                            csv_href=lambda stat: urls.absolute(site.base_url, urls.book_asset(book, stat.file)))
+                            csv_href=lambda stat: urls.absolute(site.base_url, urls.table_download(book, stat.file, language)))
         # Chapters each number their notes from 1; in one book the labels must differ.
         body = _FOOTNOTE.sub(lambda m, slug=chapter.slug: f"[^{slug}-{m[1]}]", body)  # type: ignore[misc]
         parts += [f"# {md_text(chapter.title)} {{#chapter-{chapter.slug}}}", "", body.strip(), ""]

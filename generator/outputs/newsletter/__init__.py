@@ -43,7 +43,7 @@ from pathlib import Path
 import jinja2
 
 from generator import urls
-from generator.dates import TAIPEI, issue_label, roc_date
+from generator.dates import TAIPEI, roc_date
 from generator.labels import labels
 from generator.markup.markdown import Asset, summary
 from generator.model import Content, Issue
@@ -161,14 +161,15 @@ def letter(content: Content, issue: Issue, downloads: Sequence[tuple[str, str]] 
     settings = content.site.newsletter
     assert settings is not None
     site, base, links = content.site, content.site.base_url, content.links
-    label = issue_label(site.gazette.issue_label, issue.year, issue.number)
+    label = site.gazette.label(issue.year, issue.number)
     gazette = site.gazette.title.get(LANGUAGE)
     sections = []
     for category in site.categories:
         notices = [n for n in issue.notices if n.category == category.slug]
         if notices:
             sections.append(Section(category.name.get(LANGUAGE), tuple(
-                Item(title=one_line(n.title), agency=one_line(links.agency_of(n).name.get(LANGUAGE)), doc_number=one_line(n.doc_number),
+                Item(title=one_line(n.title), agency=one_line("、".join(a.name.get(LANGUAGE) for a in links.agencies_of(n))),  # joint: every agency
+                     doc_number=one_line("、".join(n.doc_numbers)),
                      subject=subject_of(n.body), url=urls.absolute(base, urls.notice(n)),
                      page=urls.notice(n)) for n in notices)))
     subject = one_line(settings.subject.format(gazette=gazette, issue=label, date=roc_date(issue.date), count=len(issue.notices)))

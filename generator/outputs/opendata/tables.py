@@ -23,7 +23,6 @@ from types import MappingProxyType
 from urllib.parse import quote
 
 from generator import urls
-from generator.dates import issue_label
 from generator.reading.history import ChangeRecord
 from generator.model import Book, Content, Notice, StatTable
 from generator.model.common import LANGUAGES
@@ -64,13 +63,13 @@ def _with_rows(table: Table, rows: tuple[tuple[Value, ...], ...]) -> Table:
 def gazette(content: Content) -> tuple[Table, ...]:
     """Issues, notices (with their plain text), attachments, and the agencies notices refer to."""
     found = (issue_rows(content), notice_rows(content), attachment_rows(content), agency_reference_rows(content),
-             relation_rows(content))
+             relation_rows(content), notice_agency_rows(content), notice_doc_number_rows(content))
     return tuple(_with_rows(table, rows) for table, rows in zip(declared(content.site, "gazette"), found, strict=True))
 
 
 def issue_rows(content: Content) -> tuple[tuple[Value, ...], ...]:
-    label = content.site.gazette.issue_label
-    return tuple((i.id, i.year, i.number, issue_label(label, i.year, i.number), i.date, i.title, i.notes, len(i.notices),
+    label = content.site.gazette.label
+    return tuple((i.id, i.year, i.number, label(i.year, i.number), i.date, i.title, i.notes, len(i.notices),
                   _url(content, urls.issue(i))) for i in content.gazette.issues)
 
 
@@ -90,6 +89,16 @@ def attachment_rows(content: Content) -> tuple[tuple[Value, ...], ...]:
     return tuple((n.id, seq, a.file, a.title, a.file.rsplit(".", 1)[-1].upper(), a.size,
                   _url(content, quote(urls.attachment(n, a.file))))  # a URI, even for a Chinese file name
                  for n in content.gazette.notices for seq, a in enumerate(n.attachments, start=1))
+
+
+def notice_agency_rows(content: Content) -> tuple[tuple[Value, ...], ...]:
+    agencies = content.links.agencies  # an agency missing from the directory: the data's validation says so
+    return tuple((n.id, seq, a, agencies[a].name.zh_hant if a in agencies else None)
+                 for n in content.gazette.notices for seq, a in enumerate(n.agencies, start=1))
+
+
+def notice_doc_number_rows(content: Content) -> tuple[tuple[Value, ...], ...]:
+    return tuple((n.id, seq, number) for n in content.gazette.notices for seq, number in enumerate(n.doc_numbers, start=1))
 
 
 def agency_reference_rows(content: Content) -> tuple[tuple[Value, ...], ...]:

@@ -122,9 +122,21 @@ def agency_page(content: Content, agency: Agency, record: ChangeRecord, template
                    parent=content.links.agencies.get(agency.parent) if agency.parent else None,
                    children=content.links.children.get(agency.id, ()), vcard=DOWNLOADS[-1][1],
                    contacts=[contact_row(c) for c in agency.contacts],
-                   units=[(unit, unit_rows(unit)) for unit in agency.units])
+                   units=[(unit, unit_rows(unit)) for unit in agency.units],
+                   notices=sum(1 for notice in content.gazette.notices if agency.id in notice.agencies),  # joint notices too
+                   trail=[(LABELS["title"], urls.directory_home()), *((a.name.zh_hant, urls.agency(a)) for a in ancestors(content, agency))])
     indexed = search.entry(DEFAULT_LANGUAGE, "directory", meta={"agency": agency.name.zh_hant, "phone": agency.phone.national})
     return Page(source, page(agency.name.zh_hant, body, search=indexed))
+
+
+def ancestors(content: Content, agency: Agency) -> list[Agency]:
+    """The agencies above this one, the topmost first (the breadcrumbs' trail)."""
+    chain: list[Agency] = []
+    current = content.links.agencies.get(agency.parent) if agency.parent else None
+    while current is not None and current not in chain and len(chain) < 32:
+        chain.insert(0, current)
+        current = content.links.agencies.get(current.parent) if current.parent else None
+    return chain
 
 
 def changes_page(content: Content, record: ChangeRecord, templates: Templates) -> Page:

@@ -18,11 +18,12 @@ from pathlib import Path
 from markupsafe import Markup
 
 from generator import urls
-from generator.dates import issue_label, roc_date, roc_year
+from generator.dates import roc_date, roc_year
 from generator.labels import labels
 from generator.markup.markdown import Asset, Page, file_size, page, summary
 from generator.model import Attachment, Content, Issue, Named, Notice
 from generator.model.common import DEFAULT_LANGUAGE
+from generator.model.schedule import WEEKDAYS
 from generator.outputs import search
 from generator.website.pages import gazette_lists
 from generator.website.templating import Templates
@@ -34,7 +35,7 @@ WORDS = labels("gazette", LANGUAGE)
 
 def issue_name(content: Content, issue: Issue) -> str:
     """What readers call an issue, from the label in site.yml: ``115年第3期``."""
-    return issue_label(content.site.gazette.issue_label, issue.year, issue.number)
+    return content.site.gazette.label(issue.year, issue.number)
 
 
 def context(content: Content) -> dict[str, object]:
@@ -74,7 +75,7 @@ def nav_section(content: Content) -> list[dict[str, object]]:
     years: list[dict[str, object]] = []
     for year, issues in groupby(reversed(content.gazette.issues), key=lambda issue: issue.year):
         entries = ({issue_name(content, issue): urls.issue(issue)} for issue in issues)
-        years.append({WORDS["year"].format(year=year): [urls.gazette_year(year), *entries]})
+        years.append({WORDS["year"].format(year=year, roc_year=roc_year(year)): [urls.gazette_year(year), *entries]})
     return years
 
 
@@ -84,6 +85,15 @@ def sections(content: Content, issue: Issue) -> list[tuple[Named, list[Notice]]]
     return [(category, notices) for category, notices in by_category if notices]
 
 
+def schedule_words(content: Content) -> dict[str, object]:
+    """The sentence that says when the gazette appears (labels ``schedule…``), and its weekday."""
+    schedule = content.site.gazette.schedule
+    name = {"days_of_month": "schedule", "weekly": "schedule_weekly", "dates": "schedule_dates",
+            "daily": "schedule_every_day" if schedule.daily == "every-day" else "schedule_daily"}[schedule.kind]
+    weekday = WORDS["weekdays"][WEEKDAYS.index(schedule.weekly)] if schedule.weekly else ""
+    return {"schedule": WORDS[name], "weekday": weekday}
+
+
 def gazette_home(content: Content, templates: Templates, shared: Mapping[str, object]) -> Page:
     source = urls.gazette_home()
     issues = content.gazette.issues
@@ -91,7 +101,7 @@ def gazette_home(content: Content, templates: Templates, shared: Mapping[str, ob
     counts = Counter(issue.year for issue in issues)
     body = templates.render(
         "gazette/home.md", source, **shared, publisher=content.site.publisher.get(LANGUAGE),
-        days=content.site.gazette.days, latest=latest, sections=sections(content, latest) if latest else [],
+        days=content.site.gazette.days, **schedule_words(content), latest=latest, sections=sections(content, latest) if latest else [],
         recent=list(reversed(issues[-RECENT_ISSUES:])),
         years=[(year, roc_year(year), counts[year]) for year in sorted(counts, reverse=True)],
         categories=content.site.categories)
@@ -100,7 +110,7 @@ def gazette_home(content: Content, templates: Templates, shared: Mapping[str, ob
 
 def year_page(content: Content, year: int, issues: list[Issue], templates: Templates, shared: Mapping[str, object]) -> Page:
     source = urls.gazette_year(year)
-    title = WORDS["year_title"].format(gazette=shared["gazette_title"], year=year)
+    title = WORDS["year_title"].format(gazette=shared["gazette_title"], year=year, roc_year=roc_year(year))
     body = templates.render("gazette/year.md", source, **shared, title=title, year=year, roc_year=roc_year(year),
                             issues=issues, notices=sum(len(i.notices) for i in issues))
     return Page(source, page(title, body))
@@ -131,34 +141,50 @@ class Attached:
                    kind=Path(attachment.file).suffix.lstrip(".").upper(), size=file_size(attachment.size))
 
 
+def agency_names(content: Content, notice: Notice) -> str:
+    """Who issued the notice, as one text: ``交通局``, or for a joint notice ``交通局、工務局`` (lead first)."""
+    return str(WORDS["list_separator"]).join(agency.name.get(LANGUAGE) for agency in content.links.agencies_of(notice))
+
+
+def doc_numbers(notice: Notice) -> str:
+    """The notice's document numbers as one text: ``府交停字第1150001234號、府工字第1150000001號``."""
+    return str(WORDS["list_separator"]).join(notice.doc_numbers)
+
+
 def citation(content: Content, issue: Issue, notice: Notice) -> str:
     """The line a lawyer or a clerk pastes into a document to cite the notice: one line, whatever
-    line breaks a title holds (it is shown in a code block, where a line could end the block)."""
+    line breaks a title holds (it is shown in a code block, where a line could end the block).
+    A joint notice names every agency and every document number."""
     return " ".join(str(WORDS["citation"]).format(
         gazette=content.site.gazette.title.get(LANGUAGE), issue=issue_name(content, issue), date=roc_date(issue.date),
-        agency=content.links.agency_of(notice).name.get(LANGUAGE), doc_number=notice.doc_number, title=notice.title,
+        agency=agency_names(content, notice), doc_number=doc_numbers(notice), title=notice.title,
         url=urls.absolute(content.site.base_url, urls.notice(notice))).split())
 
 
 def notice_page(content: Content, notice: Notice, templates: Templates, shared: Mapping[str, object]) -> Page:
     source = urls.notice(notice)
-    issue, agency, category = content.links.issue_of(notice), content.links.agency_of(notice), content.links.category_of(notice)
-    agency_name = agency.name.get(LANGUAGE)
+    issue, category = content.links.issue_of(notice), content.links.category_of(notice)
+    agency_name, numbers = agency_names(content, notice), doc_numbers(notice)
     before, after = content.links.neighbours(notice)
     attachments = [Attached.of(notice, attachment) for attachment in notice.attachments]
     body = templates.render(
-        "gazette/notice.md", source, **shared, notice=notice, issue=issue, agency=agency,
+        "gazette/notice.md", source, **shared, notice=notice, issue=issue, agencies=content.links.agencies_of(notice),
         category=category, attachments=attachments, before=before, after=after,
         # Content's Markdown, to be read as Markdown (checked, and cleaned by nh3 after rendering);
         # the citation is shown in a code block, which Markdown itself escapes for HTML.
         body=Markup(notice.body.strip()), citation=Markup(citation(content, issue, notice)))
+    # For search (engineer 14, generator/outputs/search.py): every document number is in the page's
+    # text (templates/gazette/notice.md, one span.doc-number each, weighted) and all of them, joined,
+    # in the "doc_number" meta; every agency in the "agency" meta. The agency filter takes one value
+    # per page here, the lead agency's (Pagefind would accept one filter element per agency).
     indexed = search.entry(LANGUAGE, "gazette",
-                           filters={"category": category.name.get(LANGUAGE), "agency": agency_name, "year": str(notice.year)},
-                           meta={"date": roc_date(issue.date), "agency": agency_name, "doc_number": notice.doc_number,
+                           filters={"category": category.name.get(LANGUAGE), "agency": content.links.agency_of(notice).name.get(LANGUAGE),
+                                    "year": str(notice.year)},
+                           meta={"date": roc_date(issue.date), "agency": agency_name, "doc_number": numbers,
                                  "issue": issue_name(content, issue)},
                            sort={"date": issue.date.isoformat()})  # the results page's "newest first"
-    # what a search result or a shared link shows under the title: who, which number, when, and the text's start
-    description = WORDS["description"].format(agency=agency_name, doc_number=notice.doc_number, date=roc_date(issue.date),
+    # what a search result or a shared link shows under the title: who, which numbers, when, and the text's start
+    description = WORDS["description"].format(agency=agency_name, doc_number=numbers, date=roc_date(issue.date),
                                               summary=summary(notice.body, 100))
     return Page(source, page(notice.title, body, jsonld=jsonld(content, issue, notice), search=indexed, description=description,
                               og_type="article"))
@@ -167,24 +193,28 @@ def notice_page(content: Content, notice: Notice, templates: Templates, shared: 
 def jsonld(content: Content, issue: Issue, notice: Notice) -> dict[str, object]:
     """schema.org description of a notice: an article in a periodical issue, by a government body."""
     base = content.site.base_url
-    agency = content.links.agency_of(notice)
+    authors = [{"@type": "GovernmentOrganization", "name": agency.name.get(LANGUAGE), "url": urls.absolute(base, urls.agency(agency))}
+               for agency in content.links.agencies_of(notice)]
+    periodical: dict[str, object] = {"@type": "Periodical", "name": content.site.gazette.title.get(LANGUAGE)}
+    if (volume := content.site.gazette.volume(issue.year)) is not None:  # issue, in a volume (卷), of the periodical
+        periodical = {"@type": "PublicationVolume", "volumeNumber": str(volume), "isPartOf": periodical}
     data: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "Article",
         "@id": urls.absolute(base, urls.notice(notice)),
         "url": urls.absolute(base, urls.notice(notice)),
         "headline": notice.title,
-        "identifier": notice.doc_number,
+        # one number is a text; several are a list (schema.org: identifier and author may repeat)
+        "identifier": notice.doc_number if len(notice.doc_numbers) == 1 else list(notice.doc_numbers),
         "inLanguage": LANGUAGE,
         "dateCreated": notice.issued.isoformat(),
         "datePublished": issue.date.isoformat(),
         "articleSection": content.links.category_of(notice).name.get(LANGUAGE),
-        "author": {"@type": "GovernmentOrganization", "name": agency.name.get(LANGUAGE),
-                   "url": urls.absolute(base, urls.agency(agency))},
+        "author": authors[0] if len(authors) == 1 else authors,  # a joint notice: the lead agency first
         "publisher": {"@type": "GovernmentOrganization", "name": content.site.publisher.get(LANGUAGE)},
-        "isPartOf": {"@type": "PublicationIssue", "issueNumber": str(issue.number), "datePublished": issue.date.isoformat(),
-                     "url": urls.absolute(base, urls.issue(issue)),
-                     "isPartOf": {"@type": "Periodical", "name": content.site.gazette.title.get(LANGUAGE)}},
+        "isPartOf": {"@type": "PublicationIssue", "issueNumber": str(issue.number), "name": issue_name(content, issue),
+                     "datePublished": issue.date.isoformat(), "url": urls.absolute(base, urls.issue(issue)),
+                     "isPartOf": periodical},
     }
     if notice.keywords:
         data["keywords"] = ", ".join(notice.keywords)
@@ -207,5 +237,6 @@ def jsonld(content: Content, issue: Issue, notice: Notice) -> dict[str, object]:
 
 def _related(content: Content, relation: str, notice: Notice, kind: str = "Article") -> dict[str, object]:
     url = urls.absolute(content.site.base_url, urls.notice(notice))
-    return {"@type": kind, "@id": url, "url": url, "headline": notice.title, "identifier": notice.doc_number,
+    return {"@type": kind, "@id": url, "url": url, "headline": notice.title,
+            "identifier": notice.doc_number if len(notice.doc_numbers) == 1 else list(notice.doc_numbers),
             "datePublished": content.links.issue_of(notice).date.isoformat(), "description": relation}

@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping
 
 from generator import urls
+from generator.dates import roc_year
 from generator.labels import labels
 from generator.markup.markdown import Page, page
 from generator.model import Content, Notice
@@ -34,8 +35,8 @@ def pages(content: Content, templates: Templates, shared: Mapping[str, object]) 
         yield from listing(templates, shared, WORDS["categories"], category.name.get(LANGUAGE), selected,
                            lambda year=None, slug=category.slug: urls.category(slug, year), urls.category_feed(category.slug))
     yield agency_index(content, templates, shared)
-    for agency_id in sorted({n.agency for n in notices}):
-        selected = [n for n in notices if n.agency == agency_id]
+    for agency_id in sorted({a for n in notices for a in n.agencies}):  # a joint notice is listed under each of its agencies
+        selected = [n for n in notices if agency_id in n.agencies]
         yield from listing(templates, shared, WORDS["agencies"], content.links.agencies[agency_id].name.get(LANGUAGE), selected,
                            lambda year=None, a=agency_id: urls.gazette_agency(a, year), urls.agency_feed(agency_id))
 
@@ -53,7 +54,7 @@ def listing(templates: Templates, shared: Mapping[str, object], kind: str, name:
                             latest=list(reversed(notices))[:LATEST])
     yield Page(source, page(title, body, **({"feeds": [feed]} if feed else {})))
     for year, items in years.items():
-        year_title = WORDS["listing_year_title"].format(kind=kind, name=name, year=year)
+        year_title = WORDS["listing_year_title"].format(kind=kind, name=name, year=year, roc_year=roc_year(year))
         body = templates.render("gazette/listing_year.md", where(year), **shared, title=year_title, subject=name,
                                 first=source, year=year, notices=list(reversed(items)))
         yield Page(where(year), page(year_title, body))
@@ -67,7 +68,12 @@ def category_index(content: Content, templates: Templates, shared: Mapping[str, 
 
 
 def agency_index(content: Content, templates: Templates, shared: Mapping[str, object]) -> Page:
-    counts = Counter(notice.agency for notice in content.gazette.notices)
+    counts = Counter(agency for notice in content.gazette.notices for agency in notice.agencies)
+    # as the directory's overview: by its groups (site.yml), each parent before the agencies under it
+    order = tuple(group.slug for group in content.site.directory_groups)
+    agencies = [agency for agency in content.directory.in_order(order) if counts[agency.id]]
+    groups = [(group, [(agency, counts[agency.id]) for agency in agencies if agency.group == group.slug])
+              for group in content.site.directory_groups]
     body = templates.render("gazette/agencies.md", urls.agency_index(), **shared,
-                            agencies=[(agency, counts[agency.id]) for agency in content.directory.agencies if counts[agency.id]])
+                            groups=[(group, members) for group, members in groups if members])
     return Page(urls.agency_index(), page(WORDS["agencies"], body))

@@ -23,7 +23,7 @@ from generator.website.templating import Templates
 #: filters its results page offers, in this order (the gazette's category and agency only where
 #: the gazette is).
 PUBLICATIONS = MappingProxyType({DEFAULT_LANGUAGE: ("gazette", "yearbook", "directory"), "en": ("yearbook",)})
-FILTERS = MappingProxyType({DEFAULT_LANGUAGE: ("publication", "category", "agency", "year"), "en": ("publication", "year")})
+FILTERS = MappingProxyType({DEFAULT_LANGUAGE: ("publication", "category", "agency", "year", "edition"), "en": ("publication", "edition")})
 
 
 def pages(content: Content, templates: Templates | None = None) -> Iterator[Page]:
@@ -54,14 +54,14 @@ def filter_values(content: Content, language: str) -> list[list[object]]:
     """[filter, label, values] for the results page's menus, in :data:`FILTERS` order."""
     words = labels("search", language)
     published = PUBLICATIONS[language]
-    years = {str(book.year) for book in content.yearbooks}
-    if "gazette" in published:
-        years |= {str(notice.year) for notice in content.gazette.notices}
-    issuing = {notice.agency for notice in content.gazette.notices}
+    # the gazette's years of publication; the yearbook's editions are a filter of their own
+    years = {str(notice.year) for notice in content.gazette.notices} if "gazette" in published else set()
+    issuing = {notice.agency for notice in content.gazette.notices}  # the lead agencies: the filter's values (pages/gazette.py)
     values = {
         "publication": [words["publications"][name] for name in published],
         "category": [category.name.zh_hant for category in content.site.categories],
         "agency": [agency.name.zh_hant for agency in content.directory.agencies if agency.id in issuing],
         "year": sorted(years, reverse=True),
+        "edition": sorted({str(book.year) for book in content.yearbooks}, reverse=True),
     }
     return [[name, words["filters"][name], values[name]] for name in FILTERS[language]]

@@ -28,6 +28,7 @@ from generator.model import Book, Chapter, Content
 from generator.model.common import DEFAULT_LANGUAGE, LANGUAGES
 from generator.outputs import search
 from generator.outputs.ebooks.epub import Ebook
+from generator.spreadsheet import excel_csv
 from generator.website.templating import Templates
 
 #: How each language writes a date in an imprint.
@@ -60,6 +61,13 @@ def assets(content: Content, root: Path, ebooks: tuple[Ebook, ...]) -> Iterator[
             names |= {f"images/{p.name}" for p in images.iterdir() if p.is_file() and not p.name.startswith(".")}
         for name in sorted(names):
             yield Asset(urls.book_asset(book, name), folder / name)
+        for table in book.tables.values():  # for citizens: Excel's CSV, headed in each language
+            for language in LANGUAGES:
+                shown = table.shown_columns(language)
+                yield Asset(urls.table_download(book, table.file, language), data=excel_csv(
+                    urls.table_download(book, table.file, language),
+                    [table.columns[table.header[i]].get(language) for i in shown],
+                    ([row[i] for i in shown] for row in table.rows)))
     for ebook in ebooks:
         yield Asset(ebook.uri, data=ebook.data)
 
@@ -127,7 +135,7 @@ def chapter_page(book: Book, chapter: Chapter, around: tuple[Chapter | None, Cha
     source = urls.chapter(book, chapter)
     twin = counterpart(book, chapter, _other(language))
     text = chapter_text(book, chapter, lambda path: link(source, urls.book_asset(book, path)),
-                        lambda stat: link(source, urls.book_asset(book, stat.file)))
+                        lambda stat: link(source, urls.table_download(book, stat.file, language)))
     # The chapter's Markdown is the page's text, to be read as Markdown (check refused what could
     # run in it, and the page's HTML is sanitized): the one value the template prints as it is.
     body = templates.render("yearbook/chapter.md", source, **_words(language), book=book, chapter=chapter, twin=twin,
@@ -135,6 +143,8 @@ def chapter_page(book: Book, chapter: Chapter, around: tuple[Chapter | None, Cha
                             ebooks=_ebooks(book, language, sizes))
     versions = {ch.language: urls.chapter(book, ch) for ch in (chapter, twin) if ch}
     meta = _meta(language, dict(sorted(versions.items(), key=lambda item: LANGUAGES.index(item[0]))))
-    meta["search"] = search.entry(language, "yearbook", filters={"year": str(book.year)},
+    # "edition", not "year": the 2025 edition is published in 2026, and the search's year range is the
+    # gazette's years of publication; the two must not mix in one filter
+    meta["search"] = search.entry(language, "yearbook", filters={"edition": str(book.year)},
                                   sort={"date": f"{book.year}-12-31"})  # "newest first": a yearbook dates from its year's end
     return Page(source, page(chapter.title, body, **meta))
