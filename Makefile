@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+AXE_VERSION := 4.10.3
+AXE := $(VENV)/npm/.axe-core-$(AXE_VERSION)
 # Debian packages the tests need: Chromium for browser tests, CJK fonts so pages render Chinese,
 # Java for EPUBCheck. Installed only when missing (root, or through sudo).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -18,11 +20,11 @@ check: $(STAMP)
 serve: $(STAMP)
 	$(PY) -m generator serve
 
-test: $(STAMP) $(VENV)/.test-installed system-test-deps lint
+test: $(STAMP) $(VENV)/.test-installed system-test-deps $(AXE) lint
 	$(PY) -m pytest
 
 # The suite without the archive-scale tests (marked slow): for a quick run while developing.
-test-fast: $(STAMP) $(VENV)/.test-installed system-test-deps
+test-fast: $(STAMP) $(VENV)/.test-installed system-test-deps $(AXE)
 	$(PY) -m pytest -m "not slow"
 
 lint: $(VENV)/.test-installed
@@ -37,6 +39,13 @@ $(STAMP): pyproject.toml
 
 $(VENV)/.test-installed: $(STAMP) pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+# axe-core, the accessibility engine tests/website/test_accessibility.py injects into each page:
+# the npm package at this version, installed into the git-ignored .venv/npm/ (npm from Debian).
+$(AXE): | $(STAMP)
+	command -v npm >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm >/dev/null; }
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/npm axe-core@$(AXE_VERSION)
 	touch $@
 
 system-test-deps:

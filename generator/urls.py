@@ -20,8 +20,14 @@ def built_file(page: str) -> str:
     return page.removesuffix(".md") + ".html"
 
 
-def home() -> str:
-    return "index.md"
+def home(language: str = DEFAULT_LANGUAGE) -> str:
+    """The home page: ``index.md``, and ``en/index.md`` for English readers."""
+    return f"{_prefix(language)}index.md"
+
+
+def about() -> str:
+    """The hand-written page about the site (content/pages/about.md)."""
+    return "about.md"
 
 
 def gazette_home() -> str:

@@ -194,6 +194,21 @@ def test_every_field_is_shown_as_text_and_nothing_runs(hostile):
     assert f"{payload} 更正本府公報115年第2期第4則公告之變更範圍筆數" in status.text_content()
 
 
+def test_english_search_records_carry_the_text(hostile):
+    """The English index's records of notices (generator/outputs/search_english.py) are HTML too."""
+    from generator.checking.check import check
+    from generator.outputs import search_english
+
+    project, payload = hostile
+    records = {url: html for _, html, url in search_english.records(check(project.root))}
+    for url, html in records.items():
+        assert runnable(lxml_html.fromstring(html), url) == []
+    record = lxml_html.fromstring(records["/gazette/2026/01/03/"])
+    title = f"{payload} Revised On-street Parking Fees and Charging Hours in Jiahe City"
+    assert record.xpath("string(//h1)") == title
+    assert record.xpath("//span[starts-with(@data-pagefind-meta, 'title:')]/@data-pagefind-meta") == [f"title:{title}"]
+
+
 def test_feeds_parse_and_carry_the_text(hostile):
     import feedparser
 
@@ -235,10 +250,14 @@ def test_data_files_parse_and_keep_the_text(hostile):
     site = project.root / "site"
     for path in site.rglob("*.json"):
         json.loads(path.read_bytes())
-    for path in [*site.joinpath("data").rglob("*.csv"), *site.joinpath("directory").rglob("*.csv")]:
-        for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8"))):
+    citizens = sorted(site.joinpath("yearbook").rglob("tables/*-*.csv"))  # Excel's CSVs (BOM), in each language
+    assert citizens
+    for path in [*site.joinpath("data").rglob("*.csv"), *site.joinpath("directory").rglob("*.csv"), *citizens]:
+        for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))):
             for cell in row:
                 assert not _formula(cell), f"{path.name}: {cell[:40]!r}"
+    table = list(csv.reader(io.StringIO((site / "yearbook/2025/tables/population-zh-Hant.csv").read_text(encoding="utf-8-sig"))))
+    assert table[1][0].startswith(payload)  # the cell as typed, one cell
     notices = csv.DictReader(io.StringIO((site / "data/gazette/notices.csv").read_text(encoding="utf-8")))
     assert f"{payload} 公告調整本市路邊停車場收費費率及收費時段" in [row["title"] for row in notices]
     numbers = csv.DictReader(io.StringIO((site / "data/gazette/notice-doc-numbers.csv").read_text(encoding="utf-8")))
@@ -269,6 +288,7 @@ def ods_cells_are_text(path: Path) -> bool:
 PAGES = ["", "gazette/", "gazette/2026/", "gazette/2026/01/", "gazette/2026/01/03/", "gazette/2026/04/08/", "gazette/category/notices/",
          "gazette/agency/transportation/", "directory/", "directory/transportation/", "yearbook/2025/",
          "yearbook/2025/overview/", "en/yearbook/2025/overview/", "data/", "data/gazette/",
+         "gazette/2026/01/newsletter/", "gazette/2026/01/newsletter/email.html", "subscribe/",
          "search/?q=停車場收費費率"]
 
 

@@ -38,6 +38,7 @@ import contextlib
 import gzip
 import hashlib
 import html
+import itertools
 import json
 import logging
 import re
@@ -54,6 +55,7 @@ from generator.errors import BuildError
 from generator.model import LANGUAGES, Content
 from generator.labels import labels
 from generator.markup.cjk import IDEOGRAPHS
+from generator.outputs import search_english
 
 log = logging.getLogger(__name__)
 
@@ -264,7 +266,9 @@ def indexable_pages(site: Path, order: dict[str, int]) -> Iterator[tuple[str, st
 def index_site(content: Content, out: Path) -> Path:
     """The search-index stage: index the website built in ``out`` with Pagefind, in :func:`index_order`;
     its bundle, made canonical, goes to ``out/pagefind/``, which is returned."""
-    pages, files = _Service(cwd=out).index(indexable_pages(out, index_order(content)))
+    english = ((path, document, url) for path, record, url in search_english.records(content)  # English titles
+               if (document := indexing_document(record, search_english.LANGUAGE)) is not None)
+    pages, files = _Service(cwd=out).index(itertools.chain(indexable_pages(out, index_order(content)), english))
     if "pagefind.js" not in files:
         raise BuildError("Pagefind failed to index the site: its bundle has no pagefind.js")
     bundle = out / "pagefind"
@@ -303,7 +307,7 @@ class _Service:
         self.expired = True
         process.kill()
 
-    def index(self, pages: Iterable[tuple[str, str]]) -> tuple[int, dict[str, bytes]]:
+    def index(self, pages: Iterable[tuple[str, ...]]) -> tuple[int, dict[str, bytes]]:
         """Send every page, then ask for the bundle: (how many pages were indexed, the bundle's files)."""
         from pagefind.service import get_executable
 
@@ -334,17 +338,17 @@ class _Service:
                     process.wait()
                 writer.join()
 
-    def _send(self, process: subprocess.Popen, pages: Iterable[tuple[str, str]]) -> None:
+    def _send(self, process: subprocess.Popen, pages: Iterable[tuple[str, ...]]) -> None:
         stdin = process.stdin
         assert stdin is not None
         try:
             message_id = 1
             stdin.write(_message(message_id, {"type": "NewIndex", "config": {}}))
-            for path, html in pages:
+            for path, html, *url in pages:  # a record (search_english) gives its URL; a page's is its path's
                 message_id += 1
                 self.sent[message_id] = path
-                stdin.write(_message(message_id, {"type": "AddFile", "index_id": 0, "file_path": path, "url": None,
-                                                  "file_contents": html}))
+                stdin.write(_message(message_id, {"type": "AddFile", "index_id": 0, "file_path": path,
+                                                  "url": url[0] if url else None, "file_contents": html}))
             message_id += 1
             self.sent[message_id] = "the bundle"
             stdin.write(_message(message_id, {"type": "GetFiles", "index_id": 0}))

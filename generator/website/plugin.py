@@ -38,10 +38,12 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from generator.errors import BuildError, ContentError
-from generator.markup import sanitize
+from generator.markup import sanitize, tables
 from generator.products import APART_KEY, CONFIG_KEY, Products
 from generator.reading.history import Blobs
-from generator.website import frame, site, theme
+from generator.labels import labels
+from generator.model.common import DEFAULT_LANGUAGE
+from generator.website import chrome, frame, site, theme
 from generator.website.apart import ApartFile, Frame, render_all
 from generator.website.cache import FOLDER, PageCache, Volatile, frame_key
 
@@ -74,7 +76,7 @@ class GeneratorPlugin(BasePlugin):
         made = self.made = config.get(CONFIG_KEY) or self._make(Path(config.config_file_path).parent)
         publisher = made.content.site.publisher.zh_hant
         config.site_url = made.content.site.base_url
-        config.site_name = f"{publisher}出版品"
+        config.site_name = labels("chrome", DEFAULT_LANGUAGE)["site_name"].format(publisher=publisher)
         config.copyright = f"{publisher} · {made.content.site.licence.name.zh_hant}"
         config.nav = site.nav(made.content, config.nav)
         config.extra["generator"] = False  # no "Made with Material for MkDocs": the footer is the publisher's
@@ -153,7 +155,7 @@ class GeneratorPlugin(BasePlugin):
         shared = Frame(config, files, self.nav, env, doc_files)
         shown = env.globals.get("frame")
         volatile = Volatile(shown)  # the footer's "last update": filled in as pages are placed
-        cache = self.cache = PageCache(self.made.root / FOLDER, frame_key(config, self.nav, volatile.masked), volatile)
+        cache = self.cache = PageCache(self.made.root / FOLDER, frame_key(config, self.nav, (volatile.masked, self.made.content.site)), volatile)
         started = time.perf_counter()
         env.globals["frame"] = volatile.masked
         try:
@@ -162,11 +164,28 @@ class GeneratorPlugin(BasePlugin):
             env.globals["frame"] = shown
         progress.info("gazette pages: %d rendered, %d reused unchanged (%.1f s)", rendered, reused, time.perf_counter() - started)
 
+    def on_page_context(self, context, *, page, config, nav):
+        """The frame around the page in its language (generator/website/chrome.py), as ``chrome``."""
+        assert self.made is not None
+        language = chrome.language_of(page.meta)
+        context["chrome"] = chrome.frame(self.made.content, language, page.file.src_uri)
+        if language != DEFAULT_LANGUAGE and not page.meta.get("description"):  # not mkdocs.yml's, in Chinese
+            city = self.made.content.site.city.get(language)
+            page.meta["description"] = labels("chrome", language)["description"].format(city=city)
+        return context
+
+    def on_template_context(self, context, *, template_name, config):
+        """Pages MkDocs renders from a template alone (404.html): the frame in the site's language."""
+        if self.made is not None:
+            context["chrome"] = chrome.frame(self.made.content, DEFAULT_LANGUAGE, template_name)
+        return context
+
     def on_page_content(self, content: str, *, page, config, files) -> Markup:
         if "title" not in page.meta and page.title is not None:
             page.meta["title"] = html.unescape(page.title)  # a heading's text, as MkDocs gives it
         _plain_titles(page.toc)
-        return Markup(sanitize.clean(content))
+        label = labels("chrome", chrome.language_of(page.meta))["table_region"]  # a table without a caption's name
+        return Markup(tables.scrollable(sanitize.clean(content), label))
 
     def on_post_build(self, *, config) -> None:
         if self.cache is not None:

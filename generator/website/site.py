@@ -15,6 +15,7 @@ from generator.website.pages import directory as directory_pages
 from generator.outputs import feeds
 from generator.website.pages import gazette as gazette_pages
 from generator.website.pages.home import home
+from generator.website.pages import home_other
 from generator.website.pages import newsletter as newsletter_pages
 from generator.website.pages import search as search_pages
 from generator.website.pages import yearbook as yearbook_pages
@@ -27,6 +28,7 @@ def pages(made: Products, updated: dt.date) -> Iterator[Page]:
     content = made.content
     templates = Templates()  # compiled once per build, each template once
     yield home(content, updated, templates)
+    yield from home_other.pages(content, templates)
     yield from gazette_pages.pages(content, templates)
     yield from yearbook_pages.pages(content, made.ebooks, templates)
     yield from directory_pages.pages(content, made.record, templates)

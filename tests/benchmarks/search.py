@@ -1,16 +1,31 @@
-"""Benchmark: what a reader's browser downloads to search a 10,000-notice archive.
+"""Benchmark: search quality on real gazette text, and what a reader's browser downloads.
 
-    .venv/bin/python tests/benchmarks/search.py [--notices 10000] [--site /tmp/search-bench]
+    .venv/bin/python tests/benchmarks/search.py [--work /tmp/search-bench] [--copies 7] [--baseline] [--seed 14]
 
-Builds the shipped content plus a generated archive (skipped if --site already holds a build),
-serves it on 127.0.0.1 the way a production web server does (gzip for text; Pagefind's index files
-are compressed already), opens the search page in Debian's Chromium, runs 10 queries one after the
-other and reports the bytes of the first query (the page itself, and Pagefind's files) and the
-median of each later query. Bytes are the browser's own network accounting of every request
-(Playwright's request.sizes(): headers and body as received), because Pagefind fetches its index
-from a Web Worker, whose requests never appear in the page's Resource Timing entries; the page's
-Resource Timing total is printed beside it as a cross-check. With --identity the server sends
-nothing compressed (the worst case). Exits 1 if the first query needs 300 KB or more.
+Real data: the national gazette's XML in ../shared/realdata/ (1,444 notices, unpacked into --work),
+each record turned into the indexed part of a notice page (title, metadata list, 主旨, text) the way
+the site's notice template writes it, until `generator import ey-xml` lands; the pages are indexed
+by the build's own code (generator/outputs/search.py) into a copy of the shipped site, whose search
+page is then driven in Debian's Chromium.
+
+Queries (seeded, expected notices computed from the data, never chosen by hand), four kinds:
+  title      a 2-8 character run of a title found in at most 5 titles (and often in many bodies);
+             a hit: one of those notices in the top 5
+  regulation a name quoted 「…」 in a title; a hit: a notice with 「name」 in its title in the top 5
+  agency     "<issuing agency> <2-4 characters of its notice's title>", at most 5 such notices, the
+             agency named as the page writes it (公共工程委員會)
+  (abbreviation: the same with the source's short name of the lead agency, 工程會, which the page
+             never writes: reported, not part of the goal)
+  number     every document number of a notice (several numbers: each); a hit: that notice first
+
+With --baseline the same pages are also indexed the way the site did before (one character per word,
+generator/outputs/search.py and search.js at commit BASELINE) and the same queries run there.
+
+Bytes: --copies N repeats the real notices N times (new document numbers, 1,444 x 7 = 10,108) into
+another site; each query is then the first one in a fresh browser (nothing cached), served the way a
+production web server does (gzip for text, Pagefind's index files are compressed already), and the
+browser's own accounting of every request is summed (Playwright's request.sizes(): headers and body
+as received; Pagefind fetches its index from a Web Worker, whose requests Resource Timing misses).
 """
 
 from __future__ import annotations
@@ -18,37 +33,233 @@ from __future__ import annotations
 import argparse
 import functools
 import gzip
+import html
 import http.server
+import importlib.util
+import io
+import json
+import random
+import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import threading
 import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import urlencode, urlparse
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from archive import add_archive, copy_project  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent.parent
+sys.path.insert(0, str(REPO))
+from generator.outputs import search  # noqa: E402
 
-QUERIES = ["停車場收費", "府財產字第1150010234號", "土地現值", "衛生局", "垃圾清運", "身心障礙", "人事令", "自治條例",
-           "公共自行車", "1150000876"]
-LIMIT = 300 * 1024
+REAL = REPO.parent / "shared" / "realdata" / "ey-gazette-2006-01-04.tar.xz"
+BASELINE = "1833c6c"  # the last commit with the one-character-per-word index
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+LIMIT, LONG_LIMIT = 300 * 1024, 500 * 1024
 
 
-def build(site: Path, notices: int) -> None:
-    if (site / "pagefind" / "pagefind-entry.json").is_file():
-        return
-    project = copy_project(site.parent / "project")
-    add_archive(project, notices - 29)
+# -- real notices --------------------------------------------------------------------------------------
+
+def records(work: Path) -> list[dict[str, str]]:
+    folder = work / "ey"
+    if not folder.is_dir():
+        with tarfile.open(REAL) as archive:
+            archive.extractall(folder, filter="data")
+    out = []
+    for path in sorted(folder.rglob("*.xml")):
+        roc, month, day = (int(n) for n in path.stem.split("-"))
+        for record in ET.parse(path).getroot():
+            fields = {child.tag: (child.text or "").strip() for child in record}
+            fields["published"] = f"{roc + 1911}-{month:02d}-{day:02d}"
+            out.append(fields)
+    return out
+
+
+def numbers(record: dict[str, str]) -> list[str]:
+    return [n.strip() for n in record["GazetteId"].split(";") if n.strip()]
+
+
+_BLOCKS = re.compile(r"(?i)<\s*(?:br|/p|/div|/tr|/td|/li|/h\d|/table)\b[^>]*>")
+
+
+def paragraphs(fragment: str) -> list[str]:
+    """The text of the source's HTML, a paragraph a line (its markup is not trusted, only read)."""
+    from lxml import html as lxml_html
+
+    if not fragment.strip():
+        return []
+    marked = _BLOCKS.sub("\n", fragment)
+    text = lxml_html.fromstring(f"<div>{marked}</div>").text_content()
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def agency_name(record: dict[str, str]) -> str:
+    """The issuing agency as the notice page writes it (the lead one of a joint notice)."""
+    return next((a for a in record["PubGovName"].split(";") if a), record["PubGov"])
+
+
+def notice_page(record: dict[str, str], number_suffix: str = "", years_back: int = 0) -> str:
+    """A built notice page's indexed part, as themes/material/main.html and gazette/notice.md write it
+    (a copy ``years_back`` years earlier, with other document numbers, for the archive-size figures)."""
+    e = functools.partial(html.escape, quote=True)
+    published = f"{int(record['published'][:4]) - years_back}{record['published'][4:]}"
+    docs = [n + number_suffix for n in numbers(record)]
+    agencies = "、".join(a for a in record["PubGovName"].split(";") if a) or record["PubGov"]
+    spans = [("meta", "title", record["Title"]), ("filter", "publication", "市府公報"), ("filter", "agency", record["PubGov"]),
+             ("filter", "year", published[:4]), ("meta", "date", record["Date_Created"]), ("meta", "agency", agencies),
+             ("meta", "doc_number", "、".join(docs)), ("sort", "date", published)]
+    parts = ['<html lang="zh-TW"><body><article><div data-pagefind-body>']
+    parts += [f'<span hidden data-pagefind-{kind}="{e(name)}:{e(value)}"></span>' for kind, name, value in spans if value]
+    parts.append(f"<h1>{e(record['Title'])}</h1>")
+    parts.append('<dl class="notice-meta">')
+    parts.append(f"<dt>發文機關</dt><dd>{e(agencies)}</dd>")
+    if docs:
+        parts.append("<dt>發文字號</dt><dd>" + "、".join(f'<span class="doc-number" data-pagefind-weight="10">{e(n)}</span>'
+                                                      for n in docs) + "</dd>")
+    for label, field in (("發文日期", "Date_Created"), ("署名", "Officer_name"), ("關鍵詞", "Keyword"), ("英文標題", "TitleEnglish")):
+        if record.get(field):
+            parts.append(f"<dt>{label}</dt><dd>{e(record[field].replace(';', '、'))}</dd>")
+    parts.append("</dl>")
+    if record.get("ThemeSubject"):
+        parts.append(f"<p>主旨：{e(record['ThemeSubject'])}</p>")
+    parts += [f"<p>{e(line)}</p>" for line in paragraphs(record.get("HTMLContent", ""))]
+    parts.append("</div></article></body></html>")
+    return "\n".join(parts)
+
+
+def url_of(record: dict[str, str], copy: int = 0) -> str:
+    return f"/gazette/real/{copy}/{record['MetaId']}/"
+
+
+# -- queries -------------------------------------------------------------------------------------------
+
+def make_queries(recs: list[dict[str, str]], seed: int, per_kind: int = 40) -> list[tuple[str, str, set[str], int]]:
+    """(kind, query, expected URLs, rank needed) for the four kinds, from the data."""
+    rng = random.Random(seed)
+    titles = {url_of(r): r["Title"] for r in recs}
+    queries: list[tuple[str, str, set[str], int]] = []
+
+    def with_title(text: str, among=None) -> set[str]:
+        return {url for url, title in titles.items() if text in title and (among is None or url in among)}
+
+    seen: set[str] = set()
+    tries = 0
+    while sum(1 for q in queries if q[0] == "title") < per_kind and tries < 100_000:
+        tries += 1
+        record = rng.choice(recs)
+        runs = [run for run in HAN.findall(record["Title"].split("：", 1)[-1]) if len(run) >= 2]
+        if not runs:
+            continue
+        run = rng.choice(runs)
+        size = rng.randint(2, min(8, len(run)))
+        start = rng.randrange(len(run) - size + 1)
+        phrase = run[start:start + size]
+        expected = with_title(phrase)
+        if phrase not in seen and 1 <= len(expected) <= 5:
+            seen.add(phrase)
+            queries.append(("title", phrase, expected, 5))
+    names = sorted({name for r in recs for name in re.findall(r"「([^」「]{4,40})」", r["Title"])})
+    for name in rng.sample(names, min(per_kind, len(names))):
+        queries.append(("regulation", name, with_title(f"「{name}」"), 5))
+    for kind, name_of in (("agency", agency_name), ("abbreviation", lambda r: r["PubGov"])):
+        agencies: dict[str, set[str]] = {}
+        for r in recs:
+            agencies.setdefault(name_of(r), set()).add(url_of(r))
+        tries = 0
+        while sum(1 for q in queries if q[0] == kind) < per_kind and tries < 100_000:
+            tries += 1
+            record = rng.choice(recs)
+            runs = [run for run in HAN.findall(record["Title"].split("：", 1)[-1]) if len(run) >= 2]
+            if not runs or not name_of(record) or (kind == "abbreviation" and record["PubGov"] in notice_page(record)):
+                continue  # an abbreviation the page never writes (金管會 for 行政院金融監督管理委員會)
+            run = rng.choice(runs)
+            size = rng.randint(2, min(4, len(run)))
+            start = rng.randrange(len(run) - size + 1)
+            topic = run[start:start + size]
+            query = f"{name_of(record)} {topic}"
+            expected = with_title(topic, agencies[name_of(record)])
+            if query not in seen and 1 <= len(expected) <= 5:
+                seen.add(query)
+                queries.append((kind, query, expected, 5))
+    owners: dict[str, list[str]] = {}
+    for r in recs:
+        for n in numbers(r):
+            owners.setdefault(n, []).append(url_of(r))
+    unique = sorted(n for n, urls in owners.items() if len(urls) == 1)
+    for n in rng.sample(unique, min(per_kind, len(unique))):
+        queries.append(("number", n, set(owners[n]), 1))
+    return queries
+
+
+# -- indexing ------------------------------------------------------------------------------------------
+
+def shipped_site(work: Path) -> Path:
+    site = work / "shipped"
+    if not (site / "search" / "index.html").is_file():
+        subprocess.run([sys.executable, "-m", "generator", "build", "-q", "--root", str(REPO), "--site-dir", str(site)],
+                       check=True, cwd=REPO)
+    return site
+
+
+def index_into(site: Path, pages: list[tuple[str, str]], module) -> float:
+    """Index ``pages`` ((built file, page HTML)) with ``module``'s way into site/pagefind; seconds taken."""
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "generator", "build", "-q", "--root", str(project), "--site-dir", str(site)], check=True)
-    print(f"built {notices:,} notices in {time.perf_counter() - start:.0f} s")
+    if hasattr(module, "indexing_document"):
+        documents = ((name, module.indexing_document(page, "zh-TW")) for name, page in pages)
+    else:  # the baseline: the page itself, its text one character per word
+        documents = ((name, "".join(part if part.startswith("<") else module.segment(part) for part in module._TAGS.split(page)))
+                     for name, page in pages)
+    _, files = module._Service(cwd=site).index(documents)
+    shutil.rmtree(site / "pagefind", ignore_errors=True)
+    for name, data in module.canonical(files).items():
+        (site / "pagefind" / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / "pagefind" / name).write_bytes(data)
+    return time.perf_counter() - start
 
+
+def baseline_module(work: Path):
+    """generator/outputs/search.py and search.js as they were at BASELINE."""
+    folder = work / "baseline-code"
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in ("generator/outputs/search.py", "themes/material/assets/javascripts/search.js"):
+        data = subprocess.run(["git", "show", f"{BASELINE}:{path}"], cwd=REPO, capture_output=True, check=True).stdout
+        (folder / Path(path).name).write_bytes(data)
+    spec = importlib.util.spec_from_file_location("baseline_search", folder / "search.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module, folder / "search.js"
+
+
+def make_site(work: Path, name: str, recs, copies: int, module, script: Path | None = None, reuse: bool = False) -> Path:
+    site = work / name
+    script = script or REPO / "themes/material/assets/javascripts/search.js"  # the page's script as it is now
+    if reuse and (site / "pagefind" / "pagefind-entry.json").is_file():
+        shutil.copy(script, site / "assets/javascripts/search.js")
+        return site
+    if site.exists():
+        shutil.rmtree(site)
+    shutil.copytree(shipped_site(work), site)
+    shutil.copy(script, site / "assets/javascripts/search.js")
+    # newest first, as the build gives Pagefind the gazette (generator.outputs.search.index_order)
+    pages = [(url_of(r, copy).strip("/") + "/index.html", notice_page(r, f"-{copy}" if copy else "", copy))
+             for copy in range(copies) for r in sorted(recs, key=lambda r: r["published"], reverse=True)]
+    seconds = index_into(site, pages, module)
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
+    size = sum(p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file())
+    print(f"{name}: indexed {len(pages):,} notices in {seconds:.0f} s; bundle {size / 2**20:.1f} MB, "
+          f"{sum(1 for _ in (site / 'pagefind' / 'index').iterdir())} index chunks; languages {sorted(entry['languages'])}")
+    return site
+
+
+# -- the browser ---------------------------------------------------------------------------------------
 
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", "/")
 
 
-def serve(site: Path, compress: bool) -> tuple[http.server.ThreadingHTTPServer, str]:
+def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     class Server(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args) -> None:
             pass
@@ -57,7 +268,7 @@ def serve(site: Path, compress: bool) -> tuple[http.server.ThreadingHTTPServer, 
             path = self.translate_path(self.path)
             if Path(path).is_dir():
                 path = str(Path(path) / "index.html")
-            wants = compress and "gzip" in self.headers.get("Accept-Encoding", "")
+            wants = "gzip" in self.headers.get("Accept-Encoding", "")
             if not (wants and self.path.split("?")[0].endswith(COMPRESSIBLE) and Path(path).is_file()):
                 return super().send_head()
             body = gzip.compress(Path(path).read_bytes(), compresslevel=6, mtime=0)
@@ -66,69 +277,136 @@ def serve(site: Path, compress: bool) -> tuple[http.server.ThreadingHTTPServer, 
             self.send_header("Content-Encoding", "gzip")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            return __import__("io").BytesIO(body)
+            return io.BytesIO(body)
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Server, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_port}"
 
 
-RESOURCE_TIMING = "() => performance.getEntriesByType('resource').reduce((sum, e) => sum + e.transferSize, 0)"
+def launch(p):
+    return p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu",
+                             "--disable-background-networking", "--disable-component-update"])
 
 
-def measure(url: str) -> tuple[list[tuple[str, int]], list[int], int]:
-    """(url, bytes) of every request of the first query; bytes of each later query; Resource Timing total."""
+def results(page, url: str, query: str) -> list[str]:
+    page.goto(f"{url}/search/?{urlencode({'q': query})}")
+    page.wait_for_function("() => /\\d|找不到/.test(document.getElementById('search-status').textContent)", timeout=60_000)
+    page.wait_for_load_state("networkidle")
+    return [urlparse(href).path for href in page.eval_on_selector_all(".search-result__title a", "els => els.map(a => a.href)")]
+
+
+def quality(site: Path, queries) -> dict[str, list[int | None]]:
+    """Rank (1-based, None if not in the first 10 shown) of the best expected notice, by kind."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu",
-                                    "--disable-background-networking", "--disable-component-update"])
-        page = browser.new_page()
-        received: list[tuple[str, int]] = []
+    server, url = serve(site)
+    ranks: dict[str, list[int | None]] = {}
+    try:
+        with sync_playwright() as p:
+            browser = launch(p)
+            page = browser.new_page()
+            for kind, query, expected, _ in queries:
+                shown = results(page, url, query)
+                rank = next((i + 1 for i, path in enumerate(shown) if path in expected), None)
+                ranks.setdefault(kind, []).append(rank)
+            browser.close()
+    finally:
+        server.shutdown()
+    return ranks
 
-        def finished(request) -> None:
-            sizes = request.sizes()
-            received.append((request.url, sizes["responseHeadersSize"] + sizes["responseBodySize"]))
 
-        page.on("requestfinished", finished)
-        page.goto(f"{url}/search/?q={quote(QUERIES[0])}")
-        page.wait_for_selector(".search-result")
-        page.wait_for_load_state("networkidle")
-        first, timing = list(received), page.evaluate(RESOURCE_TIMING)
-        later = []
-        for query in QUERIES[1:]:
-            seen = len(received)
-            page.fill("#search-query", query)
-            page.wait_for_function("q => new URLSearchParams(location.search).get('q') === q", arg=query)
-            page.wait_for_function("() => /找到|找不到/.test(document.getElementById('search-status').textContent)")
-            page.wait_for_load_state("networkidle")
-            later.append(sum(size for _, size in received[seen:]))
-        browser.close()
-    return first, later, timing
+def first_query_bytes(site: Path, queries: list[str]) -> list[tuple[str, int, int, int]]:
+    """(query, bytes of it as the first query in a fresh browser, its requests, bytes of the next query
+    typed after it on the same page)."""
+    from playwright.sync_api import sync_playwright
+
+    server, url = serve(site)
+    out = []
+    try:
+        with sync_playwright() as p:
+            browser = launch(p)
+            for i, query in enumerate(queries):
+                context = browser.new_context()
+                page = context.new_page()
+                received: list[int] = []
+                def finished(request, received=received) -> None:
+                    try:
+                        sizes = request.sizes()
+                    except Exception:  # a request still finishing as the context closes
+                        return
+                    received.append(sizes["responseHeadersSize"] + sizes["responseBodySize"])
+
+                page.on("requestfinished", finished)
+                results(page, url, query)
+                first, count = sum(received), len(received)
+                later = queries[(i + 1) % len(queries)]
+                page.fill("#search-query", later)
+                page.wait_for_function("q => new URLSearchParams(location.search).get('q') === q", arg=later)
+                page.wait_for_function("() => /\\d|找不到/.test(document.getElementById('search-status').textContent)")
+                page.wait_for_load_state("networkidle")
+                out.append((query, first, count, sum(received) - first))
+                page.remove_listener("requestfinished", finished)
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    return out
+
+
+def report(name: str, queries, ranks) -> None:
+    print(f"\n{name}: queries found in the top 5 (numbers: first)")
+    for kind in ("title", "regulation", "agency", "number", "abbreviation"):
+        got = ranks.get(kind, [])
+        needed = [q[3] for q in queries if q[0] == kind]
+        hits = sum(1 for rank, need in zip(got, needed, strict=True) if rank is not None and rank <= need)
+        found = [r for r in got if r is not None]
+        print(f"  {kind:10s} {hits:3d}/{len(got):3d} = {100 * hits / max(1, len(got)):5.1f} %   "
+              f"median rank {statistics.median(found) if found else '-'}, not in the first 10: {got.count(None)}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--notices", type=int, default=10_000)
-    parser.add_argument("--site", type=Path, default=Path("/tmp/search-bench/site"))
-    parser.add_argument("--identity", action="store_true", help="serve nothing compressed")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/search-bench"))
+    parser.add_argument("--copies", type=int, default=7, help="copies of the real notices for the download figures (0: none)")
+    parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--baseline", action="store_true", help="also measure the one-character-per-word index")
+    parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--reuse", action="store_true", help="keep indexes a previous run made in --work")
     args = parser.parse_args()
-    build(args.site, args.notices)
-    server, url = serve(args.site, compress=not args.identity)
-    try:
-        first, later, timing = measure(url)
-    finally:
-        server.shutdown()
-    pagefind = sum(size for name, size in first if "/pagefind/" in name)
-    page = sum(size for name, size in first) - pagefind
-    print(f"{'identity' if args.identity else 'gzip'}: first query: {page / 1024:.0f} KB page (HTML, CSS, JS) + "
-          f"{pagefind / 1024:.0f} KB Pagefind = {(page + pagefind) / 1024:.0f} KB in {len(first)} requests "
-          f"(page's Resource Timing, without the worker's requests: {timing / 1024:.0f} KB)")
-    for name, size in sorted(first, key=lambda item: -item[1])[:10]:
-        print(f"  {size / 1024:7.1f} KB  {name.split(url)[-1]}")
-    print(f"later queries: median {statistics.median(later) / 1024:.1f} KB, max {max(later) / 1024:.1f} KB "
-          f"over {len(later)} queries ({', '.join(f'{b / 1024:.0f}' for b in later)} KB)")
-    sys.exit(0 if page + pagefind < LIMIT else 1)
+    args.work.mkdir(parents=True, exist_ok=True)
+    recs = records(args.work)
+    queries = make_queries(recs, args.seed)
+    print(f"{len(recs):,} real notices; {len(queries)} queries (seed {args.seed}): "
+          + ", ".join(f"{k} {sum(1 for q in queries if q[0] == k)}" for k in ("title", "regulation", "agency", "number", "abbreviation")))
+    sites = {"bigrams": make_site(args.work, "bigrams", recs, 1, search, reuse=args.reuse)}
+    if args.baseline:
+        module, script = baseline_module(args.work)
+        sites["baseline"] = make_site(args.work, "baseline", recs, 1, module, script, reuse=args.reuse)
+    for name, site in sites.items():
+        ranks = quality(site, queries)
+        report(name, queries, ranks)
+        if args.show_misses:
+            for kind in ranks:
+                kinds = [q for q in queries if q[0] == kind]
+                for (_, query, expected, need), rank in zip(kinds, ranks[kind], strict=True):
+                    if rank is None or rank > need:
+                        print(f"    miss {kind}: {query!r} rank {rank} expected {sorted(expected)[:3]}")
+    if args.copies:
+        big = make_site(args.work, f"bigrams-x{args.copies}", recs, args.copies, search, reuse=args.reuse)
+        rng = random.Random(args.seed)
+        long_names = [q[1] for q in queries if q[0] == "regulation" and len(q[1]) >= 25] or \
+            sorted((q[1] for q in queries if q[0] == "regulation"), key=len)[-1:]
+        probes = [q[1] for q in queries if q[0] == "title" and len(q[1]) == 2][:2] + \
+            [q[1] for q in queries if q[0] == "title" and len(q[1]) == 4][:2] + \
+            [q[1] for q in queries if q[0] == "title" and len(q[1]) >= 7][:2] + \
+            rng.sample([q[1] for q in queries if q[0] == "number"], 2) + long_names[:2]
+        print(f"\nfirst query, {len(recs) * args.copies:,} notices, gzip (each in a fresh browser):")
+        for query, first, count, again in first_query_bytes(big, probes):
+            han = sum(len(run) for run in HAN.findall(query))
+            limit = LIMIT if han <= 8 else LONG_LIMIT
+            print(f"  {first / 1024:6.0f} KB in {count:2d} requests  {'ok  ' if first <= limit else 'OVER'}  "
+                  f"next query {again / 1024:4.0f} KB  {query} ({han} Han characters)")
 
 
 if __name__ == "__main__":

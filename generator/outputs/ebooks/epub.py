@@ -147,6 +147,7 @@ def arguments(book: Book, language: str, folder: Path) -> list[str]:
         f"--variable=identifier-display={html.escape(shown)}",
     ]
     args.append(f"--lua-filter={PANDOC_FILES / 'inert.lua'}")  # nothing that runs script, whatever check let through
+    args.append(f"--lua-filter={PANDOC_FILES / 'legal-items.lua'}")  # 一、 （一） 1. hang, as on the website
     if language == DEFAULT_LANGUAGE:
         args.append(f"--lua-filter={PANDOC_FILES / 'lang-en.lua'}")
     return args

@@ -189,7 +189,10 @@ def letter(content: Content, issue: Issue, downloads: Sequence[tuple[str, str]] 
 def subject_of(body: str) -> str:
     """A notice's subject in one line: its 主旨 (what follows "主旨：" up to the end of the sentence)
     if it states one, else its first sentence; at most :data:`SUBJECT_LENGTH` characters."""
-    text = summary(body, limit=10 * SUBJECT_LENGTH)
+    # only the first blocks are read: the subject is in them, and a long body (a table of a hundred
+    # rows) would cost the build tens of milliseconds a notice to render whole
+    head = "\n\n".join(body.strip().split("\n\n")[:3])
+    text = summary(head, limit=10 * SUBJECT_LENGTH)
     text = text.removeprefix("主旨：").removeprefix("主旨:").strip()
     end = text.find("。")
     if end != -1:

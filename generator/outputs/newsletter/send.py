@@ -253,7 +253,10 @@ def send(content: Content, root: Path, issue_id: str, *, to: Sequence[str] = (),
             if _inside(subscribers, folder):
                 raise SendError(f"the subscriber file {subscribers} is inside {folder}: subscribers' addresses are personal data "
                                 "and must never be published; keep the file outside content/ and site/")
-        recipients += [(address, True) for address in read_subscribers(subscribers, str(subscribers))]
+        listed = read_subscribers(subscribers, str(subscribers))
+        if not listed:
+            raise SendError(f"the subscriber file {subscribers} holds no address")
+        recipients += [(address, True) for address in listed]
         if settings.unsubscribe_recipient and "{token}" in settings.unsubscribe_recipient:
             secret = environ.get("JIAHE_UNSUBSCRIBE_KEY", "")
             if not secret:

@@ -19,10 +19,11 @@ from generator.model.common import DEFAULT_LANGUAGE
 from generator.outputs import search as indexing
 from generator.website.templating import Templates
 
-#: The publications each language's index holds (the English site is the yearbook's), and the
+#: The publications each language's index holds (in English: the yearbook, and the gazette's notices by
+#: their English titles, generator/outputs/search_english.py), and the
 #: filters its results page offers, in this order (the gazette's category and agency only where
 #: the gazette is).
-PUBLICATIONS = MappingProxyType({DEFAULT_LANGUAGE: ("gazette", "yearbook", "directory"), "en": ("yearbook",)})
+PUBLICATIONS = MappingProxyType({DEFAULT_LANGUAGE: ("gazette", "yearbook", "directory"), "en": ("gazette", "yearbook")})
 FILTERS = MappingProxyType({DEFAULT_LANGUAGE: ("publication", "category", "agency", "year", "edition"), "en": ("publication", "edition")})
 
 

@@ -60,6 +60,10 @@ document.addEventListener("keydown", (event) => {
   if (box) {
     event.preventDefault();
     event.stopImmediatePropagation();
+    if (box.offsetParent === null && box.form) { // below 960 px the header's box is folded away: unfold it (a11y.css)
+      box.form.classList.add("is-open");
+      box.addEventListener("blur", () => box.form.classList.remove("is-open"), { once: true });
+    }
     box.focus();
     box.select();
   }
@@ -102,6 +106,54 @@ async function openIndex(indexLanguage) {
   }
   await ready;
   return pagefind;
+}
+
+// What Pagefind is asked for a query part (its words, from phraseWords()), and how the part is
+// checked to occur as written. Fewer words mean fewer index chunks to download:
+// - a part holding a long number (5 digits or more, as every document number does): the numbers
+//   alone, which are as selective as the whole part (府財產字第1150010234號 -> 1150010234);
+// - a part of more than 8 Han characters (a regulation's name): every other bigram, and the last,
+//   whose positions are checked here (ABCDEFGHIJ -> AB CD EF GH IJ at p, p+2, p+4, p+6, p+8), half
+//   the words of an exact phrase. (A page matches wrongly only if it holds the bigrams with a break
+//   at every skipped place, 「AB，CD，EF，GH，IJ」: the last character of a run is a word of its own
+//   and takes that place. Shorter parts, where that is less unlikely, are exact phrases.)
+// - anything else: all its words, as Pagefind's exact phrase.
+function plan(part) {
+  const numbers = part.filter((word) => /[0-9]{5,}/.test(word));
+  if (numbers.length) return { terms: numbers, check: "none" };
+  const han = new RegExp(`^${ideographs}{2}$`, "u");
+  if (part.length > 7 && part.every((word) => han.test(word))) {
+    const offsets = [];
+    for (let i = 0; i < part.length; i += 2) offsets.push(i);
+    if (offsets[offsets.length - 1] !== part.length - 1) offsets.push(part.length - 1);
+    return { terms: offsets.map((i) => part[i]), offsets, check: "positions" };
+  }
+  return { terms: part, check: part.length > 1 ? "phrase" : "none" };
+}
+
+// The pages where a planned part occurs as written: Map of result id -> one of its results, whose
+// score is the part's relevance there.
+async function occurrences(pagefind, p, filters) {
+  if (p.check !== "positions") {
+    const scored = await pagefind.search(p.terms.join(" "), { filters });
+    const exact = p.check === "phrase" ? await pagefind.search(`"${p.terms.join(" ")}"`, { filters }) : scored;
+    const ids = new Set(exact.results.map((result) => result.id));
+    return new Map(scored.results.filter((result) => ids.has(result.id)).map((result) => [result.id, result]));
+  }
+  const scored = await pagefind.search(p.terms.join(" "), { filters });
+  const per = [];
+  for (const term of p.terms) {
+    const found = await pagefind.search(term, { filters });
+    per.push(new Map(found.results.map((result) => [result.id, new Set(result.words)])));
+  }
+  const out = new Map();
+  for (const result of scored.results) {
+    const at = per.map((positions) => positions.get(result.id));
+    if (at.some((positions) => !positions)) continue;
+    const start = (position) => p.offsets.every((offset, k) => at[k].has(position + offset));
+    if ([...at[0]].some(start)) out.set(result.id, result);
+  }
+  return out;
 }
 
 async function startResultsPage(app) {
@@ -159,10 +211,11 @@ async function startResultsPage(app) {
       return;
     }
     setStatus(text.searching);
-    // Ranked: every word of every part, in any order (Pagefind's BM25 over the bigrams, titles
-    // weighted); exact: the pages where each part occurs as written. Both read the same index
-    // chunks, so the second costs no download.
-    const all = parts.length ? [...new Set(parts.flat())].join(" ") : null;
+    // Ranked: the words asked for (plan()), in any order (Pagefind's BM25 over the bigrams, titles
+    // weighted); then, per part, the pages where it occurs as written. Every later search reads the
+    // index chunks the first one loaded, so only the first costs a download.
+    const plans = parts.map(plan);
+    const all = parts.length ? [...new Set(plans.flatMap((p) => p.terms))].join(" ") : null;
     const ranked = await pagefind.debouncedSearch(all, { filters }, 200);
     if (ranked === null || mine !== generation) return; // a newer query took over
     if (selected.sort === "newest") { // Pagefind leaves out pages without a date: they follow, by relevance
@@ -171,17 +224,31 @@ async function startResultsPage(app) {
       const ids = new Set(dated.results.map((result) => result.id));
       ranked.results = [...dated.results, ...ranked.results.filter((result) => !ids.has(result.id))];
     }
-    let exact = null;
-    for (const part of parts.filter((part) => part.length > 1)) {
-      const found = await pagefind.search(`"${part.join(" ")}"`, { filters });
+    const each = [];
+    for (const p of plans) {
+      const found = await occurrences(pagefind, p, filters);
       if (mine !== generation) return;
-      const ids = new Set(found.results.map((result) => result.id));
-      exact = exact === null ? ids : new Set([...exact].filter((id) => ids.has(id)));
+      each.push(found);
     }
     if (filtering) updateCounts(selects, ranked.filters); // counts once filtering is in use
-    const matching = exact === null ? ranked.results : ranked.results.filter((result) => exact.has(result.id));
-    loose = matching.length === 0 && ranked.results.length > 0;
-    shown = loose ? ranked.results : matching;
+    const matching = ranked.results.filter((result) => each.every((found) => found.has(result.id)));
+    loose = matching.length === 0 && (ranked.results.length > 0 || each.some((found) => found.size > 0));
+    shown = matching;
+    if (loose) {
+      // No page has every part as written. First the pages with some of the parts as written (most
+      // parts first, then by relevance), then those with the words in another order.
+      const pages = new Map();
+      for (const found of each) {
+        for (const [id, result] of found) {
+          const page = pages.get(id) || { result, parts: 0, score: 0 };
+          page.parts += 1;
+          page.score += result.score;
+          pages.set(id, page);
+        }
+      }
+      const partial = [...pages.values()].sort((a, b) => b.parts - a.parts || b.score - a.score).map((page) => page.result);
+      shown = [...partial, ...ranked.results.filter((result) => !pages.has(result.id))];
+    }
     await showMore(mine);
     if (mine !== generation) return;
     if (loose) setStatus(say(text.loose, { n: shown.length })); // said plainly, before the looser results
