@@ -53,7 +53,9 @@ _INLINE_AS = MappingProxyType({"<": "&lt;", ">": "&gt;", "&": "&amp;", "~": "&#1
                                "{": "&#123;", "}": "&#125;"})
 #: What Markdown reads at the start of a line: headings, quotes, list items, definitions, admonitions,
 #: details, setext underlines, abbreviations, footnotes, code indentation, a formula start.
-_LINE_START = re.compile(r"(?:[#>:!?=+@-]|\*|\d+[.)])")
+#: A number only when a space follows ("1. text" is a list; "1.申請" is a legal item, which
+#: generator.markup.legal hangs, and must stay as typed).
+_LINE_START = re.compile(r"(?:[#>:!?=+@-]|\*|\d+\.(?=[ \t]|$))")
 
 #: What makes more than one paragraph in a cell, or more than text.
 _CELL_BREAKS = _BLOCK | {"br", "img"} | _SKIP

@@ -35,6 +35,7 @@ def frame(content: Content, updated: dt.date, pages: Collection[str]) -> Mapping
     for language in LANGUAGES:
         words = labels("site", language)
         result[language] = {
+            "language": language,
             "labels": words,
             "publisher": site.publisher.get(language),
             "address": office.address.get(language) if office else None,

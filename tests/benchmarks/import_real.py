@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -30,10 +31,14 @@ REPO = Path(__file__).resolve().parent.parent.parent
 SAMPLE = REPO.parent / "shared" / "realdata" / "ey-gazette-2006-01-04.tar.xz"
 
 
-def run(*args: str, root: Path) -> float:
+def run(*args: str, root: Path) -> tuple[float, float]:
+    """Wall time and CPU time (user + system, of the command and its children: pandoc, Pagefind…)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "generator", *args, "-q", "--root", str(root)], check=True, capture_output=True)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
 def folder_size(path: Path) -> int:
@@ -59,10 +64,7 @@ def main() -> None:
         site = real / "content" / "site.yml"
         text = re.sub(r"^  schedule: .*$", f"  schedule: {args.schedule}", site.read_text(encoding="utf-8"), count=1, flags=re.M)
         site.write_text(text, encoding="utf-8")
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "generator", "import", "ey-xml", str(days), "--root", str(real)], check=True,
-                   capture_output=True)
-    import_s = time.perf_counter() - start
+    import_s = run("import", "ey-xml", str(days), root=real)
     imported = sorted((real / "content" / "gazette").glob("*/*/*-ey-*.md"))
     years = {p.parts[-3] for p in imported}
     issues = {p.parent for p in imported}
@@ -70,22 +72,26 @@ def main() -> None:
     add_archive(synthetic, len(imported))
     synthetic_years = {p.name for p in (synthetic / "content" / "gazette").iterdir()} - {p.name for p in (REPO / "content" / "gazette").iterdir()}
     check_s = run("check", root=real)
-    times: dict[str, list[float]] = {"real": [], "synthetic": []}
+    times: dict[str, list[tuple[float, float]]] = {"real": [], "synthetic": []}
     for _ in range(args.repeat):
         times["real"].append(run("build", root=real))
         times["synthetic"].append(run("build", root=synthetic))
     sizes = {"real": pages(real, years), "synthetic": pages(synthetic, synthetic_years)}
-    print(f"real sample: {len(imported)} notices in {len(issues)} issues; import {import_s:.1f} s, check {check_s:.1f} s")
-    print(f"{'archive':>10} {'build s':>8} {'ms/notice':>10} {'page median B':>14} {'page mean B':>12} {'page max B':>11} "
+    print(f"real sample: {len(imported)} notices in {len(issues)} issues; import {import_s[0]:.1f} s ({import_s[1]:.1f} s CPU), "
+          f"check {check_s[0]:.1f} s ({check_s[1]:.1f} s CPU)")
+    print(f"{'archive':>10} {'build s':>8} {'CPU s':>7} {'ms/notice':>10} {'page median B':>14} {'page mean B':>12} {'page max B':>11} "
           f"{'site MB':>8} {'search MB':>10}")
     for name, root in (("real", real), ("synthetic", synthetic)):
-        build = statistics.median(times[name])
-        print(f"{name:>10} {build:>8.1f} {1000 * build / len(sizes[name]):>10.1f} {statistics.median(sizes[name]):>14,.0f} "
+        build = statistics.median(t[0] for t in times[name])
+        cpu = statistics.median(t[1] for t in times[name])
+        print(f"{name:>10} {build:>8.1f} {cpu:>7.1f} {1000 * build / len(sizes[name]):>10.1f} {statistics.median(sizes[name]):>14,.0f} "
               f"{statistics.mean(sizes[name]):>12,.0f} {max(sizes[name]):>11,} {folder_size(root / 'site') / 1e6:>8.1f} "
               f"{folder_size(root / 'site' / 'pagefind') / 1e6:>10.1f}")
-    ratio = statistics.median(times["real"]) / statistics.median(times["synthetic"])
-    print(f"real/synthetic: build x{ratio:.2f}, page mean x{statistics.mean(sizes['real']) / statistics.mean(sizes['synthetic']):.2f}"
-          f" (builds: real {', '.join(f'{t:.1f}' for t in times['real'])}; synthetic {', '.join(f'{t:.1f}' for t in times['synthetic'])})")
+    wall = statistics.median(t[0] for t in times["real"]) / statistics.median(t[0] for t in times["synthetic"])
+    cpu = statistics.median(t[1] for t in times["real"]) / statistics.median(t[1] for t in times["synthetic"])
+    print(f"real/synthetic: build x{wall:.2f} wall, x{cpu:.2f} CPU; page mean x"
+          f"{statistics.mean(sizes['real']) / statistics.mean(sizes['synthetic']):.2f} (builds, wall/CPU s: real "
+          f"{', '.join(f'{w:.1f}/{c:.1f}' for w, c in times['real'])}; synthetic {', '.join(f'{w:.1f}/{c:.1f}' for w, c in times['synthetic'])})")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@ from lxml import html as lxml_html
 
 from generator.importing.htmltext import to_markdown
 
-EXTENSIONS = ["tables", "attr_list", "footnotes", "abbr", "def_list", "admonition", "md_in_html", "generator.markup.cjk"]
+EXTENSIONS = ["tables", "attr_list", "footnotes", "abbr", "def_list", "admonition", "md_in_html", "generator.markup.cjk",
+              "generator.markup.legal"]
 
 
 def rendered(source: str):
@@ -21,7 +22,7 @@ LAYOUT = """<table><tr><td><b>內政部</b></td><td rowspan="2">令</td><td>中�
 <tr><td>台內警字第0940101731號</td></tr>
 <tr><td colspan="3"><p>修正「警察人員管理條例施行細則」
    部分條文。</p><p>　　部　　長　蘇嘉全</p>
-<p>第十七條　　所稱殉職者，指有下列情事之一者：</p><p>一、執行搶救災害。</p><p>（一）遭受暴力。</p><p>1. 以致死亡。</p>
+<p>第十七條　　所稱殉職者，指有下列情事之一者：</p><p>一、執行搶救災害。</p><p>（一）遭受暴力。</p><p>1. 以致死亡。</p><p>2.奮不顧身。</p>
 <table><tr><td><p>項目</p></td><td>收費</td></tr><tr><td rowspan="2">紙張</td><td>每張二元</td></tr><tr><td>每張三元</td></tr></table>
 </td></tr></table>"""
 
@@ -33,6 +34,9 @@ def test_the_layout_heading_goes_the_paragraphs_and_numbered_items_stay():
     assert "一、執行搶救災害。" in paragraphs and "（一）遭受暴力。" in paragraphs
     assert "1. 以致死亡。" in paragraphs  # a paragraph, not a list renumbered by Markdown
     assert not tree.findall(".//ol") and not tree.findall(".//li")
+    # the site hangs numbered items: the numbers reach generator.markup.legal as typed
+    assert [(p.get("class").rsplit(" ", 1)[0], p.findtext("span")) for p in tree.findall("p") if p.get("class")] == [
+        ("legal-item legal-level-1", "一、"), ("legal-item legal-level-2", "（一）"), ("legal-item legal-level-3", "2.")]
     assert "台內警字第0940101731號" not in tree.text_content() and "內政部" not in tree.text_content()  # front matter holds them
 
 

@@ -104,3 +104,20 @@ def test_a_wrong_label_is_an_error(project, label, extra, words):
     project.edit("content/site.yml", 'issue_label: "{roc_year}年第{number}期"', f'issue_label: "{label}"{extra}')
     errors = [p for p in project.problems() if p.severity is Severity.ERROR]
     assert len(errors) == 1 and words in errors[0].message, errors
+
+
+@pytest.mark.parametrize("written, sentence", [
+    ("[1, 16]", "嘉和市政府秘書處發行，每月 1、16 日出刊。"),
+    ("{daily: working-days}", "嘉和市政府秘書處發行，每逢上班日出刊。"),
+    ("{daily: every-day}", "嘉和市政府秘書處發行，每日出刊。"),
+    ("{weekly: friday}", "嘉和市政府秘書處發行，每星期五出刊。"),
+    ("{dates: [2026-01-01]}", "嘉和市政府秘書處發行，依預定日期出刊。"),
+])
+def test_the_gazette_home_says_when_it_appears(project, written, sentence):
+    from generator.website.pages.gazette import gazette_home, context
+    from generator.website.templating import Templates
+
+    project.edit("content/site.yml", "schedule: [1, 16]", f"schedule: {written}")
+    content = check(project.root)
+    page = gazette_home(content, Templates(), context(content))
+    assert sentence in page.text
