@@ -47,7 +47,7 @@ from generator.outputs.opendata.validation import build_data
 from generator.outputs.printed.issues import print_edition
 from generator.outputs.newsletter import newsletters
 from generator.outputs.search import index_site
-from generator.products import CONFIG_KEY, Products
+from generator.products import APART_KEY, CONFIG_KEY, Products
 from generator.reading.history import Blobs, record
 
 log = logging.getLogger(__name__)
@@ -103,6 +103,7 @@ def website(made: Products, out: Path) -> Path:
     try:
         config = load_config(config_file=str(made.root / "mkdocs.yml"), site_dir=str(out), strict=True)
         config[CONFIG_KEY] = made
+        config[APART_KEY] = True  # built dirty, below: the notices are rendered apart (website/apart.py)
         with _environment(SOURCE_DATE_EPOCH=str(_epoch(content_date(made.root, made.content)))), _into_fresh_folder():
             mkdocs_build(config, dirty=True)
     except MkDocsException as exc:

@@ -17,6 +17,10 @@ from generator.reading.history import ChangeRecord
 #: The key of MkDocs' config under which ``python -m generator build`` hands the MkDocs plugin the
 #: :class:`Products` (set on the config that build loads, so it lives exactly as long as that build).
 CONFIG_KEY = "jiahe_products"
+#: Set in MkDocs' config by ``python -m generator build``, which builds "dirty" (see build.website):
+#: the gazette's pages are rendered apart (website/apart.py). MkDocs tells a plugin that it builds
+#: dirty only when run from its own command line (``on_startup``).
+APART_KEY = "jiahe_apart"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from itertools import groupby
 from pathlib import Path
@@ -47,8 +47,14 @@ def context(content: Content) -> dict[str, object]:
 
 
 def pages(content: Content, templates: Templates | None = None, pdfs: tuple[IssuePdf, ...] = ()) -> Iterator[Page]:
-    """Every gazette page; ``pdfs``: the print edition, linked from each issue and notice, and cited by page."""
-    templates = templates or Templates()
+    """Every gazette page, rendered apart from MkDocs' per-page pipeline (``website/apart.py``): with
+    thousands of notices they are almost all of the site's pages, and the archive's never change.
+    ``pdfs``: the print edition, linked from each issue and notice, and cited by page."""
+    for made in _pages(content, templates or Templates(), pdfs):
+        yield replace(made, apart=True)
+
+
+def _pages(content: Content, templates: Templates, pdfs: tuple[IssuePdf, ...]) -> Iterator[Page]:
     shared = context(content)
     printed = {pdf.issue: pdf for pdf in pdfs}
     yield gazette_home(content, templates, shared)
