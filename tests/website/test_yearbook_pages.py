@@ -74,8 +74,9 @@ def test_cover_page_shows_title_cover_contents_and_downloads(site_dir, book, lan
 
 
 def assert_downloads(site_dir: Path, uri: str, tree, language: str) -> None:
-    """Both e-books are offered, the page's language first, each with its real size."""
-    links = tree.xpath("//div[contains(@class, 'ebook-downloads')]//a")
+    """Both e-books are offered, the page's language first, each with its real size (and each with
+    its print edition, the PDF: tests/outputs/test_print.py)."""
+    links = tree.xpath("//div[contains(@class, 'ebook-downloads')]//a[@type='application/epub+zip']")
     assert [a.get("hreflang") for a in links] == [language] + [lang for lang in LANGUAGES if lang != language]
     for a in links:
         path = site_dir / target(uri, a.get("href"))
