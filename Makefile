@@ -6,12 +6,13 @@ STAMP := $(VENV)/.installed
 AXE_VERSION := 4.10.3
 AXE := $(VENV)/npm/.axe-core-$(AXE_VERSION)
 # Debian packages the tests need: Chromium for browser tests, CJK fonts so pages render Chinese,
-# Java for EPUBCheck. Installed only when missing (root, or through sudo).
+# Java for EPUBCheck, poppler-utils (pdftotext, pdffonts, pdftoppm) to read the print edition.
+# Installed only when missing (root, or through sudo).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site test test-fast lint check serve system-test-deps clean
+.PHONY: site test test-fast lint check serve system-deps system-test-deps clean
 
-site: $(STAMP)
+site: $(STAMP) system-deps
 	$(PY) -m generator build
 
 check: $(STAMP)
@@ -48,15 +49,24 @@ $(AXE): | $(STAMP)
 	npm install --silent --no-audit --no-fund --prefix $(VENV)/npm axe-core@$(AXE_VERSION)
 	touch $@
 
-system-test-deps:
+# What the build itself needs from Debian: the print edition's faces, Noto Serif CJK TC and Noto Sans
+# CJK TC (fonts-noto-cjk), which Typst embeds in every PDF.
+system-deps:
+	@if [ ! -f /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc ]; then \
+	  echo "installing Debian packages: fonts-noto-cjk"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-noto-cjk >/dev/null; \
+	fi
+
+system-test-deps: system-deps
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 clean:
-	rm -rf $(VENV) site .site-* build
+	rm -rf $(VENV) site .site-* build .cache

@@ -1,6 +1,6 @@
 """The ``build`` command: the whole pipeline, one stage after another, published at once.
 
-    check -> change record -> e-books -> open data (+ validation) -> newsletters -> website -> search index -> publish
+    check -> change record -> e-books -> print edition -> open data (+ validation) -> newsletters -> website -> search index -> publish
 
 Each stage is a function that takes what it needs and returns its product; :func:`build` runs them
 in this order, times each and logs it on a line of its own. The stages before the website make
@@ -44,9 +44,10 @@ from generator.errors import BuildError
 from generator.model import Content
 from generator.outputs.ebooks.epub import ebooks
 from generator.outputs.opendata.validation import build_data
+from generator.outputs.printed.issues import print_edition
 from generator.outputs.newsletter import newsletters
 from generator.outputs.search import index_site
-from generator.products import CONFIG_KEY, Products
+from generator.products import APART_KEY, CONFIG_KEY, Products
 from generator.reading.history import Blobs, record
 
 log = logging.getLogger(__name__)
@@ -79,12 +80,14 @@ def make_products(root: Path, out: Path, blobs: Blobs | None = None) -> Products
     content = _stage("checked", "content/", check, root)
     changes = _stage("read", "the directory's change record", record, root, content.directory, blobs=blobs)
     books = _stage("built", "the e-books", ebooks, content, root)
-    data = _stage("built and validated", "the open data", build_data, content, changes, out)
+    # before the open data, the newsletters and the website: they cite each notice by its page in the
+    # issue's PDF, and link the PDF
+    printed = _stage("typeset", "the print edition", print_edition, content, root)
+    data = _stage("built and validated", "the open data", build_data, content, changes, out, printed.issues)
     # The newsletter links an issue's files that a stage before it made (newsletter.issue_files: the
-    # print edition's PDF, at urls.issue_pdf), given here by their site paths: none yet, until the
-    # print edition's stage runs before this one.
-    letters = _stage("built", "the newsletters", newsletters, content, frozenset[str]())
-    return Products(root, content, changes, books, data.packages, data.files, letters)
+    # print edition's PDF, at urls.issue_pdf), given by their site paths.
+    letters = _stage("built", "the newsletters", newsletters, content, frozenset(pdf.uri for pdf in printed.issues))
+    return Products(root, content, changes, books, data.packages, data.files, letters, printed.issues, printed.books)
 
 
 def website(made: Products, out: Path) -> Path:
@@ -100,6 +103,7 @@ def website(made: Products, out: Path) -> Path:
     try:
         config = load_config(config_file=str(made.root / "mkdocs.yml"), site_dir=str(out), strict=True)
         config[CONFIG_KEY] = made
+        config[APART_KEY] = True  # built dirty, below: the notices are rendered apart (website/apart.py)
         with _environment(SOURCE_DATE_EPOCH=str(_epoch(content_date(made.root, made.content)))), _into_fresh_folder():
             mkdocs_build(config, dirty=True)
     except MkDocsException as exc:

@@ -107,7 +107,8 @@ def serve(root: Path, dev_addr: str) -> None:
 
     root = root.resolve()
     watched = [str(root / name) for name in ("content", "datasets", "themes") if (root / name).is_dir()]  # datasets/ is optional
-    mkdocs_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True, watch=watched)
+    # "dirty": the plugin renders the gazette's pages itself, from its cache (website/apart.py)
+    mkdocs_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True, watch=watched, build_type="dirty")
 
 
 @main.command("new-issue")

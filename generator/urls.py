@@ -154,6 +154,11 @@ def ebook(item: Book, language: str) -> str:
     return f"ebooks/yearbook-{item.year}-{language}.epub"
 
 
+def book_pdf(item: Book, language: str) -> str:
+    """The print edition (PDF) of an edition in one language, beside its e-book."""
+    return f"ebooks/yearbook-{item.year}-{language}.pdf"
+
+
 def search(language: str = DEFAULT_LANGUAGE) -> str:
     """The search results page of a language's index."""
     return f"{_prefix(language)}search/index.md"

@@ -17,9 +17,9 @@ PER_ISSUE = 20
 
 
 def copy_project(target: Path) -> Path:
-    """A copy of the shipped project (content, themes, mkdocs.yml) to add an archive to."""
+    """A copy of the shipped project (content, datasets, themes, mkdocs.yml) to add an archive to."""
     target.mkdir(parents=True, exist_ok=True)
-    for name in ("content", "themes"):
+    for name in ("content", "datasets", "themes"):
         shutil.copytree(REPO / name, target / name, dirs_exist_ok=True)
     shutil.copy(REPO / "mkdocs.yml", target / "mkdocs.yml")
     return target
@@ -59,6 +59,25 @@ def _variant(template: str, serial: int, date: dt.date) -> str:
     # what a shipped notice corrects, amends or repeals is a later notice than the archived copy
     text = re.sub(r"^(?:corrects|amends|repeals):.*\n(?:  .*\n)*", "", text, flags=re.M)
     return text
+
+
+def add_next_issue(project: Path, notices: int = PER_ISSUE, serial: int = 9_000_000) -> Path:
+    """The next issue after the latest one (a new publication), with ``notices`` notices made like
+    the archive's (document numbers from ``serial`` on, so they do not collide); its folder."""
+    gazette = project / "content" / "gazette"
+    latest = max(gazette.glob("[0-9]*/[0-9]*/issue.yml"), key=lambda p: (int(p.parent.parent.name), int(p.parent.name)))
+    last_date = dt.date.fromisoformat(re.search(r"^date: (\S+)", latest.read_text(encoding="utf-8"), re.M)[1])
+    date = last_date.replace(day=16) if last_date.day < 16 else (last_date.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    year = date.year
+    number = int(latest.parent.name) + 1 if year == int(latest.parent.parent.name) else 1
+    folder = gazette / str(year) / f"{number:02d}"
+    folder.mkdir(parents=True)
+    (folder / "issue.yml").write_text(f"date: {date.isoformat()}\n", encoding="utf-8")
+    templates = sorted(p for p in gazette.glob("*/*/*.md") if "archived" not in p.name)
+    for seq in range(1, notices + 1):
+        template = templates[(serial + seq) % len(templates)].read_text(encoding="utf-8")
+        (folder / f"{seq:02d}-new.md").write_text(_variant(template, serial + seq, date), encoding="utf-8")
+    return folder
 
 
 def add_daily_year(project: Path, year: int, issues: int, big_issue: int = 0, big: int = 0) -> int:

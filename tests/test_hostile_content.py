@@ -209,7 +209,7 @@ def test_english_search_records_carry_the_text(hostile):
     records = {url: html for _, html, url in search_english.records(check(project.root))}
     for url, html in records.items():
         assert runnable(lxml_html.fromstring(html), url) == []
-    record = lxml_html.fromstring(records["/gazette/2026/01/03/"])
+    record = lxml_html.fromstring(records["/gazette/2026/01/03/#main-content"])
     title = f"{payload} Revised On-street Parking Fees and Charging Hours in Jiahe City"
     assert record.xpath("string(//h1)") == title
     assert record.xpath("//span[starts-with(@data-pagefind-meta, 'title:')]/@data-pagefind-meta") == [f"title:{title}"]
@@ -247,6 +247,29 @@ def test_ebooks_are_well_formed_and_inert(hostile):
             opf = etree.fromstring(epub.read("EPUB/content.opf"))
             titles = opf.xpath("//dc:title/text()", namespaces={"dc": "http://purl.org/dc/elements/1.1/"})
             assert any(title.startswith(payload) for title in titles), titles
+
+
+def test_print_edition_shows_the_text(hostile):
+    """The issue's PDF (Typst) prints the payload as typed: title, signer, document number, attachment
+    title, issue title and notes; and holds no JavaScript or action."""
+    import subprocess
+
+    project, payload = hostile
+    pdf = project.root / "site/gazette/2026/01/gazette-2026-01.pdf"
+    shown = re.sub(r"\s+", "", subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                                               text=True, check=True).stdout)
+    squeezed = re.sub(r"\s+", "", payload)
+    for value in ("公告調整本市路邊停車場收費費率及收費時段", "局長陳建宏", "嘉市交停字第1140236418號", "115年新年號"):
+        assert f"{squeezed}{value}" in shown, value
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf)
+    root = reader.trailer["/Root"]
+    assert "/OpenAction" not in root and "/AA" not in root and "/JavaScript" not in root.get("/Names", {})
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            action = annotation.get_object().get("/A")
+            assert action is None or action["/S"] in ("/URI", "/GoTo"), action  # links only, never a script
 
 
 def test_data_files_parse_and_keep_the_text(hostile):

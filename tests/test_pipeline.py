@@ -30,7 +30,7 @@ from conftest import REPO
 GENERATOR = REPO / "generator"
 #: The stage lines of a build's log, in order ("built the e-books in 0.6 s").
 STAGE_LINES = [r"checked content/", r"read the directory's change record", r"built the e-books",
-               r"built and validated the open data", r"built the newsletters", r"built the website", r"built the search index", r"published .*/site"]
+               r"typeset the print edition", r"built and validated the open data", r"built the newsletters", r"built the website", r"built the search index", r"published .*/site"]
 
 
 @dataclass

@@ -20,6 +20,8 @@ class Page:
 
     uri: str
     text: str
+    #: rendered by the plugin apart from MkDocs' per-page pipeline (``website/apart.py``): the notices
+    apart: bool = False
 
 
 @dataclass(frozen=True)

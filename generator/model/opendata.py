@@ -101,6 +101,8 @@ def issues_table() -> Table:
         Field("number", "integer", required=True, minimum=1), Field("label", required=True),
         Field("date", "date", required=True), Field("title"), Field("notes"),
         Field("notices", "integer", required=True, minimum=0), Field("url", required=True, format="uri"),
+        # the print edition (generator/outputs/printed/): the PDF and its size
+        Field("pdf_url", format="uri"), Field("pdf_bytes", "integer", minimum=0),
     ), primary_key=("id",))
 
 
@@ -114,6 +116,7 @@ def notices_table(site: Site) -> Table:
         Field("published", "date", required=True), Field("title", required=True), Field("title_en"), Field("signer"),
         Field("keywords", "list"), Field("attachments", "integer", required=True, minimum=0),
         Field("body", required=True), Field("url", required=True, format="uri"),
+        Field("page", "integer", minimum=1),  # the page of the issue's PDF its title is printed on
     ), primary_key=("id",),
         foreign_keys=(ForeignKey(("issue",), "issues", ("id",)), ForeignKey(("agency_id",), "agencies", ("id",))))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 
 from generator import urls
 from generator.dates import TAIPEI
@@ -19,6 +19,7 @@ from generator.model import Content, Notice
 from generator.model.common import DEFAULT_LANGUAGE
 from generator.markup.markdown import Asset, summary
 from generator.model.directory import Entry
+from generator.outputs.printed.issues import IssuePdf
 from generator.reading.history import ChangeRecord
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -29,19 +30,22 @@ def stamp(date: dt.date) -> str:
     return dt.datetime(date.year, date.month, date.day, tzinfo=TAIPEI).isoformat()
 
 
-def assets(content: Content) -> Iterator[Asset]:
+def assets(content: Content, pdfs: tuple[IssuePdf, ...] = ()) -> Iterator[Asset]:
+    """The feeds; ``pdfs``: the print edition, each entry's issue PDF as its enclosure."""
     notices = content.gazette.notices
     title = content.site.gazette.title.zh_hant
-    yield Asset(urls.gazette_feed(), data=feed(content, title, urls.gazette_feed(), urls.gazette_home(), notices))
+    printed = {pdf.issue: pdf for pdf in pdfs}
+    yield Asset(urls.gazette_feed(), data=feed(content, title, urls.gazette_feed(), urls.gazette_home(), notices, printed))
     for category in content.site.categories:
         selected = tuple(n for n in notices if n.category == category.slug)
         yield Asset(urls.category_feed(category.slug), data=feed(
-            content, f"{title}：{category.name.zh_hant}", urls.category_feed(category.slug), urls.category(category.slug), selected))
+            content, f"{title}：{category.name.zh_hant}", urls.category_feed(category.slug), urls.category(category.slug), selected,
+            printed))
     for agency_id in agencies(content):
         selected = tuple(n for n in notices if agency_id in n.agencies)  # a joint notice is in each of its agencies' feeds
         yield Asset(urls.agency_feed(agency_id), data=feed(
             content, f"{title}：{content.links.agencies[agency_id].name.zh_hant}", urls.agency_feed(agency_id),
-            urls.gazette_agency(agency_id), selected))
+            urls.gazette_agency(agency_id), selected, printed))
 
 
 def agencies(content: Content) -> list[str]:
@@ -87,7 +91,8 @@ def directory_feed(content: Content, record: ChangeRecord, describe: Callable[[E
     return Asset(urls.directory_changes_feed(), data=ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n")
 
 
-def feed(content: Content, title: str, self_page: str, html_page: str, notices: tuple[Notice, ...]) -> bytes:
+def feed(content: Content, title: str, self_page: str, html_page: str, notices: tuple[Notice, ...],
+         printed: Mapping[str, IssuePdf] | None = None) -> bytes:
     """An Atom document with the newest notices first."""
     base = content.site.base_url
     issue_of = content.links.issue_of
@@ -105,13 +110,13 @@ def feed(content: Content, title: str, self_page: str, html_page: str, notices: 
     _text(author, "name", content.site.publisher.zh_hant)
     _text(root, "rights", content.site.licence.name.zh_hant)
     for notice in latest:
-        root.append(entry(content, notice, issue_of(notice).date))
+        root.append(entry(content, notice, issue_of(notice).date, (printed or {}).get(issue_of(notice).id)))
     ET.indent(root)
     document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return document + b"\n"
 
 
-def entry(content: Content, notice: Notice, published: dt.date) -> ET.Element:
+def entry(content: Content, notice: Notice, published: dt.date, pdf: IssuePdf | None = None) -> ET.Element:
     base = content.site.base_url
     category = content.links.category_of(notice)
     element = ET.Element(f"{{{ATOM}}}entry")
@@ -120,6 +125,9 @@ def entry(content: Content, notice: Notice, published: dt.date) -> ET.Element:
     _text(element, "updated", stamp(published))
     _text(element, "published", stamp(published))
     ET.SubElement(element, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=urls.absolute(base, urls.notice(notice)))
+    if pdf:  # the print edition of the notice's issue, the official copy
+        ET.SubElement(element, f"{{{ATOM}}}link", rel="enclosure", type="application/pdf", href=urls.absolute(base, pdf.uri),
+                      length=str(pdf.size), title=f"{content.site.gazette.title.zh_hant} {printed_issue(content, notice)}")
     for agency in content.links.agencies_of(notice):  # a joint notice: an author per agency, the lead first
         author = ET.SubElement(element, f"{{{ATOM}}}author")
         _text(author, "name", agency.name.zh_hant)
@@ -136,6 +144,11 @@ def entry(content: Content, notice: Notice, published: dt.date) -> ET.Element:
                       title=words["related_by"].format(issue=content.site.gazette.label(later.year, later.issue),
                                                        relation=words["relation"][relation]) + f"：{later.title}")
     return element
+
+
+def printed_issue(content: Content, notice: Notice) -> str:
+    issue = content.links.issue_of(notice)
+    return content.site.gazette.label(issue.year, issue.number)
 
 
 def _text(parent: ET.Element, name: str, text: str) -> ET.Element:

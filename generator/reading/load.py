@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 #: Largest attachment, image or table accepted.
 ASSET_LIMIT = 20 * 1024 * 1024
+#: The longest cell a table may hold: the csv module's default field limit (128 KiB), kept by us.
+CELL_LIMIT = 128 * 1024
 #: The folder of the open-data descriptors, beside content/ (they describe content; they are not content).
 DATASETS = "datasets"
 ISSUE_FOLDER_RULE = ("a year holds one folder per issue, named by its number with two digits (01, 02, … 99), "
@@ -356,6 +358,10 @@ class Loader:
         reader = csv.reader(io.StringIO(text.text))
         try:
             for row in reader:
+                if any(len(cell) > CELL_LIMIT for cell in row):
+                    # Our own limit, not only the csv module's: that one is process-wide and other
+                    # libraries (frictionless) raise it, so the answer would depend on what ran before.
+                    raise csv.Error(f"a cell is longer than {CELL_LIMIT} characters")
                 if row:
                     rows.append(tuple(cell.strip() for cell in row))
                     lines.append(line)  # the line the row starts on (a quoted cell may hold line breaks)

@@ -28,23 +28,27 @@ import datetime as dt
 import html
 import logging
 import tempfile
+import time
 from pathlib import Path
 
 from markupsafe import Markup
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from generator.errors import BuildError, ContentError
 from generator.markup import sanitize, tables
-from generator.products import CONFIG_KEY, Products
+from generator.products import APART_KEY, CONFIG_KEY, Products
 from generator.reading.history import Blobs
 from generator.labels import labels
 from generator.model.common import DEFAULT_LANGUAGE
 from generator.website import chrome, frame, site, theme
+from generator.website.apart import ApartFile, Frame, render_all
+from generator.website.cache import FOLDER, PageCache, Volatile, frame_key
 
 log = logging.getLogger("mkdocs.plugins.jiahe")
+progress = logging.getLogger("generator.website")  # shown in the build's log, unlike MkDocs' info
 
 
 class GeneratorPlugin(BasePlugin):
@@ -53,12 +57,20 @@ class GeneratorPlugin(BasePlugin):
         self.blobs: Blobs | None = None  # kept across the rebuilds of one ``serve``
         self.scratch: tempfile.TemporaryDirectory[str] | None = None  # the data files of a plain mkdocs build
         self.updated: dt.date | None = None  # the day the content last changed, in the footer
+        self.dirty = False  # MkDocs builds "dirty": the gazette's pages can be rendered apart (see on_files)
+        self.apart: list[tuple[File, str]] = []  # this build's pages rendered apart, and their Markdown
+        self.nav = None  # this build's
+        self.cache: PageCache | None = None  # this build's
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.blobs = Blobs() if command == "serve" else None
+        self.dirty = dirty
+        if dirty:
+            logging.getLogger("mkdocs.commands.build").addFilter(_DIRTY)
 
     def on_shutdown(self) -> None:
         self.blobs = None
+        logging.getLogger("mkdocs.commands.build").removeFilter(_DIRTY)
 
     def on_config(self, config):
         made = self.made = config.get(CONFIG_KEY) or self._make(Path(config.config_file_path).parent)
@@ -91,10 +103,19 @@ class GeneratorPlugin(BasePlugin):
         assert self.made is not None  # on_config ran
         generated = 0
         assert self.updated is not None
+        # The gazette's pages are rendered apart (website/apart.py) when MkDocs builds "dirty" (the
+        # build and serve always do): MkDocs then neither reads nor writes a page it is told is unmodified.
+        apart = self.dirty or bool(config.get(APART_KEY))
+        self.apart = []
         for item in site.pages(self.made, self.updated):
             if (existing := files.get_file_from_path(item.uri)) is not None:
                 files.remove(existing)
-            files.append(File.generated(config, item.uri, content=item.text))
+            if apart and item.apart:
+                file = ApartFile.generated(config, item.uri, content=item.text)
+                self.apart.append((file, item.text))
+            else:
+                file = File.generated(config, item.uri, content=item.text)
+            files.append(file)
             generated += 1
         for asset in site.assets(self.made):
             if asset.data is not None:
@@ -113,12 +134,35 @@ class GeneratorPlugin(BasePlugin):
         log.info("generated %d pages from content/", generated)
         return files
 
+    def on_nav(self, nav, *, config, files):
+        self.nav = nav
+        return nav
+
     def on_env(self, env, *, config, files):
         env.autoescape = True
         assert self.made is not None and self.updated is not None  # on_config ran
         pages = {file.src_uri for file in files if file.is_documentation_page()}
         env.globals["frame"] = frame.frame(self.made.content, self.updated, pages)  # the footer, home and 404 words
+        if self.apart:
+            self._render_apart(env, config, files)
         return env
+
+    def _render_apart(self, env, config, files) -> None:
+        """Write the pages rendered apart, with the theme's templates in ``env``, from the cache when
+        nothing they show changed (website/cache.py), in worker processes when many are left."""
+        assert self.made is not None and self.nav is not None
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        shared = Frame(config, files, self.nav, env, doc_files)
+        shown = env.globals.get("frame")
+        volatile = Volatile(shown)  # the footer's "last update": filled in as pages are placed
+        cache = self.cache = PageCache(self.made.root / FOLDER, frame_key(config, self.nav, (volatile.masked, self.made.content.site)), volatile)
+        started = time.perf_counter()
+        env.globals["frame"] = volatile.masked
+        try:
+            rendered, reused = render_all(shared, self.apart, cache)
+        finally:
+            env.globals["frame"] = shown
+        progress.info("gazette pages: %d rendered, %d reused unchanged (%.1f s)", rendered, reused, time.perf_counter() - started)
 
     def on_page_context(self, context, *, page, config, nav):
         """The frame around the page in its language (generator/website/chrome.py), as ``chrome``."""
@@ -144,6 +188,8 @@ class GeneratorPlugin(BasePlugin):
         return Markup(tables.scrollable(sanitize.clean(content), label))
 
     def on_post_build(self, *, config) -> None:
+        if self.cache is not None:
+            self.cache.prune()  # what this build did not use
         self.made = None
         self._clean()
 
@@ -152,9 +198,23 @@ class GeneratorPlugin(BasePlugin):
         self._clean()
 
     def _clean(self) -> None:
+        self.apart, self.nav, self.cache = [], None, None
         if self.scratch is not None:
             self.scratch.cleanup()
             self.scratch = None
+
+
+class _Dirty(logging.Filter):
+    """Drops MkDocs' warning about a "dirty" build (which strict mode would count as an error) in
+    ``serve``, which rebuilds dirty so that the plugin renders the gazette's pages itself: the pages
+    MkDocs then leaves as they were are hand-written ones whose source did not change, and their nav
+    (pruned to the site's sections) does not list issues."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+_DIRTY = _Dirty()
 
 
 def _plain_titles(toc) -> None:

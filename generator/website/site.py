@@ -29,8 +29,8 @@ def pages(made: Products, updated: dt.date) -> Iterator[Page]:
     templates = Templates()  # compiled once per build, each template once
     yield home(content, updated, templates)
     yield from home_other.pages(content, templates)
-    yield from gazette_pages.pages(content, templates)
-    yield from yearbook_pages.pages(content, made.ebooks, templates)
+    yield from gazette_pages.pages(content, templates, made.pdfs)
+    yield from yearbook_pages.pages(content, made.ebooks, templates, made.book_pdfs)
     yield from directory_pages.pages(content, made.record, templates)
     yield from search_pages.pages(content, templates)
     yield from data_pages.pages(content, made.packages, templates)
@@ -41,10 +41,10 @@ def assets(made: Products) -> Iterator[Asset]:
     """Every published file that is not a page: attachments, feeds, images, e-books, downloads, and
     the data files (which the open-data stage already wrote)."""
     content, root = made.content, made.root
-    yield from gazette_pages.assets(content, root)
-    yield from feeds.assets(content)
+    yield from gazette_pages.assets(content, root, made.pdfs)
+    yield from feeds.assets(content, made.pdfs)
     yield feeds.directory_feed(content, made.record, directory_pages.describe)
-    yield from yearbook_pages.assets(content, root, made.ebooks)
+    yield from yearbook_pages.assets(content, root, made.ebooks, made.book_pdfs)
     yield from directory_data.assets(content, made.record)
     yield from made.data_files
     for edition in made.newsletters:

@@ -103,8 +103,10 @@ def test_the_html_is_made_for_mail_clients(site_dir, content):
 
 def test_two_builds_give_the_same_bytes(site_dir, content):
     """The site was built in another process; the message made here again is the same, byte for byte."""
-    for issue in content.gazette.issues:
-        made = edition(content, issue)
+    from generator.outputs.newsletter import downloads
+
+    for issue in content.gazette.issues:  # the issue's PDF (the print edition) is linked: it was published
+        made = edition(content, issue, downloads(issue, lambda page: (site_dir / page).is_file()))
         assert made.message == (site_dir / urls.newsletter_file(issue, "message.eml")).read_bytes()
         assert made.html == (site_dir / urls.newsletter_file(issue, "email.html")).read_bytes()
 
@@ -175,3 +177,15 @@ def test_a_joint_notice_shows_every_agency_and_number(site_dir, content):
     numbers = "、".join(joint.doc_numbers)
     assert f"發文機關：{agencies}" in plain and f"發文字號：{numbers}" in plain
     assert f"{agencies} · {numbers}" in lxml_html.fromstring(html).text_content()
+
+
+def test_the_built_newsletter_links_the_issue_pdf_the_print_edition_published(site_dir, content):
+    for issue in content.gazette.issues:
+        pdf = urls.issue_pdf(issue)
+        assert (site_dir / pdf).is_file()
+        url = urls.absolute(content.site.base_url, pdf)
+        plain, html = parts(parse((site_dir / urls.newsletter_file(issue, "message.eml")).read_bytes()))
+        assert f"本期公報 PDF（印刷版）：{url}" in plain
+        assert url in lxml_html.fromstring(html).xpath("//a/@href")
+        web = built_page(site_dir, urls.newsletter(issue))
+        assert f"../gazette-{issue.year}-{issue.number:02d}.pdf" in web.xpath("//article//a/@href")

@@ -74,8 +74,9 @@ def test_cover_page_shows_title_cover_contents_and_downloads(site_dir, book, lan
 
 
 def assert_downloads(site_dir: Path, uri: str, tree, language: str) -> None:
-    """Both e-books are offered, the page's language first, each with its real size."""
-    links = tree.xpath("//div[contains(@class, 'ebook-downloads')]//a")
+    """Both e-books are offered, the page's language first, each with its real size (and each with
+    its print edition, the PDF: tests/outputs/test_print.py)."""
+    links = tree.xpath("//div[contains(@class, 'ebook-downloads')]//a[@type='application/epub+zip']")
     assert [a.get("hreflang") for a in links] == [language] + [lang for lang in LANGUAGES if lang != language]
     for a in links:
         path = site_dir / target(uri, a.get("href"))
@@ -99,7 +100,10 @@ def test_statistics_table_is_accessible_and_in_the_pages_language(site_dir, book
     chapter = next(c for c in book.chapters_in(language) if c.slug == "population")
     uri = urls.chapter(book, chapter)
     (table,) = page(site_dir, uri).xpath("//div[@class='stat-table']")
-    assert text(table.xpath(".//caption")[0]).startswith(book.tables["population"].title.get(language))
+    # the caption above the table's scrolling region, naming it (generator/markup/tables.py)
+    (caption,) = table.xpath(".//p[@class='table-caption']")
+    assert text(caption).startswith(book.tables["population"].title.get(language))
+    assert table.xpath(".//table/@aria-labelledby") == [caption.get("id")]
     heads = [text(th) for th in table.xpath(".//thead/tr/th[@scope='col']")]
     assert all(h in heads for h in own) and not any(f in text(table) for f in foreign)
     assert len(table.xpath(".//tbody/tr/th[@scope='row']")) == len(book.tables["population"].rows)

@@ -34,6 +34,7 @@ from generator.model.site import Licence, PublisherContact
 from generator.model.common import LIST_DELIMITER
 from generator.spreadsheet import guard
 from generator.outputs.opendata.tables import PACKAGES, Field, Table, Value, tables
+from generator.outputs.printed.issues import IssuePdf
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 #: How every CSV file is written (csv.writer's defaults, with LF line ends), as the descriptor states it.
@@ -80,16 +81,16 @@ class Package:
             yield urls.data_file(self.name, f"{resource.table.name}.json"), resource.json
 
 
-def packages(content: Content, record: ChangeRecord) -> tuple[Package, ...]:
+def packages(content: Content, record: ChangeRecord, pdfs: tuple[IssuePdf, ...] = ()) -> tuple[Package, ...]:
     """Every package with a descriptor in datasets/, in the order of :data:`PACKAGES`, its rows and
     files made (once per build, by the open-data stage: the files validated are the files published)."""
     described = {dataset.name: dataset for dataset in content.datasets}
-    return tuple(package(content, described[name], record) for name in PACKAGES if name in described)
+    return tuple(package(content, described[name], record, pdfs) for name in PACKAGES if name in described)
 
 
-def package(content: Content, dataset: Dataset, record: ChangeRecord) -> Package:
-    """One package, its files written."""
-    resources = tuple(resource(table, dataset) for table in tables(content, dataset.name, record))
+def package(content: Content, dataset: Dataset, record: ChangeRecord, pdfs: tuple[IssuePdf, ...] = ()) -> Package:
+    """One package, its files written; ``pdfs``: the print edition, for the gazette's PDF addresses and pages."""
+    resources = tuple(resource(table, dataset) for table in tables(content, dataset.name, record, pdfs))
     made = Package(dataset.name, dataset, resources, dataset.licence or content.site.licence,
                    dataset.contact or content.site.contact, modified(content, dataset.name, record))
     return dataclasses.replace(made, descriptor=_json_bytes(descriptor(content, made)))

@@ -25,6 +25,7 @@ from urllib.parse import quote
 from generator import urls
 from generator.reading.history import ChangeRecord
 from generator.model import Book, Content, Notice, StatTable
+from generator.outputs.printed.issues import IssuePdf
 from generator.model.common import LANGUAGES
 from generator.model.directory import Entry, entries, unit_entry_id
 from generator.model.opendata import PACKAGES, Field, ForeignKey, Table, Value, declared
@@ -36,10 +37,12 @@ from generator.markup.markdown import plain_text
 __all__ = ["PACKAGES", "Field", "ForeignKey", "Table", "Value", "tables"]
 
 
-def tables(content: Content, package: str, record: ChangeRecord | None = None) -> tuple[Table, ...]:
-    """The tables of ``package`` (one of :data:`PACKAGES`) with their rows; ``record`` is the directory's change record."""
+def tables(content: Content, package: str, record: ChangeRecord | None = None,
+           pdfs: tuple[IssuePdf, ...] = ()) -> tuple[Table, ...]:
+    """The tables of ``package`` (one of :data:`PACKAGES`) with their rows; ``record`` is the directory's change record,
+    ``pdfs`` the print edition (its PDFs' addresses and the page of each notice)."""
     makers: dict[str, Callable[[], tuple[Table, ...]]] = {
-        "gazette": lambda: gazette(content),
+        "gazette": lambda: gazette(content, pdfs),
         "directory": lambda: directory(content, record or ChangeRecord()),
         "yearbook-statistics": lambda: statistics(content),
     }
@@ -60,21 +63,26 @@ def _with_rows(table: Table, rows: tuple[tuple[Value, ...], ...]) -> Table:
 
 # -- the gazette ------------------------------------------------------------------------------------
 
-def gazette(content: Content) -> tuple[Table, ...]:
-    """Issues, notices (with their plain text), attachments, and the agencies notices refer to."""
-    found = (issue_rows(content), notice_rows(content), attachment_rows(content), agency_reference_rows(content),
+def gazette(content: Content, pdfs: tuple[IssuePdf, ...] = ()) -> tuple[Table, ...]:
+    """Issues (with their PDF), notices (with their plain text and page in the PDF), attachments, the
+    agencies notices refer to, the notices' relations, agencies and document numbers."""
+    found = (issue_rows(content, pdfs), notice_rows(content, pdfs), attachment_rows(content), agency_reference_rows(content),
              relation_rows(content), notice_agency_rows(content), notice_doc_number_rows(content))
     return tuple(_with_rows(table, rows) for table, rows in zip(declared(content.site, "gazette"), found, strict=True))
 
 
-def issue_rows(content: Content) -> tuple[tuple[Value, ...], ...]:
+def issue_rows(content: Content, pdfs: tuple[IssuePdf, ...] = ()) -> tuple[tuple[Value, ...], ...]:
     label = content.site.gazette.label
+    printed = {pdf.issue: pdf for pdf in pdfs}
     return tuple((i.id, i.year, i.number, label(i.year, i.number), i.date, i.title, i.notes, len(i.notices),
-                  _url(content, urls.issue(i))) for i in content.gazette.issues)
+                  _url(content, urls.issue(i)), _url(content, pdf.uri) if (pdf := printed.get(i.id)) else None,
+                  pdf.size if pdf else None) for i in content.gazette.issues)
 
 
-def notice_rows(content: Content) -> tuple[tuple[Value, ...], ...]:
-    return tuple(_notice_row(content, issue.date, notice) for issue in content.gazette.issues for notice in issue.notices)
+def notice_rows(content: Content, pdfs: tuple[IssuePdf, ...] = ()) -> tuple[tuple[Value, ...], ...]:
+    pages = {notice: page for pdf in pdfs for notice, page in pdf.pages.items()}
+    return tuple(_notice_row(content, issue.date, notice) + (pages.get(notice.id),)
+                 for issue in content.gazette.issues for notice in issue.notices)
 
 
 def _notice_row(content: Content, published: dt.date, n: Notice) -> tuple[Value, ...]:

@@ -23,6 +23,7 @@ from generator.model import Content
 from generator.outputs.opendata import catalog
 from generator.outputs.opendata import packages as datapackage
 from generator.outputs.opendata.packages import Package
+from generator.outputs.printed.issues import IssuePdf
 from generator.reading.history import ChangeRecord
 
 log = logging.getLogger(__name__)
@@ -40,13 +41,13 @@ class OpenData:
     files: tuple[Asset, ...]
 
 
-def build_data(content: Content, record: ChangeRecord, out: Path) -> OpenData:
+def build_data(content: Content, record: ChangeRecord, out: Path, pdfs: tuple[IssuePdf, ...] = ()) -> OpenData:
     """Make every package, write every data file into ``out`` and validate every package there.
 
     This runs before the website: a notice naming an agency that is not in the directory would
     otherwise stop MkDocs on a broken link first, and the package's report is the clearer message.
     """
-    made = datapackage.packages(content, record)
+    made = datapackage.packages(content, record, pdfs)
     files = tuple(_write(out, uri, data) for uri, data in catalog.published(content, made))
     reports = []
     for package in made:

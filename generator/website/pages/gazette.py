@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from itertools import groupby
 from pathlib import Path
@@ -25,12 +25,14 @@ from generator.model import Attachment, Content, Issue, Named, Notice
 from generator.model.common import DEFAULT_LANGUAGE
 from generator.model.schedule import WEEKDAYS
 from generator.outputs import search
+from generator.outputs.printed.issues import IssuePdf
 from generator.website.pages import gazette_lists
 from generator.website.templating import Templates
 
 RECENT_ISSUES = 6
 LANGUAGE = DEFAULT_LANGUAGE  # the gazette is published in one language
 WORDS = labels("gazette", LANGUAGE)
+PRINT_WORDS = labels("print", LANGUAGE)
 
 
 def issue_name(content: Content, issue: Issue) -> str:
@@ -44,20 +46,30 @@ def context(content: Content) -> dict[str, object]:
             "gazette_title": content.site.gazette.title.get(LANGUAGE), "issue_name": partial(issue_name, content)}
 
 
-def pages(content: Content, templates: Templates | None = None) -> Iterator[Page]:
-    templates = templates or Templates()
+def pages(content: Content, templates: Templates | None = None, pdfs: tuple[IssuePdf, ...] = ()) -> Iterator[Page]:
+    """Every gazette page, rendered apart from MkDocs' per-page pipeline (``website/apart.py``): with
+    thousands of notices they are almost all of the site's pages, and the archive's never change.
+    ``pdfs``: the print edition, linked from each issue and notice, and cited by page."""
+    for made in _pages(content, templates or Templates(), pdfs):
+        yield replace(made, apart=True)
+
+
+def _pages(content: Content, templates: Templates, pdfs: tuple[IssuePdf, ...]) -> Iterator[Page]:
     shared = context(content)
+    printed = {pdf.issue: pdf for pdf in pdfs}
     yield gazette_home(content, templates, shared)
     for year, issues in groupby(content.gazette.issues, key=lambda issue: issue.year):
         yield year_page(content, year, list(issues), templates, shared)
     for issue in content.gazette.issues:
-        yield issue_page(content, issue, templates, shared)
+        yield issue_page(content, issue, templates, shared, printed.get(issue.id))
     for notice in content.gazette.notices:
-        yield notice_page(content, notice, templates, shared)
+        yield notice_page(content, notice, templates, shared, printed.get(content.links.issue_of(notice).id))
     yield from gazette_lists.pages(content, templates, shared)
 
 
-def assets(content: Content, root: Path) -> Iterator[Asset]:
+def assets(content: Content, root: Path, pdfs: tuple[IssuePdf, ...] = ()) -> Iterator[Asset]:
+    for pdf in pdfs:
+        yield Asset(pdf.uri, data=pdf.data)
     for notice in content.gazette.notices:
         for attachment in notice.attachments:
             assert attachment.path is not None  # set by the loader for every checked attachment
@@ -110,12 +122,14 @@ def year_page(content: Content, year: int, issues: list[Issue], templates: Templ
     return Page(source, page(title, body))
 
 
-def issue_page(content: Content, issue: Issue, templates: Templates, shared: Mapping[str, object]) -> Page:
+def issue_page(content: Content, issue: Issue, templates: Templates, shared: Mapping[str, object],
+               pdf: IssuePdf | None = None) -> Page:
     source = urls.issue(issue)
     title = WORDS["issue_title"].format(gazette=shared["gazette_title"], issue=issue_name(content, issue))
     before, after = content.links.issue_neighbours(issue)
+    printed = (PRINT_WORDS["issue_pdf"].format(size=file_size(pdf.size)), pdf.uri) if pdf else None
     body = templates.render("gazette/issue.md", source, **shared, title=title, issue=issue,
-                            sections=sections(content, issue), before=before, after=after,
+                            sections=sections(content, issue), before=before, after=after, printed=printed,
                             newsletter=urls.newsletter(issue) if content.site.newsletter else None)
     return Page(source, page(title, body))
 
@@ -145,20 +159,26 @@ def doc_numbers(notice: Notice) -> str:
     return str(WORDS["list_separator"]).join(notice.doc_numbers)
 
 
-def citation(content: Content, issue: Issue, notice: Notice) -> str:
+def citation(content: Content, issue: Issue, notice: Notice, page: int | None = None) -> str:
     """The line a lawyer or a clerk pastes into a document to cite the notice: one line, whatever
     line breaks a title holds (it is shown in a code block, where a line could end the block).
-    A joint notice names every agency and every document number."""
+    A joint notice names every agency and every document number. ``page``: where the issue's PDF
+    (the print edition) prints the notice's title."""
     return " ".join(str(WORDS["citation"]).format(
         gazette=content.site.gazette.title.get(LANGUAGE), issue=issue_name(content, issue), date=roc_date(issue.date),
+        page=WORDS["citation_page"].format(page=page) if page else "",
         agency=agency_names(content, notice), doc_number=doc_numbers(notice), title=notice.title,
         url=urls.absolute(content.site.base_url, urls.notice(notice))).split())
 
 
-def notice_page(content: Content, notice: Notice, templates: Templates, shared: Mapping[str, object]) -> Page:
+def notice_page(content: Content, notice: Notice, templates: Templates, shared: Mapping[str, object],
+                pdf: IssuePdf | None = None) -> Page:
     source = urls.notice(notice)
     issue, category = content.links.issue_of(notice), content.links.category_of(notice)
     agency_name, numbers = agency_names(content, notice), doc_numbers(notice)
+    page_number = pdf.pages.get(notice.id) if pdf else None
+    printed = (PRINT_WORDS["notice_pdf"].format(issue=issue_name(content, issue), page=page_number, size=file_size(pdf.size)),
+               pdf.uri) if pdf and page_number else None
     before, after = content.links.neighbours(notice)
     attachments = [Attached.of(notice, attachment) for attachment in notice.attachments]
     body = templates.render(
@@ -166,7 +186,8 @@ def notice_page(content: Content, notice: Notice, templates: Templates, shared: 
         category=category, attachments=attachments, before=before, after=after,
         # Content's Markdown, to be read as Markdown (checked, and cleaned by nh3 after rendering);
         # the citation is shown in a code block, which Markdown itself escapes for HTML.
-        body=Markup(notice.body.strip()), citation=Markup(citation(content, issue, notice)))
+        body=Markup(notice.body.strip()), citation=Markup(citation(content, issue, notice, page_number)),
+        printed=printed)
     # For search (engineer 14, generator/outputs/search.py): every document number is in the page's
     # text (templates/gazette/notice.md, one span.doc-number each, weighted) and all of them, joined,
     # in the "doc_number" meta; every agency in the "agency" meta. The agency filter takes one value

@@ -28,19 +28,24 @@ from generator.model import Book, Chapter, Content
 from generator.model.common import DEFAULT_LANGUAGE, LANGUAGES
 from generator.outputs import search
 from generator.outputs.ebooks.epub import Ebook
+from generator.outputs.printed.yearbook import BookPdf
 from generator.spreadsheet import excel_csv
 from generator.website.templating import Templates
 
 #: How each language writes a date in an imprint.
 DATES: Mapping[str, Callable[[dt.date], str]] = MappingProxyType({DEFAULT_LANGUAGE: roc_date, "en": english_date})
 
-Sizes = Mapping[tuple[int, str], int]  # (edition's year, language) -> the e-book's size in bytes
+#: (edition's year, language) -> the sizes in bytes of the e-book and of the PDF (the print edition; None without it)
+Sizes = Mapping[tuple[int, str], tuple[int, int | None]]
 
 
-def pages(content: Content, ebooks: tuple[Ebook, ...] = (), templates: Templates | None = None) -> Iterator[Page]:
-    """Every yearbook page; each offers the edition's ``ebooks`` (the e-book stage's) for download."""
+def pages(content: Content, ebooks: tuple[Ebook, ...] = (), templates: Templates | None = None,
+          pdfs: tuple[BookPdf, ...] = ()) -> Iterator[Page]:
+    """Every yearbook page; each offers the edition's ``ebooks`` (the e-book stage's) and ``pdfs`` (the
+    print edition's) for download."""
     templates = templates or Templates()
-    sizes = {(e.book.year, e.language): len(e.data) for e in ebooks}
+    printed = {(p.year, p.language): p.size for p in pdfs}
+    sizes = {(e.book.year, e.language): (len(e.data), printed.get((e.book.year, e.language))) for e in ebooks}
     for language in LANGUAGES:
         yield yearbook_home(content, language, templates)
         for book in content.yearbooks:
@@ -51,8 +56,8 @@ def pages(content: Content, ebooks: tuple[Ebook, ...] = (), templates: Templates
                 yield chapter_page(book, chapter, around, sizes, templates)
 
 
-def assets(content: Content, root: Path, ebooks: tuple[Ebook, ...]) -> Iterator[Asset]:
-    """The editions' images and tables (shared by both languages), and the e-books."""
+def assets(content: Content, root: Path, ebooks: tuple[Ebook, ...], pdfs: tuple[BookPdf, ...] = ()) -> Iterator[Asset]:
+    """The editions' images and tables (shared by both languages), the e-books and their print editions."""
     for book in content.yearbooks:
         folder = root / Path(*book.source.path.parent.parts)
         names = {book.cover.file} | {table.file for table in book.tables.values()}
@@ -70,6 +75,8 @@ def assets(content: Content, root: Path, ebooks: tuple[Ebook, ...]) -> Iterator[
                     ([row[i] for i in shown] for row in table.rows)))
     for ebook in ebooks:
         yield Asset(ebook.uri, data=ebook.data)
+    for pdf in pdfs:
+        yield Asset(pdf.uri, data=pdf.data)
 
 
 def _other(language: str) -> str:
@@ -91,10 +98,10 @@ def _meta(language: str, versions: dict[str, str]) -> dict[str, object]:
     return meta
 
 
-def _ebooks(book: Book, language: str, sizes: Sizes) -> list[tuple[str, str]]:
-    """The edition's e-books as (language, size), the page's own language first."""
-    return [(edition, file_size(sizes[(book.year, edition)])) for edition in (language, _other(language))
-            if (book.year, edition) in sizes]
+def _ebooks(book: Book, language: str, sizes: Sizes) -> list[tuple[str, str, str | None]]:
+    """The edition's e-books as (language, size, the PDF's size or None), the page's own language first."""
+    found = [(edition, sizes[(book.year, edition)]) for edition in (language, _other(language)) if (book.year, edition) in sizes]
+    return [(edition, file_size(epub), file_size(pdf) if pdf is not None else None) for edition, (epub, pdf) in found]
 
 
 def yearbook_home(content: Content, language: str, templates: Templates) -> Page:

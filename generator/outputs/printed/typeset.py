@@ -1,0 +1,202 @@
+"""Typesetting with Typst: HTML bodies to Typst markup by pandoc, then one Typst compile per document.
+
+Safety by construction: every string from content/ reaches Typst as JSON data (``sys.inputs``), read
+with ``json()`` and placed as text, or as a body that pandoc's Typst writer escaped (``#``, ``$``,
+``[``, ``]``, ``<``, ``@``, ``*``, ``_``, …). The only Typst markup pandoc writes besides its own comes
+from ``typst/legal.lua``, from positions the generator controls. pandoc reads HTML (the site's
+Markdown, rendered and cleaned by nh3), so no raw-Typst block (```` ```{=typst} ````) can be written
+in content: its text is shown as typed.
+
+Reproducible by construction: the fonts are Debian's Noto CJK files only (no system font lookup,
+so another machine's fonts cannot change the layout), the PDF's dates are the document's own date
+(Typst's creation timestamp), and Typst derives the PDF's ID from the document, not the clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from generator.errors import BuildError
+
+log = logging.getLogger(__name__)
+
+#: The cache of typeset documents, in the project folder: ``<name>-<hash of the inputs>.pdf`` and ``.json``
+#: (the pages of its parts); a document's older versions are removed when a new one is kept.
+CACHE = Path(".cache") / "print"
+#: The Markdown extensions of the site's pages (mkdocs.yml) that change what a body says.
+EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "footnotes", "md_in_html", "tables", "pymdownx.details",
+              "pymdownx.superfences", "generator.markup.cjk")
+#: The Typst templates and the pandoc filter.
+TEMPLATES = Path(__file__).with_name("typst")
+#: Where Debian's fonts-noto-cjk puts Noto Serif CJK and Noto Sans CJK (installed by `make site`).
+FONT_DIRS = (Path("/usr/share/fonts/opentype/noto"),)
+SERIF = "Noto Serif CJK TC"
+#: PDF/A-2b: fonts embedded, colours and metadata as an archive needs; tagged for accessibility too.
+PDF_STANDARD: Literal["a-2b"] = "a-2b"
+
+
+#: Typst names a language by ISO 639 and a region (``lang: "zh", region: "TW"``, which also picks
+#: Taiwan's typesetting rules and punctuation) and writes ``zh-TW`` in the PDF; the site and the
+#: e-books say ``zh-Hant`` (the script, which is what Taiwan, Hong Kong and Macau readers share),
+#: and so does the PDF: :func:`language_tag` replaces the tag after Typst.
+TYPST_LANGUAGE, LANGUAGE_TAG = "zh-TW", "zh-Hant"
+
+
+def language_tag(pdf: bytes, typst_tag: str, tag: str) -> bytes:
+    """The PDF with its language (the catalogue's ``/Lang``, every structure element's, and the XMP's
+    ``dc:language``) ``tag`` instead of ``typst_tag``, by qpdf (pikepdf): the rest is kept as Typst wrote
+    it (PDF/A identification, tags, fonts), and the file's ID is computed from its content, so the same
+    input gives the same bytes."""
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        old, new = pikepdf.String(typst_tag), pikepdf.String(tag)
+        for obj in document.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Lang") == old:
+                obj.Lang = new
+        if document.Root.get("/Lang") == old:
+            document.Root.Lang = new
+        if "/Metadata" in document.Root:
+            xmp = document.Root.Metadata.read_bytes()
+            document.Root.Metadata.write(xmp.replace(f"<rdf:li>{typst_tag}</rdf:li>".encode(), f"<rdf:li>{tag}</rdf:li>".encode()))
+        out = io.BytesIO()
+        document.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Typeset:
+    """A typeset document: the PDF's bytes, and the page each marked part starts on (1 = the cover)."""
+
+    pdf: bytes
+    pages: tuple[int, ...]
+
+
+def fonts():  # -> typst.Fonts
+    """Debian's Noto CJK faces and Typst's own (DejaVu Sans Mono for code), never other system fonts."""
+    import typst
+
+    found = typst.Fonts(include_system_fonts=False, include_embedded_fonts=True,
+                        font_paths=[str(folder) for folder in FONT_DIRS if folder.is_dir()])
+    if SERIF not in found.families():
+        raise BuildError(f"the print edition needs the font {SERIF} (Debian's fonts-noto-cjk, in {FONT_DIRS[0]}): "
+                         "install it with `make site`")
+    return found
+
+
+def engine_version() -> str:
+    """What else decides the output besides the inputs: Typst's and pandoc's versions, the font files."""
+    from importlib.metadata import version
+
+    import pypandoc
+
+    font_files = sorted(f"{path.name}:{path.stat().st_size}" for folder in FONT_DIRS if folder.is_dir()
+                        for path in folder.glob("*CJK*"))
+    return json.dumps([version("typst"), pypandoc.get_pandoc_version(), font_files])
+
+
+def templates_digest() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(TEMPLATES.iterdir()):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def to_typst(html: str, program: str, shift_headings: int = 0) -> str:
+    """Typst markup for an HTML document (the site's rendered and cleaned Markdown), by pandoc with
+    ``legal.lua``: one run for a whole document."""
+    args = [program, "--from=html", "--to=typst", "--wrap=none", f"--lua-filter={TEMPLATES / 'legal.lua'}"]
+    if shift_headings:
+        args.append(f"--shift-heading-level-by={shift_headings}")
+    try:
+        result = subprocess.run(args, input=html.encode("utf-8"), capture_output=True, timeout=600, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise BuildError(f"pandoc could not run ({exc}); reinstall it with `make site`") from exc
+    if result.returncode != 0:
+        raise BuildError(f"pandoc failed making the print edition: {result.stderr.decode('utf-8', 'replace').strip()}")
+    return result.stdout.decode("utf-8")
+
+
+#: Private-use characters (an old Big5 造字; check warns about them): no font has their glyph, and
+#: PDF/A refuses text it cannot show. Printed as 〓 (U+3013 GETA MARK), the typesetter's sign for a
+#: character missing from the font.
+PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
+MISSING = "\u3013"
+
+
+def compile_pdf(main: str, body: str, data: Mapping[str, object], timestamp: int,
+                files: Mapping[str, Path] | None = None) -> Typeset:
+    """Compile the template ``main`` (a file of ``typst/``) with ``body`` (Typst markup, appended to
+    it) and ``data`` (JSON, the only way content's strings reach Typst); ``files``: more
+    files (images) by their name in the document. Returns the PDF and the page of every ``<part>``."""
+    import typst
+
+    with tempfile.TemporaryDirectory(prefix="jiahe-typst-") as folder:
+        work = Path(folder)
+        for template in TEMPLATES.glob("*.typ"):
+            shutil.copyfile(template, work / template.name)
+        document = work / "document.typ"  # the template, then the body, in its scope (its functions part, item)
+        document.write_text((TEMPLATES / main).read_text(encoding="utf-8") + "\n" + PRIVATE_USE.sub(MISSING, body),
+                            encoding="utf-8")
+        for name, path in (files or {}).items():
+            target = work / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+        inputs = {"data": PRIVATE_USE.sub(MISSING, json.dumps(data, ensure_ascii=False))}
+        try:
+            compiler = typst.Compiler(str(document), root=str(work), font_paths=fonts(), ignore_system_fonts=True,
+                                      sys_inputs=inputs)
+            pdf = compiler.compile(format="pdf", pdf_standards=[PDF_STANDARD], timestamp=timestamp, pdf_tags=True)
+            marks = json.loads(compiler.query("<part>"))
+        except typst.TypstError as exc:
+            raise BuildError(f"Typst could not typeset {main}: {exc.message}\n{exc.diagnostic}") from exc
+    assert isinstance(pdf, bytes)
+    pdf = language_tag(pdf, TYPST_LANGUAGE, LANGUAGE_TAG)
+    pages = tuple(page for _, page in sorted((mark["value"]["part"], mark["value"]["page"]) for mark in marks))
+    return Typeset(pdf, pages)
+
+
+def pandoc_program() -> str:
+    """pandoc, from pypandoc_binary (the e-book stage checks its version)."""
+    try:
+        import pypandoc
+
+        return str(pypandoc.get_pandoc_path())
+    except (ImportError, OSError) as exc:
+        raise BuildError(f"pandoc is missing ({exc}): install the project with `make site`") from exc
+
+
+def read_cache(cache: Path, name: str, key: str) -> tuple[bytes, tuple[int, ...]] | None:
+    """The PDF and pages kept for ``name`` made from inputs hashed as ``key``, if any."""
+    pdf, pages = cache / f"{name}-{key}.pdf", cache / f"{name}-{key}.json"
+    try:
+        return pdf.read_bytes(), tuple(json.loads(pages.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
+
+
+def write_cache(cache: Path, name: str, key: str, pdf: bytes, pages: tuple[int, ...]) -> None:
+    """Keep this version only (``name``'s older versions are removed); each file written whole, then renamed."""
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        for old in cache.glob(f"{name}-*"):
+            old.unlink()
+        for suffix, data in ((".json", json.dumps(list(pages)).encode()), (".pdf", pdf)):
+            path = cache / f"{name}-{key}{suffix}"
+            partial = path.with_name(path.name + ".partial")
+            partial.write_bytes(data)
+            partial.replace(path)
+    except OSError as exc:  # a read-only checkout still builds, only without the cache
+        log.warning("could not keep the print edition's %s in %s: %s", name, cache, exc)

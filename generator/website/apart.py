@@ -1,0 +1,218 @@
+"""Pages rendered apart from MkDocs' per-page pipeline: the gazette's notices, by far the most numerous.
+
+MkDocs gives every page a new ``Markdown()`` (with every extension set up again), reads its front
+matter back as YAML and parses its HTML once more for anchors; at 10,000 notices that was about half
+of the website stage. A notice page here goes through the same steps, with the same objects, only
+once per build where MkDocs repeats them per page:
+
+- **one Markdown instance**, with MkDocs' own extensions and configuration (``markdown_extensions``)
+  and MkDocs' own tree processors for relative links (``.md`` links to URLs, broken links reported
+  as MkDocs reports them) and for the title, reset between pages;
+- **no YAML**: the page's metadata is the dictionary the generator wrote (:func:`split_page`);
+- **the theme's own template** (``main.html`` of mkdocs-material with the project's overrides in
+  ``themes/``), from MkDocs' Jinja environment, after the plugin made it autoescape, with MkDocs'
+  own template context (:func:`mkdocs.commands.build.get_context`) and every plugin event a page
+  gets (``on_page_markdown``, ``on_page_content`` (the nh3 cleaning), ``on_page_context``,
+  ``on_post_page``): a change to the site's frame (footer, head, header) reaches these pages as it
+  reaches the others;
+- **a cache** (:mod:`generator.website.cache`): a page whose inputs did not change since the last
+  build is not rendered again but linked from the cache;
+- **worker processes** for what must be rendered (forked, so they share the build's state).
+
+MkDocs still lists these pages (links to them are checked, the sitemap lists them), but builds them
+"dirty": a page MkDocs is told is unmodified (:class:`ApartFile`) is neither read nor written by it.
+What MkDocs skips for them: anchor validation (their anchors are generated, their links are checked).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import os
+import traceback
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import markdown
+from mkdocs.commands.build import get_context
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page, _ExtractTitleTreeprocessor, _RelativePathTreeprocessor
+from mkdocs.structure.toc import get_toc
+
+from generator.errors import BuildError
+from generator.website.cache import PageCache
+
+log = logging.getLogger("mkdocs.plugins.jiahe")
+
+#: Below this many pages to render, one process does it (starting workers costs more).
+WORKER_THRESHOLD = 200
+
+
+class ApartFile(File):
+    """A generated page that MkDocs lists but does not render: in a dirty build, MkDocs neither reads
+    nor writes a page whose file is unmodified (the plugin writes it, :func:`render_all`)."""
+
+    def is_modified(self) -> bool:
+        return False
+
+
+def split_page(text: str) -> tuple[dict[str, Any], str]:
+    """The metadata and Markdown of a generated page, as MkDocs would read them, without YAML: the
+    inverse of :func:`generator.markup.markdown.page` (a line ``name: <JSON>`` per value)."""
+    lines = text.split("\n")
+    assert lines[0] == "---", "a generated page starts with front matter"
+    end = lines.index("---", 1)
+    meta: dict[str, Any] = {}
+    for line in lines[1:end]:
+        name, _, value = line.partition(": ")
+        meta[name] = json.loads(value)
+    return meta, "\n".join(lines[end + 1:])
+
+
+@dataclass
+class Frame:
+    """What every page rendered apart shares in one build: MkDocs' config, files, nav and Jinja
+    environment, the Markdown instance, and the pages in the order MkDocs lists them."""
+
+    config: Any
+    files: Files
+    nav: Any
+    env: Any
+    doc_files: Sequence[File]
+    md: markdown.Markdown | None = None
+
+    def converter(self) -> markdown.Markdown:
+        if self.md is None:
+            self.md = markdown.Markdown(extensions=self.config["markdown_extensions"],
+                                        extension_configs=self.config["mdx_configs"] or {})
+        return self.md
+
+    def render(self, page: Page, text: str) -> bytes:
+        """One page's HTML, as MkDocs' ``_populate_page`` and ``_build_page`` would make it."""
+        config, files = self.config, self.files
+        config._current_page = page
+        try:
+            page.meta, page.markdown = split_page(text)
+            page = config.plugins.on_pre_page(page, config=config, files=files)
+            page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+            md = self.converter()
+            relative = _RelativePathTreeprocessor(page.file, files, config)
+            relative._register(md)  # replaces the previous page's (same name)
+            title = _ExtractTitleTreeprocessor()
+            title._register(md)
+            try:
+                page.content = md.convert(page.markdown)
+                page.toc = get_toc(getattr(md, "toc_tokens", []))
+            finally:
+                md.reset()
+            page._title_from_render = title.title
+            page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
+            page.active = True
+            context = get_context(self.nav, self.doc_files, config, page)
+            template = self.env.get_template(page.meta.get("template", "main.html"))
+            context = config.plugins.on_page_context(context, page=page, config=config, nav=self.nav)
+            output = config.plugins.on_post_page(template.render(context), page=page, config=config)
+            return output.encode("utf-8", errors="xmlcharrefreplace")
+        finally:
+            page.active = False
+            page.content = None  # 10,000 pages' HTML need not stay in memory
+            config._current_page = None
+
+
+def render_all(frame: Frame, pages: Iterable[tuple[File, str]], cache: PageCache, workers: int | None = None) -> tuple[int, int]:
+    """Write every page (its file and its generated Markdown) into the site: from the cache when
+    its key is there, else rendered (in worker processes when there are many). Returns (rendered,
+    reused)."""
+    todo: list[tuple[File, str, str]] = []
+    reused = 0
+    for file, text in pages:
+        key = cache.key(file.src_uri, text)
+        if cache.place(key, file.abs_dest_path):
+            reused += 1
+        else:
+            todo.append((file, text, key))
+    workers = workers or _cores()
+    if workers > 1 and len(todo) >= WORKER_THRESHOLD:
+        _render_in_workers(frame, todo, cache, workers)
+    else:
+        for item in todo:
+            _render_one(frame, item, cache)  # MkDocs logs its warnings itself
+    return len(todo), reused
+
+
+def _render_one(frame: Frame, item: tuple[File, str, str], cache: PageCache) -> None:
+    """Render one page into the cache and the site."""
+    file, text, key = item
+    page = file.page if file.page is not None else Page(None, file, frame.config)
+    cache.store(key, frame.render(page, text), file.abs_dest_path)
+
+
+# -- worker processes ------------------------------------------------------------------------------
+
+
+def _render_in_workers(frame: Frame, todo: list[tuple[File, str, str]], cache: PageCache, workers: int) -> None:
+    """Render ``todo`` in ``workers`` forked processes, which inherit the build's state (config, nav,
+    environment) as it is instead of receiving it pickled. Each takes every ``workers``-th page and
+    sends back only the warnings MkDocs logged, which are logged again here (strict mode counts
+    them), or the error that stopped it, which stops the build."""
+    context = multiprocessing.get_context("fork")
+    running = []
+    for share in range(workers):
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(target=_work, args=(frame, todo[share::workers], cache, sender), daemon=True)
+        process.start()
+        sender.close()
+        running.append((process, receiver))
+    failures = []
+    for process, receiver in running:
+        try:
+            outcome, found = receiver.recv()
+        except EOFError:  # died without a word (killed, out of memory)
+            outcome, found = "failed", f"a worker rendering pages stopped (exit code {process.exitcode})"
+        process.join()
+        if outcome == "failed":
+            failures.append(found)
+            continue
+        for level, message in found:
+            logging.getLogger("mkdocs.structure.pages").log(level, "%s", message)
+    if failures:
+        raise BuildError("rendering the gazette's pages failed:\n" + "\n".join(failures))
+
+
+def _work(frame: Frame, todo: list[tuple[File, str, str]], cache: PageCache, sender: Any) -> None:
+    """A worker: render ``todo``; send the warnings logged meanwhile, or the error."""
+    problems = _Problems()
+    logger = logging.getLogger("mkdocs")
+    logger.handlers, logger.propagate = [problems], False  # the worker's own logging, gone with it
+    try:
+        for item in todo:
+            _render_one(frame, item, cache)
+    except BaseException as exc:  # noqa: BLE001 - everything goes back to the build, which stops
+        sender.send(("failed", "".join(traceback.format_exception(exc))))
+    else:
+        sender.send(("done", problems.records))
+    finally:
+        sender.close()
+
+
+def _cores() -> int:
+    """The worker processes to use: ``JIAHE_WORKERS`` if set (1: none), else one per core we may use."""
+    if os.environ.get("JIAHE_WORKERS", "").isdigit():
+        return max(1, int(os.environ["JIAHE_WORKERS"]))
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+class _Problems(logging.Handler):
+    """The warnings MkDocs logs in a worker (a broken link), for the build's process to log again."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[tuple[int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.levelno, record.getMessage()))

@@ -1,0 +1,227 @@
+"""The rendered pages of earlier builds, reused when nothing they show has changed.
+
+A page is stored under a key that hashes everything its HTML follows from:
+
+- the page itself: its path and the Markdown the generator wrote for it, front matter included,
+  which holds every value the page shows: the notice, its issue, agency and category, and the
+  titles and addresses of the previous and next notices (so a neighbour's new title changes the
+  key of exactly the pages that show it);
+- the frame (:func:`frame_key`), the same for every page of a build: the generator's own code,
+  templates and labels, the theme folder (``themes/``, the project's overrides), ``mkdocs.yml``,
+  the versions of MkDocs, mkdocs-material and every library that writes HTML, the site's name,
+  address and copyright (which come from ``content/site.yml``) and the nav's top level, which
+  every page shows.
+
+An archived issue never changes, so an archive of thousands of notices is rendered once; a new
+issue renders its own notices and the last notice of the issue before (whose "next" link changes).
+Entries are content-addressed files, written once (to a temporary name, then renamed) and never
+changed, so the site's files are hard links to them (a copy where links are refused); the build
+removes the entries it did not use, so the cache holds one build (per frame: the last build's and
+the preview's, ``.cache/pages/<frame>/``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from markupsafe import escape
+
+import generator
+
+#: The distributions whose code turns a page's Markdown into its HTML.
+RENDERERS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "pygments", "jinja2", "markupsafe", "nh3")
+#: Where a project keeps the cache (ignored by git; removing it only makes the next build slower).
+FOLDER = Path(".cache") / "pages"
+
+
+class Volatile:
+    """The values of the theme's frame (``env.globals["frame"]``, website/frame.py) that change with
+    every commit: the footer's "last update" on every page. Were they part of the key, each new issue
+    would render the whole archive again; so pages are rendered and kept with a marker in their place
+    (:attr:`masked`), and the values are put in when a page is placed (:meth:`fill`). A template must
+    print them as they are (no filter), as the footer does; the incremental-equals-full test would see
+    anything else."""
+
+    NAMES = ("updated", "updated_iso")
+
+    def __init__(self, frame: object):
+        self.masked = frame
+        self.values: dict[str, str] = {}  # marker -> the text a template prints (escaped)
+        if isinstance(frame, Mapping):
+            masked = {}
+            for language, values in frame.items():
+                values = dict(values)
+                for name in self.NAMES:
+                    if isinstance(values.get(name), str):
+                        marker = f"jiahe-volatile-{language}-{name}-c0a1e5"  # passes autoescape as it is
+                        self.values[marker] = str(escape(values[name]))
+                        values[name] = marker
+                masked[language] = values
+            self.masked = masked
+
+    def stamp(self) -> str:
+        """What the filled values are, for the key of a placed page."""
+        return repr(sorted(self.values.items()))
+
+    def fill(self, html: bytes) -> bytes:
+        for marker, value in self.values.items():
+            html = html.replace(marker.encode("ascii"), value.encode("utf-8"))
+        return html
+
+
+def frame_key(config: Any, nav: Any, shown: object = None) -> str:
+    """The hash of what every page of the build shows or is made with, besides its own Markdown;
+    ``shown``: the theme's frame data (masked, :class:`Volatile`)."""
+    digest = hashlib.sha256()
+
+    def add(*parts: object) -> None:
+        for part in parts:
+            data = part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass")
+            digest.update(len(data).to_bytes(8, "little") + data)
+
+    for name in RENDERERS:
+        add(name, metadata.version(name))
+    add_tree(add, Path(generator.__file__).parent)
+    if config.theme.custom_dir:
+        add_tree(add, Path(config.theme.custom_dir))
+    add(Path(config.config_file_path).read_bytes())
+    add(config.site_name, config.site_url, config.copyright)
+    for item in nav.items:
+        add(item.title, getattr(item, "url", None), [getattr(child, "url", None) for child in getattr(item, "children", None) or []][:1])
+    add(repr(shown))
+    return digest.hexdigest()
+
+
+def add_tree(add: Any, folder: Path) -> None:
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            add(path.relative_to(folder).as_posix(), path.read_bytes())
+
+
+#: How many frames' caches a project keeps: a build's and a preview's (``serve`` shows the site at
+#: another address, so its pages differ), the most recently used.
+FRAMES_KEPT = 2
+
+
+class PageCache:
+    """Rendered pages by key, in a folder of ``root`` for the frame (None: no cache, every page is
+    rendered). Each frame has its own folder, so that a preview and a build do not remove each
+    other's pages; the folders of frames no longer used (an older theme) are removed."""
+
+    def __init__(self, root: Path | None, frame: str, volatile: Volatile | None = None):
+        self.folder = root / frame[:16] if root is not None else None
+        self.frame = frame
+        self.volatile = volatile or Volatile(None)
+        self.used: set[str] = set()
+        if root is not None and self.folder is not None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            os.utime(self.folder)  # most recently used
+            frames = sorted((p for p in root.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
+            for old in frames[FRAMES_KEPT:]:
+                if old != self.folder:
+                    shutil.rmtree(old, ignore_errors=True)
+
+    def key(self, uri: str, text: str) -> str:
+        """The key of a page: its path and Markdown, in this frame."""
+        key = hashlib.sha256(f"{self.frame}\0{uri}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+        self.used.update((key, self._filled_key(key)))  # here, in the build's process (not a worker's)
+        return key
+
+    def _filled_key(self, key: str) -> str:
+        """The key of a page as placed: with this build's volatile values."""
+        return hashlib.sha256(f"{key}\0{self.volatile.stamp()}".encode()).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        assert self.folder is not None
+        return self.folder / key[:2] / f"{key}.html"
+
+    def place(self, key: str, dest: str) -> bool:
+        """Put the stored page ``key`` at ``dest``; False when it is not stored. A page rendered
+        with other volatile values is filled in again (and kept so)."""
+        if self.folder is None:
+            return False
+        filled = self._path(self._filled_key(key))
+        try:
+            _link(filled, dest)
+            return True
+        except FileNotFoundError:
+            pass
+        try:
+            masked = self._path(key).read_bytes()
+        except FileNotFoundError:
+            return False
+        self._keep(filled, self.volatile.fill(masked), dest)
+        return True
+
+    def store(self, key: str, masked: bytes, dest: str) -> None:
+        """Write a page at ``dest`` (its volatile values filled in) and keep it under ``key``."""
+        html = self.volatile.fill(masked)
+        if self.folder is None:
+            _write(dest, html)
+            return
+        if html != masked:
+            _keep_file(self._path(key), masked)
+        self._keep(self._path(self._filled_key(key)), html, dest)
+
+    def _keep(self, path: Path, html: bytes, dest: str) -> None:
+        _keep_file(path, html)
+        try:
+            _link(path, dest)
+        except FileNotFoundError:  # removed meanwhile by another build's prune
+            _write(dest, html)
+
+    def prune(self, keep: Iterable[str] | None = None) -> int:
+        """Remove every entry but those used by this build (or ``keep``); returns how many."""
+        if self.folder is None or not self.folder.is_dir():
+            return 0
+        keep = set(self.used if keep is None else keep)
+        removed = 0
+        for path in self.folder.glob("*/*.html"):  # within this frame's folder
+            if path.stem not in keep:
+                path.unlink(missing_ok=True)
+                removed += 1
+        for path in self.folder.glob("*/.new-*"):  # left by a killed build
+            path.unlink(missing_ok=True)
+        return removed
+
+
+def _keep_file(path: Path, data: bytes) -> None:
+    """``data`` at ``path``, written whole or not at all (a temporary file, renamed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".new-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _link(source: Path, dest: str) -> None:
+    """``dest`` as a hard link to ``source`` (a copy where the file system refuses links)."""
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(dest)
+    try:
+        os.link(source, dest)
+    except FileNotFoundError:
+        raise
+    except OSError:  # another file system, or one without hard links
+        shutil.copyfile(source, dest)
+
+
+def _write(dest: str, data: bytes) -> None:
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    with open(dest, "wb") as out:
+        out.write(data)

@@ -1,0 +1,145 @@
+"""Incremental builds (website/apart.py, website/cache.py): a build after a new issue renders only
+the notice pages that show something new, and gives the same bytes as a build from scratch.
+The tests run in order, on one project, each build from the cache of the one before."""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import build as build_module
+from generator.website import apart
+
+from archive import copy_project
+from gitrepo import commit, init
+
+RENDERED = re.compile(r"gazette pages: (\d+) rendered, (\d+) reused unchanged")
+
+
+class Lines(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+def build(project: Path, site: Path | None = None) -> tuple[int, int]:
+    """Build ``project`` in this process; how many notice pages were rendered and reused."""
+    lines = Lines()
+    logger = logging.getLogger("generator")
+    level = logger.level
+    logger.addHandler(lines)
+    logger.setLevel(logging.INFO)
+    try:
+        build_module.build(project, site)
+    finally:
+        logger.removeHandler(lines)
+        logger.setLevel(level)
+    (found,) = [RENDERED.search(line) for line in lines.lines if RENDERED.search(line)]
+    assert found is not None
+    return int(found[1]), int(found[2])
+
+
+def inodes(site: Path) -> dict[str, int]:
+    """Each gazette page rendered apart, and its file: a reused page is the same file (a hard link to
+    the cache's; the pages MkDocs writes have one link)."""
+    return {path.relative_to(site).parent.as_posix(): status.st_ino for path in site.glob("gazette/**/index.html")
+            if (status := path.stat()).st_nlink > 1}
+
+
+def changed(before: dict[str, int], after: dict[str, int], pattern: str = r"gazette/\d{4}/\d\d/\d\d") -> list[str]:
+    """The pages (notices, by default) that are new files."""
+    return sorted(page for page in after if before.get(page) != after[page] and re.fullmatch(pattern, page))
+
+
+def tree(site: Path) -> dict[str, bytes]:
+    return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
+
+
+def add_issue(project: Path) -> list[str]:
+    """Issue 5 of 2026 with two notices (made from issue 4's); their folders."""
+    issue = project / "content/gazette/2026/05"
+    issue.mkdir()
+    (issue / "issue.yml").write_text("date: 2026-03-01\n", encoding="utf-8")
+    sources = sorted((project / "content/gazette/2026/04").glob("0[12]-*.md"))
+    for number, source in enumerate(sources, 1):
+        text = source.read_text(encoding="utf-8")
+        text = re.sub(r"^doc_number: (.*)號$", rf"doc_number: \g<1>{number}號", text, flags=re.M)
+        text = re.sub(r"^issued: .*$", "issued: 2026-02-25", text, flags=re.M)
+        text = re.sub(r"^attachments:\n(?:  .*\n)+", "", text, flags=re.M)
+        (issue / f"{number:02d}-new.md").write_text(text, encoding="utf-8")
+    return [f"gazette/2026/05/{number:02d}" for number in range(1, len(sources) + 1)]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    """The shipped project, committed (the footer's "last update" is the last commit's day, so the
+    edits below, not committed, leave it as it is), and built once."""
+    project = copy_project(tmp_path_factory.mktemp("incremental") / "project")
+    (project / ".gitignore").write_text("/site/\n/.cache/\n", encoding="utf-8")
+    init(project)
+    commit(project, "the shipped content", "2026-02-20T10:00:00+08:00")
+    build(project)
+    return project
+
+
+def test_a_new_issue_renders_its_notices_and_the_notice_before_it(project):
+    site = project / "site"
+    before = inodes(site)
+    last = max(changed({}, before))  # the last notice so far: its "next" link now goes to the new issue
+    new = add_issue(project)
+    rendered, reused = build(project)
+    after = inodes(site)
+    assert changed(before, after) == sorted([last, *new])
+    assert changed(before, after, r"gazette/\d{4}/\d\d") == ["gazette/2026/04", "gazette/2026/05"]  # "next issue"
+    assert (rendered, reused) == (len(changed(before, after, ".*")), len(after) - len(changed(before, after, ".*")))
+    assert "gazette/2026" in changed(before, after, ".*")  # the year's page lists the new issue
+
+
+def test_a_neighbours_title_re_renders_exactly_the_pages_showing_it(project):
+    site = project / "site"
+    before = inodes(site)
+    notice = next((project / "content/gazette/2026/02").glob("03-*.md"))
+    text = notice.read_text(encoding="utf-8")
+    notice.write_text(re.sub(r"^title: (.*)$", r"title: \1（更正）", text, count=1, flags=re.M), encoding="utf-8")
+    rendered, _ = build(project)
+    after = inodes(site)
+    assert changed(before, after) == ["gazette/2026/02/02", "gazette/2026/02/03", "gazette/2026/02/04"]
+    assert changed(before, after, r"gazette/\d{4}/\d\d") == ["gazette/2026/02"]
+    assert rendered == len(changed(before, after, ".*"))
+
+
+def test_a_theme_template_re_renders_every_page_showing_it(project):
+    site = project / "site"
+    before = inodes(site)
+    main = project / "themes/material/main.html"
+    main.write_text(main.read_text(encoding="utf-8") + "\n{# changed #}\n", encoding="utf-8")
+    rendered, reused = build(project)
+    after = inodes(site)
+    assert (rendered, reused) == (len(before), 0)
+    assert all(before[page] != after[page] for page in after)
+
+
+def test_the_incremental_build_equals_a_build_from_scratch(project, tmp_path, monkeypatch):
+    """After the builds above (a new issue, a new title, a new theme template) and a commit of
+    them all (a new "last update" in every page's footer: filled in, not rendered again), each
+    build from the cache of the one before: the same files, byte for byte, as a build without any
+    cache."""
+    commit(project, "issue 5, a corrected title, a theme change", "2026-03-01T10:00:00+08:00")
+    rendered, reused = build(project)
+    assert rendered == 0 and reused > 0
+    assert "2026-03-01" in (project / "site/gazette/2026/01/01/index.html").read_text(encoding="utf-8")
+    incremental = tree(project / "site")
+    shutil.rmtree(project / ".cache")
+    monkeypatch.setattr(apart, "WORKER_THRESHOLD", 1)  # the workers' pages, too, are the same bytes
+    rendered, reused = build(project, tmp_path / "site")
+    assert reused == 0 and rendered == len(inodes(tmp_path / "site"))
+    scratch = tree(tmp_path / "site")
+    assert sorted(scratch) == sorted(incremental)
+    assert [name for name in scratch if scratch[name] != incremental[name]] == []
