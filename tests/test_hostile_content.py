@@ -83,6 +83,10 @@ def inject(project: Project, payload: str) -> None:
         value, _, rest = shipped.partition("\n")
         quoted = json.dumps(f"{payload} {value}", ensure_ascii=False)
         project.edit(name, f": {value}" + ("\n" + rest if rest else ""), f": {quoted}" + ("\n" + rest if rest else ""))
+    # the issue label of site.yml, which names every issue on pages, feeds, data and the newsletter
+    # (braces doubled: in the label's template they are the text '{' and '}')
+    label = json.dumps(payload.replace("{", "{{").replace("}", "}}") + " {roc_year}年第{number}期", ensure_ascii=False)
+    project.edit("content/site.yml", 'issue_label: "{roc_year}年第{number}期"', f"issue_label: {label}")
     # the second item of a list of document numbers (a joint notice's): the lead agency is transportation,
     # whose name holds the payload too
     project.edit(JOINT, f", {JOINT_NUMBER}]", ", " + json.dumps(f"{payload} {JOINT_NUMBER}", ensure_ascii=False) + "]")
@@ -178,6 +182,8 @@ def test_every_field_is_shown_as_text_and_nothing_runs(hostile):
     assert ld["headline"].startswith(payload) and ld["identifier"].startswith(payload)
     agency = lxml_html.fromstring((site / "directory/transportation/index.html").read_bytes())
     assert f"{payload} 黃志明" in agency.text_content()
+    issue = lxml_html.fromstring((site / "gazette/2026/01/index.html").read_bytes())
+    assert issue.xpath("string(//article//h1)").strip() == f"嘉和市政府公報 {payload} 115年第1期"
     joint = lxml_html.fromstring((site / "gazette/2026/04/08/index.html").read_bytes())
     assert joint.xpath("//span[@class='doc-number']/text()")[1] == f"{payload} {JOINT_NUMBER}"
     assert joint.xpath("string(//dl[@class='notice-meta']/dd[1]/a[1])") == f"{payload} 交通局"
@@ -225,7 +231,7 @@ def test_feeds_parse_and_carry_the_text(hostile):
     assert f"{payload} {JOINT_NUMBER}" in joint.summary
     assert [author.name for author in joint.authors] == [f"{payload} 交通局", "警察局"]
     related = [link.get("title", "") for entry in parsed.entries for link in entry.links if link.rel == "related"]
-    assert f"本公告已於 115年第3期 更正：{payload} 更正本府公報115年第2期第4則公告之變更範圍筆數" in related
+    assert f"本公告已於 {payload} 115年第3期 更正：{payload} 更正本府公報115年第2期第4則公告之變更範圍筆數" in related  # the label holds it too
 
 
 def test_ebooks_are_well_formed_and_inert(hostile):
@@ -283,6 +289,8 @@ def test_data_files_parse_and_keep_the_text(hostile):
     assert table[1][0].startswith(payload)  # the cell as typed, one cell
     notices = csv.DictReader(io.StringIO((site / "data/gazette/notices.csv").read_text(encoding="utf-8")))
     assert f"{payload} 公告調整本市路邊停車場收費費率及收費時段" in [row["title"] for row in notices]
+    issues = csv.DictReader(io.StringIO((site / "data/gazette/issues.csv").read_text(encoding="utf-8")))
+    assert f"{payload} 115年第1期" in [row["label"] for row in issues]
     numbers = csv.DictReader(io.StringIO((site / "data/gazette/notice-doc-numbers.csv").read_text(encoding="utf-8")))
     assert f"{payload} {JOINT_NUMBER}" in [row["doc_number"] for row in numbers]
     joint = json.loads((site / "data/gazette/notice-agencies.json").read_bytes())

@@ -67,7 +67,7 @@ def test_the_frame_of_an_english_page_is_english(site_dir):
     assert text(drawer.xpath(".//label[contains(@class, 'md-nav__title')]")[0]) == f"{publisher}: Publications"
     assert "Yearbook" in [text(a) for a in drawer.xpath(".//a[contains(@class, 'md-nav__link')]")]
     assert text(doc.xpath("//a[@class='site-skip']")[0]) == "Skip to main content"
-    assert doc.xpath("//input[@id='site-search-input']")[0].get("placeholder").startswith("Search the gazette")
+    assert doc.xpath("//input[@id='site-search-input']")[0].get("placeholder") == "Search (press /)"
     assert doc.xpath("//form[@role='search']")[0].get("action") == "../../../search/"
     footer = text(doc.xpath("//footer")[0])
     assert publisher in footer and content.site.licence.name.en in footer and not HAN.search(footer)
