@@ -21,7 +21,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -114,10 +114,12 @@ def templates_digest() -> str:
     return digest.hexdigest()
 
 
-def to_typst(html: str, program: str, shift_headings: int = 0) -> str:
+def to_typst(html: str, program: str, shift_headings: int = 0, images: Iterable[str] = ()) -> str:
     """Typst markup for an HTML document (the site's rendered and cleaned Markdown), by pandoc with
-    ``legal.lua``: one run for a whole document."""
+    ``legal.lua``: one run for a whole document. ``images``: the names of the image files handed to
+    Typst; any other image is printed as its text alternative."""
     args = [program, "--from=html", "--to=typst", "--wrap=none", f"--lua-filter={TEMPLATES / 'legal.lua'}"]
+    args += [f"--metadata=print-image:{name}" for name in images]
     if shift_headings:
         args.append(f"--shift-heading-level-by={shift_headings}")
     try:

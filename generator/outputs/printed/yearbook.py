@@ -92,7 +92,8 @@ def book_pdfs(content: Content, root: Path, version: str, program: str) -> tuple
             name = f"yearbook-{book.year}-{language}"
             cached = typeset.read_cache(cache, name, digest.hexdigest())
             if cached is None:
-                body = typeset.to_typst(html, program or typeset.pandoc_program(), shift_headings=0)
+                body = typeset.to_typst(html, program or typeset.pandoc_program(), shift_headings=0,
+                                         images=sorted(files))
                 result = typeset.compile_pdf("book.typ", body, data, timestamp=_epoch(book.date), files=files)
                 cached = (result.pdf, result.pages)
                 typeset.write_cache(cache, name, digest.hexdigest(), *cached)

@@ -70,7 +70,27 @@ local function figure(para)
   return pandoc.Figure({ pandoc.Plain({ image }) }, { long = { pandoc.Plain(image.caption) } })
 end
 
+-- The images the generator hands to Typst (metadata "print-image", one value per file). Any other
+-- image (one a body names that is not among them) is printed as its text alternative: Typst would
+-- stop on a missing file, and print never fetches from the web.
+local function known_images(meta)
+  local known, value = {}, meta["print-image"]
+  if value == nil then return known end
+  if value.t == "MetaList" or (type(value) == "table" and value.t == nil) then
+    for _, v in ipairs(value) do known[pandoc.utils.stringify(v)] = true end
+  else
+    known[pandoc.utils.stringify(value)] = true
+  end
+  return known
+end
+
 function Pandoc(doc)
+  local known = known_images(doc.meta)
+  doc = doc:walk({ Image = function(image)
+    if known[image.src] then return nil end
+    return image.caption
+  end })
+  doc.meta["print-image"] = nil
   doc = doc:walk({ Para = function(para) return figure(para) or item(para) end })
   local wrappers = {}
   for i, block in ipairs(doc.blocks) do
