@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 
 import pytest
 
@@ -23,7 +22,6 @@ YEAR, ISSUES, BIG_ISSUE, BIG = 2025, 250, 120, 400
 @pytest.fixture(scope="module")
 def daily(tmp_path_factory):
     root = copy_project(tmp_path_factory.mktemp("daily") / "project")
-    shutil.copytree(REPO / "datasets", root / "datasets")  # the open data too
     project = Project(root)
     project.edit("content/site.yml", "schedule: [1, 16]", "schedule: {daily: working-days}")
     written = add_daily_year(root, YEAR, ISSUES, BIG_ISSUE, BIG)

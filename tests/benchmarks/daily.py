@@ -10,7 +10,6 @@ noisy shared machine affects both alike); with --build, the build too (once each
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import subprocess
 import sys
@@ -19,12 +18,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from archive import REPO, add_daily_year, copy_project  # noqa: E402
+from archive import add_daily_year, copy_project  # noqa: E402
 
 
 def project(daily: bool) -> Path:
     root = copy_project(Path(tempfile.mkdtemp()) / "project")
-    shutil.copytree(REPO / "datasets", root / "datasets")
     if daily:
         site = root / "content" / "site.yml"
         site.write_text(site.read_text(encoding="utf-8").replace("schedule: [1, 16]", "schedule: {daily: working-days}", 1),
