@@ -31,7 +31,6 @@ How the records become the project's content (decisions recorded here and in REA
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import re
 import shutil
@@ -94,8 +93,9 @@ def agency_id(name: str, taken: set[str]) -> str:
 
 
 def _q(text: str) -> str:
-    """A YAML value that is read back exactly as this text (a JSON string is a YAML double-quoted scalar)."""
-    return json.dumps(text, ensure_ascii=False)
+    """A YAML value that is read back exactly as this text: a double-quoted scalar written by YAML's
+    own serializer (a JSON string is not always one: YAML reads a raw U+0085 in it as a line break)."""
+    return yaml.safe_dump(text, allow_unicode=True, default_style='"', width=float("inf")).rstrip("\n")
 
 
 @dataclass

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import pytest
+import yaml
 
 from eyxml_files import record, write_day
 
@@ -79,3 +81,10 @@ def test_records_that_cannot_be_converted_name_their_meta_id(tmp_path):
 def test_a_file_not_named_by_its_day(tmp_path):
     _, (problem,) = read_day(write_day(tmp_path, "gazette.xml", [record()]))
     assert problem.kind is Kind.IMPORT_FILE and "095-01-02.xml" in problem.message
+
+
+@pytest.mark.parametrize("text", ["a\u0085b", "a\u2028b", "x\ufeffy", '"#: {a} [b] - c', "臺北 市\\n", "- 1", ""])
+def test_a_front_matter_value_reads_back_exactly(text):
+    """The importer writes each text as a YAML scalar that `check` reads back as the same text."""
+    from generator.importing.archive import _q
+    assert yaml.safe_load(f"title: {_q(text)}\n") == {"title": text}
