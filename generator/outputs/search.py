@@ -217,9 +217,18 @@ def summary(blocks: Iterable[str], length: int = SUMMARY_LENGTH) -> str:
     return text[:cut or length].rstrip() + "…"
 
 
-def indexing_document(page_html: str, language: str) -> str | None:
+#: The most words of a page's running text Pagefind is given (see README, "Search": a cap on a
+#: page's indexed words). The title, the metadata list (document numbers, agency, dates), every
+#: weighted block and the first paragraph of the text (a notice's subject) are always indexed whole;
+#: the rest of the text up to this many words. None: no cap.
+MAX_WORDS: int | None = None
+
+
+def indexing_document(page_html: str, language: str, max_words: int | None = -1) -> str | None:
     """What Pagefind is given for a built page: None if the page is not indexed. Every value is
-    escaped here (text and attributes), whatever the page holds."""
+    escaped here (text and attributes), whatever the page holds. ``max_words``: the cap on the
+    running text's words (-1: :data:`MAX_WORDS`)."""
+    budget = MAX_WORDS if max_words == -1 else max_words
     article = _Article()
     article.feed(page_html)
     article.close()
@@ -230,9 +239,18 @@ def indexing_document(page_html: str, language: str) -> str | None:
     parts += [f'<span {name}="{html.escape(value)}"></span>' for name, value in article.attributes]
     prose = [text for tag, _, metadata, text in article.blocks if tag not in _HEADINGS and not metadata]
     parts.append(f'<span data-pagefind-meta="summary:{html.escape(summary(prose))}"></span>')
-    for tag, weight, _, block in article.blocks:
+    first = True
+    for tag, weight, metadata, block in article.blocks:
+        cut = words(block)
+        if budget is not None and tag not in _HEADINGS and not weight and not metadata:  # running text
+            if not first:
+                cut = cut[:max(budget, 0)]
+            budget -= len(cut)
+            first = False
+            if not cut:
+                continue
         weighted = f' data-pagefind-weight="{html.escape(weight)}"' if weight else ""
-        parts.append(f"<{tag}{weighted}>{html.escape(' '.join(words(block)))}</{tag}>")
+        parts.append(f"<{tag}{weighted}>{html.escape(' '.join(cut))}</{tag}>")
     parts.append("</main></body></html>")
     return "\n".join(parts)
 
@@ -335,19 +353,20 @@ class Index:
     def __init__(self, cwd: Path, cache: Path | None = None):
         self.cwd, self.cache = cwd, cache
         self.version = _code_version()
+        self.peaks: dict[str, int] = {}  # shard -> peak memory of its Pagefind run (bytes)
 
     def bundle(self, cut: list[tuple[str, list[_Source]]]) -> dict[str, bytes]:
         """The canonical bundle of the shards ``cut``."""
         keys = [self._key(sources) for _, sources in cut]
         runs: list[tuple[dict[str, bytes], dict[str, list[dict[str, str]]]] | None] = [self._cached(key) for key in keys]
         todo = [i for i, run in enumerate(runs) if run is None]
-        if todo:
-            log.info("search: running Pagefind over %d of %d shards (%s)", len(todo), len(cut),
-                     ", ".join(cut[i][0] for i in todo))
         with ThreadPoolExecutor(self.WORKERS) as pool:
             for i, run in zip(todo, pool.map(lambda i: self._run(*cut[i]), todo), strict=True):
                 runs[i] = run
                 self._store(keys[i], run)
+        log.info("search: Pagefind ran over %d of %d shards%s", len(todo), len(cut),
+                 f" ({', '.join(cut[i][0] for i in todo)}; peak memory {max(self.peaks.values()) / 2**20:.0f} MB)"
+                 if self.peaks else "")
         done = [run for run in runs if run is not None]
         self._prune(keys, [shard for shard, _ in cut])
         try:
@@ -379,8 +398,9 @@ class Index:
             language = _LANG.search(document)
             values = dict(html.unescape(value).partition(":")[::2] for value in _SORT.findall(document))
             sorts.setdefault(language[1].lower() if language else "unknown", []).append(values)
-        _, files = _Service(cwd=self.cwd).index((path, document, url) if url else (path, document)
-                                                for path, document, url in documents)
+        service = _Service(cwd=self.cwd)
+        _, files = service.index((path, document, url) if url else (path, document) for path, document, url in documents)
+        self.peaks[shard] = service.peak
         return files, sorts
 
     # -- the cache ----------------------------------------------------------------------------------
@@ -467,6 +487,7 @@ class _Service:
         self.sent: dict[int, str] = {}  # message id -> what it asked (for errors)
         self.failure: BaseException | None = None
         self.expired = False
+        self.peak = 0  # the service's peak memory (VmHWM, bytes), once it has answered
 
     def _expire(self, process: subprocess.Popen) -> None:
         self.expired = True
@@ -493,6 +514,7 @@ class _Service:
                 return self._receive(process, stderr)
             finally:
                 watchdog.cancel()
+                self.peak = _peak_memory(process.pid)
                 if process.stdin:
                     with contextlib.suppress(OSError):
                         process.stdin.close()  # the service exits when its input ends
@@ -552,6 +574,16 @@ class _Service:
                     indexed += 1
                 elif payload.get("type") == "GetFiles":
                     return indexed, {file["path"]: base64.b64decode(file["content"]) for file in payload["files"]}
+
+
+def _peak_memory(pid: int) -> int:
+    """The peak resident memory of a running process (Linux's VmHWM), in bytes; 0 if unknown."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
+    return int(found[1]) * 1024 if found else 0
 
 
 def _message(message_id: int, payload: dict) -> bytes:
