@@ -89,10 +89,11 @@ def fold(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
-def entry(language: str, publication: str, filters: dict[str, str] | None = None,
+def entry(language: str, publication: str, filters: dict[str, str | list[str]] | None = None,
           meta: dict[str, str] | None = None, sort: dict[str, str] | None = None) -> dict[str, object]:
     """The ``search`` front matter of an indexed page (the results pages, generator/website/pages/search.py,
-    offer the same publication names in their filters). ``sort`` gives sort keys (``date``: ISO date,
+    offer the same publication names in their filters); a filter takes one value or a list (a joint
+    notice's agencies: the page is found under each). ``sort`` gives sort keys (``date``: ISO date,
     for the results page's "newest first")."""
     name = labels("search", language)["publications"][publication]
     return {"filters": {"publication": name, **(filters or {})}, "meta": meta or {}, "sort": sort or {}}
