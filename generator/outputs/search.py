@@ -222,7 +222,7 @@ def summary(blocks: Iterable[str], length: int = SUMMARY_LENGTH) -> str:
 #: page's indexed words). The title, the metadata list (document numbers, agency, dates), every
 #: weighted block and the first paragraph of the text (a notice's subject) are always indexed whole;
 #: the rest of the text up to this many words. None: no cap.
-MAX_WORDS: int | None = None
+MAX_WORDS: int | None = 10_000
 
 
 def indexing_document(page_html: str, language: str, max_words: int | None = -1) -> str | None:
