@@ -188,12 +188,13 @@ def notice_page(content: Content, notice: Notice, templates: Templates, shared: 
         # the citation is shown in a code block, which Markdown itself escapes for HTML.
         body=Markup(notice.body.strip()), citation=Markup(citation(content, issue, notice, page_number)),
         printed=printed)
-    # For search (engineer 14, generator/outputs/search.py): every document number is in the page's
-    # text (templates/gazette/notice.md, one span.doc-number each, weighted) and all of them, joined,
-    # in the "doc_number" meta; every agency in the "agency" meta. The agency filter takes one value
-    # per page here, the lead agency's (Pagefind would accept one filter element per agency).
+    # For search (generator/outputs/search.py): every document number is in the page's text
+    # (templates/gazette/notice.md, one span.doc-number each, weighted) and all of them, joined, in the
+    # "doc_number" meta; every agency in the "agency" meta and in the agency filter, lead first (a joint
+    # notice is found under each of its agencies, as it is listed under each on the site).
     indexed = search.entry(LANGUAGE, "gazette",
-                           filters={"category": category.name.get(LANGUAGE), "agency": content.links.agency_of(notice).name.get(LANGUAGE),
+                           filters={"category": category.name.get(LANGUAGE),
+                                    "agency": [agency.name.get(LANGUAGE) for agency in content.links.agencies_of(notice)],
                                     "year": str(notice.year)},
                            meta={"date": roc_date(issue.date), "agency": agency_name, "doc_number": numbers,
                                  "issue": issue_name(content, issue)},
