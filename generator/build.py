@@ -68,7 +68,7 @@ def build(root: Path, site_dir: Path | None = None) -> Path:
         with _staging(site_dir) as out:
             made = make_products(root, out)
             _stage("built", "the website", website, made, out)
-            _stage("built", "the search index", index_site, made.content, out)
+            _stage("built", "the search index", index_site, made.content, out, root / ".cache" / "search")
             _stage("published", str(site_dir), publish, out, site_dir)
     return site_dir
 
