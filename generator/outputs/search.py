@@ -25,6 +25,11 @@ keep no copy of the page text (:func:`canonical` empties it): a result costs its
 Variant characters are folded at index and query time by one table, :data:`FOLD` (the results page
 receives it); the published text is never changed.
 
+How it is run (issue 12): in shards (a piece of a gazette year, the yearbook, the directory, the
+English records), each its own cached Pagefind run, merged into one bundle by
+:mod:`generator.outputs.pagefind_bundle` (:class:`Index`); a page's running text is indexed up to
+:data:`MAX_WORDS` words.
+
 Pages opt in through their front matter (``search: {filters: …, meta: …, sort: …}``, made by
 :func:`entry`): themes/material/main.html then marks their article as ``data-pagefind-body`` with
 those filters, metadata and sort keys, so listings, the nav, header and footer are never indexed.
