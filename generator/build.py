@@ -71,7 +71,7 @@ def build(root: Path, site_dir: Path | None = None) -> Path:
             made, validated = _make_products(root, out, aside=True)
             try:
                 _stage("built", "the website", website, made, out)
-                _stage("built", "the search index", index_site, made.content, out)
+                _stage("built", "the search index", index_site, made.content, out, root / ".cache" / "search")
             except Exception:
                 validated()  # an invalid package is the clearer message (what MkDocs stopped on may follow from it)
                 raise

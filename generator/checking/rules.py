@@ -6,10 +6,11 @@ Each rule is a generator of problems over the loaded model; :func:`validate` run
 from __future__ import annotations
 
 import bisect
+import functools
 import datetime as dt
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from pathlib import Path, PurePosixPath
 
@@ -22,6 +23,7 @@ from generator.model.schema import formula_start, hint, item_where
 from generator.checking.dataset_rules import dataset_rules
 from generator.checking.directory_rules import directory_rules
 from generator.reading import paths
+from generator.reading.memo import Memo
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})")
 _CLOSING_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*$")
@@ -51,10 +53,12 @@ _SCHEME_PART = re.compile(r"\s+|&\#[xX]0*([0-9a-fA-F]{1,6});?|&\#0*([0-9]{1,7});
 _URL_START = re.compile(r"""\s*["'<]?""")
 
 
-def validate(content: Content, root: Path, present: AbstractSet[str] = frozenset()) -> list[Problem]:
+def validate(content: Content, root: Path, present: AbstractSet[str] = frozenset(), memo: Memo | None = None) -> list[Problem]:
     """Every cross-file problem. ``present`` names items that exist but failed to load (already
-    reported): they are not reported missing again."""
-    rules = (issue_numbers, issue_dates, notice_rules, notice_relations, directory_rules, yearbook_rules, dataset_rules)
+    reported): they are not reported missing again. ``memo``: what the rules on one notice's body
+    alone found in an earlier run, kept by the file's bytes (see :func:`notice_rules`)."""
+    rules = (issue_numbers, issue_dates, functools.partial(notice_rules, memo=memo), notice_relations, directory_rules,
+             yearbook_rules, dataset_rules)
     return [problem for rule in rules for problem in rule(content, root, present)]
 
 
@@ -96,7 +100,11 @@ def issue_dates(content: Content, root: Path, present: AbstractSet[str]) -> Iter
                                  reason=f"issued {notice.issued}, after the issue's publication date {issue.date}")
 
 
-def notice_rules(content: Content, root: Path, present: AbstractSet[str]) -> Iterator[Problem]:
+def notice_rules(content: Content, root: Path, present: AbstractSet[str], memo: Memo | None = None) -> Iterator[Problem]:
+    """Positions, document numbers and agencies across notices; and each body's markup. What a body
+    alone gives (its unsafe markup, its start, the images it names) is kept in ``memo`` by the file's
+    bytes; whether each image exists is looked up every time."""
+    memo = memo or Memo.none()
     agencies = content.links.agencies
     doc_numbers: dict[str, Source] = {}  # where each number was first given
     for issue in content.gazette.issues:
@@ -122,9 +130,11 @@ def notice_rules(content: Content, root: Path, present: AbstractSet[str]) -> Ite
                 if agency not in agencies and f"agency:{agency}" not in present:
                     yield Problem.of(Kind.UNKNOWN_REFERENCE, where, what="agency", value=agency,
                                      hint=hint(agency, agencies) or " in content/directory/")
-            yield from markdown_images(notice.body, notice.source, notice.body_line, root)
-            yield from unsafe_markup(notice.body, notice.source, notice.body_line)
-            yield from body_start(notice.body, notice.source, notice.body_line)
+            path = str(notice.source.path)
+            images = memo.part(path, "images", lambda n=notice: list(image_links(n.body, n.source, n.body_line)))
+            yield from image_files(images, notice.source, root)
+            yield from memo.part(path, "markup", lambda n=notice: [*unsafe_markup(n.body, n.source, n.body_line),
+                                                                    *body_start(n.body, n.source, n.body_line)])
 
 
 def notice_relations(content: Content, root: Path, present: AbstractSet[str]) -> Iterator[Problem]:
@@ -321,27 +331,39 @@ def body_start(body: str, source: Source, first_line: int) -> Iterator[Problem]:
 
 def markdown_images(body: str, source: Source, first_line: int, root: Path) -> Iterator[Problem]:
     """Every image has alt text and a file inside content/ (relative to the Markdown file)."""
-    content_root = (root / "content").resolve()
-    folder = root / Path(*source.path.parent.parts)
+    return image_files(image_links(body, source, first_line), source, root)
+
+
+def image_links(body: str, source: Source, first_line: int) -> Iterator[tuple[Source, str, str]]:
+    """The images a Markdown body shows (outside code): where, alt text, target."""
     for number, line in _body_lines(body, first_line):
         for match in IMAGE_LINK.finditer(line):
-            where = source.at(number, match.start() + 1)
-            target = match["target"]
-            if not match["alt"].strip():
-                yield Problem.of(Kind.MISSING_ALT, where, value=target)
-            if URL_SCHEME.match(target):
-                yield Problem.of(Kind.OUTSIDE_CONTENT, where, what="image", value=target,
-                                 reason="an image from the web can change or vanish, and e-books are built offline; "
-                                        "put the file in content/ and link it relative to this file")
-                continue
-            path = paths.target(folder, target)
-            if reason := paths.leaves_content(folder, target, content_root):
-                yield Problem.of(Kind.OUTSIDE_CONTENT, where, what="image", value=target, reason=reason)
-            elif not path.is_file():
-                yield Problem.of(Kind.MISSING_FILE, where, what="image", value=target)
-            elif path.suffix.lower() not in IMAGE_TYPES:
-                yield Problem.of(Kind.FILE_TYPE, where, what="image", value=target, suffix=path.suffix or "suffix-less",
-                                 instead="PNG, JPEG, GIF or WebP")
+            yield source.at(number, match.start() + 1), match["alt"], match["target"]
+
+
+def image_files(images: Iterable[tuple[Source, str, str]], source: Source, root: Path) -> Iterator[Problem]:
+    """Each image of :func:`image_links` has alt text and a file inside content/ (relative to the Markdown file)."""
+    images = list(images)
+    if not images:
+        return
+    content_root = (root / "content").resolve()
+    folder = root / Path(*source.path.parent.parts)
+    for where, alt, target in images:
+        if not alt.strip():
+            yield Problem.of(Kind.MISSING_ALT, where, value=target)
+        if URL_SCHEME.match(target):
+            yield Problem.of(Kind.OUTSIDE_CONTENT, where, what="image", value=target,
+                             reason="an image from the web can change or vanish, and e-books are built offline; "
+                                    "put the file in content/ and link it relative to this file")
+            continue
+        path = paths.target(folder, target)
+        if reason := paths.leaves_content(folder, target, content_root):
+            yield Problem.of(Kind.OUTSIDE_CONTENT, where, what="image", value=target, reason=reason)
+        elif not path.is_file():
+            yield Problem.of(Kind.MISSING_FILE, where, what="image", value=target)
+        elif path.suffix.lower() not in IMAGE_TYPES:
+            yield Problem.of(Kind.FILE_TYPE, where, what="image", value=target, suffix=path.suffix or "suffix-less",
+                             instead="PNG, JPEG, GIF or WebP")
 
 
 def table_references(book: Book, body: str, source: Source, first_line: int) -> Iterator[Problem]:

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import gzip
 import hashlib
 import html
 import itertools
@@ -45,7 +44,8 @@ import re
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
@@ -56,6 +56,8 @@ from generator.model import LANGUAGES, Content
 from generator.labels import labels
 from generator.markup.cjk import IDEOGRAPHS
 from generator.outputs import search_english
+from generator.outputs import pagefind_bundle
+from generator.outputs.pagefind_bundle import canonical as canonical  # the benchmark's one-run index
 
 log = logging.getLogger(__name__)
 
@@ -87,10 +89,11 @@ def fold(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
-def entry(language: str, publication: str, filters: dict[str, str] | None = None,
+def entry(language: str, publication: str, filters: dict[str, str | list[str]] | None = None,
           meta: dict[str, str] | None = None, sort: dict[str, str] | None = None) -> dict[str, object]:
     """The ``search`` front matter of an indexed page (the results pages, generator/website/pages/search.py,
-    offer the same publication names in their filters). ``sort`` gives sort keys (``date``: ISO date,
+    offer the same publication names in their filters); a filter takes one value or a list (a joint
+    notice's agencies: the page is found under each). ``sort`` gives sort keys (``date``: ISO date,
     for the results page's "newest first")."""
     name = labels("search", language)["publications"][publication]
     return {"filters": {"publication": name, **(filters or {})}, "meta": meta or {}, "sort": sort or {}}
@@ -215,9 +218,18 @@ def summary(blocks: Iterable[str], length: int = SUMMARY_LENGTH) -> str:
     return text[:cut or length].rstrip() + "…"
 
 
-def indexing_document(page_html: str, language: str) -> str | None:
+#: The most words of a page's running text Pagefind is given (see README, "Search": a cap on a
+#: page's indexed words). The title, the metadata list (document numbers, agency, dates), every
+#: weighted block and the first paragraph of the text (a notice's subject) are always indexed whole;
+#: the rest of the text up to this many words. None: no cap.
+MAX_WORDS: int | None = 10_000
+
+
+def indexing_document(page_html: str, language: str, max_words: int | None = -1) -> str | None:
     """What Pagefind is given for a built page: None if the page is not indexed. Every value is
-    escaped here (text and attributes), whatever the page holds."""
+    escaped here (text and attributes), whatever the page holds. ``max_words``: the cap on the
+    running text's words (-1: :data:`MAX_WORDS`)."""
+    budget = MAX_WORDS if max_words == -1 else max_words
     article = _Article()
     article.feed(page_html)
     article.close()
@@ -228,9 +240,18 @@ def indexing_document(page_html: str, language: str) -> str | None:
     parts += [f'<span {name}="{html.escape(value)}"></span>' for name, value in article.attributes]
     prose = [text for tag, _, metadata, text in article.blocks if tag not in _HEADINGS and not metadata]
     parts.append(f'<span data-pagefind-meta="summary:{html.escape(summary(prose))}"></span>')
-    for tag, weight, _, block in article.blocks:
+    first = True
+    for tag, weight, metadata, block in article.blocks:
+        cut = words(block)
+        if budget is not None and tag not in _HEADINGS and not weight and not metadata:  # running text
+            if not first:
+                cut = cut[:max(budget, 0)]
+            budget -= len(cut)
+            first = False
+            if not cut:
+                continue
         weighted = f' data-pagefind-weight="{html.escape(weight)}"' if weight else ""
-        parts.append(f"<{tag}{weighted}>{html.escape(' '.join(words(block)))}</{tag}>")
+        parts.append(f"<{tag}{weighted}>{html.escape(' '.join(cut))}</{tag}>")
     parts.append("</main></body></html>")
     return "\n".join(parts)
 
@@ -238,47 +259,238 @@ def indexing_document(page_html: str, language: str) -> str | None:
 _LANG = re.compile(r"<html[^>]*\blang=\"([^\"]+)\"")
 
 
-def index_order(content: Content) -> dict[str, int]:
+def index_order(content: Content) -> dict[str, tuple[int, str]]:
     """The order in which Pagefind is given the pages (by HTML file), which is also the order of equally
-    good results. The gazette first, newest issue first and each issue's notices in order; then the
-    yearbook, newest edition first, chapters in reading order; then the directory's agencies. Pages not
-    listed here (a hand-written page that opts in) follow, by path."""
-    pages = [urls.notice(notice) for issue in reversed(content.gazette.issues) for notice in issue.notices]
-    pages += [urls.chapter(book, chapter) for book in sorted(content.yearbooks, key=lambda b: -b.year)
+    good results, and the shard each is indexed in (see :func:`index_site`). The gazette first, newest
+    issue first and each issue's notices in order, a shard per year; then the yearbook, newest edition
+    first, chapters in reading order; then the directory's agencies. Pages not listed here (a
+    hand-written page that opts in) follow, by path, in a shard of their own."""
+    pages = [(urls.notice(notice), f"gazette-{issue.year}") for issue in reversed(content.gazette.issues)
+             for notice in issue.notices]
+    pages += [(urls.chapter(book, chapter), "yearbook") for book in sorted(content.yearbooks, key=lambda b: -b.year)
               for language in LANGUAGES for chapter in book.chapters_in(language)]
-    pages += [urls.agency(agency) for agency in content.directory.agencies]
-    return {urls.built_file(page): rank for rank, page in enumerate(pages)}
+    pages += [(urls.agency(agency), "directory") for agency in content.directory.agencies]
+    return {urls.built_file(page): (rank, shard) for rank, (page, shard) in enumerate(pages)}
 
 
-def indexable_pages(site: Path, order: dict[str, int]) -> Iterator[tuple[str, str]]:
-    """(path relative to ``site``, :func:`indexing_document`) of every indexable page, in ``order``."""
+class _Source:
+    """A page to index: its path (relative to the site), what it is made from (the built page, or an
+    English record), the URL Pagefind gives it (None: its path's) and the language of that HTML."""
+
+    __slots__ = ("path", "data", "url", "language", "digest")
+
+    def __init__(self, path: str, data: bytes, url: str | None, language: str):
+        self.path, self.data, self.url, self.language = path, data, url, language
+        self.digest = hashlib.sha256(language.encode() + b"\0" + data).hexdigest()
+
+    def document(self) -> str | None:
+        return indexing_document(self.data.decode("utf-8"), self.language)
+
+
+def shards(content: Content, site: Path) -> list[tuple[str, list[_Source]]]:
+    """The indexable pages of the site built in ``site`` and the English records, in :func:`index_order`,
+    cut into shards (runs of consecutive pages of one shard name)."""
+    order = index_order(content)
     paths = {path.relative_to(site).as_posix(): path for path in site.rglob("*.html")}
-    for name in sorted(paths, key=lambda name: (order.get(name, len(order)), name)):
-        page_html = paths[name].read_text(encoding="utf-8")
-        if "data-pagefind-body" not in page_html:
+    sources: list[tuple[str, _Source]] = []
+    for name in sorted(paths, key=lambda name: (order.get(name, (len(order), ""))[0], name)):
+        data = paths[name].read_bytes()
+        if b"data-pagefind-body" not in data:
             continue
-        language = _LANG.search(page_html)
-        document = indexing_document(page_html, language[1] if language else "unknown")
-        if document is not None:
-            yield name, document
+        language = _LANG.search(data.decode("utf-8", "replace")[:2000])
+        sources.append((order.get(name, (0, "other"))[1], _Source(name, data, None, language[1] if language else "unknown")))
+    sources += [("english", _Source(path, record.encode("utf-8"), url, search_english.LANGUAGE))
+                for path, record, url in search_english.records(content)]
+    return [piece for shard, group in itertools.groupby(sources, key=lambda s: s[0])
+            for piece in _pieces(shard, [source for _, source in group])]
 
 
-def index_site(content: Content, out: Path) -> Path:
+#: A gazette year's pages are indexed in pieces of about this many bytes of built pages: Pagefind's
+#: memory grows with the words of a run (about 370 bytes a word given, on the real notices), and a
+#: year of a daily gazette is thousands of notices (README, "Search").
+SHARD_BYTES = 4 << 20
+
+
+def _pieces(shard: str, sources: list[_Source]) -> list[tuple[str, list[_Source]]]:
+    """A gazette year's pages (newest first) cut into pieces of :data:`SHARD_BYTES`, counted from its
+    oldest page, so that a new issue leaves every piece but the newest as it was (and cached)."""
+    if not shard.startswith("gazette-"):
+        return [(shard, sources)]
+    pieces: list[list[_Source]] = []
+    piece: list[_Source] = []
+    size = 0
+    for source in reversed(sources):
+        piece.append(source)
+        size += len(source.data)
+        if size >= SHARD_BYTES:
+            pieces.append(piece)
+            piece, size = [], 0
+    if piece:
+        pieces.append(piece)
+    return [(f"{shard}.{number}", piece[::-1]) for number, piece in reversed(list(enumerate(pieces)))]
+
+
+def index_site(content: Content, out: Path, cache: Path | None = None) -> Path:
     """The search-index stage: index the website built in ``out`` with Pagefind, in :func:`index_order`;
-    its bundle, made canonical, goes to ``out/pagefind/``, which is returned."""
-    english = ((path, document, url) for path, record, url in search_english.records(content)  # English titles
-               if (document := indexing_document(record, search_english.LANGUAGE)) is not None)
-    pages, files = _Service(cwd=out).index(itertools.chain(indexable_pages(out, index_order(content)), english))
+    its bundle, made canonical, goes to ``out/pagefind/``, which is returned. ``cache``: the folder of
+    the search cache (``.cache/search/`` of the project; None: none)."""
+    cut = shards(content, out)
+    files = Index(out, cache).bundle(cut)
     if "pagefind.js" not in files:
         raise BuildError("Pagefind failed to index the site: its bundle has no pagefind.js")
     bundle = out / "pagefind"
-    for name, data in sorted(canonical(files).items()):
+    for name, data in sorted(files.items()):
         if PurePosixPath(name).is_absolute() or ".." in PurePosixPath(name).parts:
             raise BuildError(f"Pagefind named a file outside its bundle: {name}")
         (bundle / name).parent.mkdir(parents=True, exist_ok=True)
         (bundle / name).write_bytes(data)
-    log.info("indexed %d pages for search", pages)
+    log.info("indexed %d pages for search in %d shards", sum(len(sources) for _, sources in cut), len(cut))
     return bundle
+
+
+def _code_version() -> str:
+    """What a shard's bundle follows from besides its pages: Pagefind's version and this code."""
+    from importlib import metadata
+
+    digest = hashlib.sha256()
+    for distribution in ("pagefind", "pagefind_bin_extended", "cbor2"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            digest.update(f"{distribution} {metadata.version(distribution)}\n".encode())
+    for module in (__file__, pagefind_bundle.__file__, search_english.__file__, Path(__file__).parent.parent / "markup" / "cjk.py"):
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest()
+
+
+class Index:
+    """The search index in shards (issue 12). Each shard (a year of the gazette, the yearbook, the
+    directory, the English records, any other page) is indexed by its own Pagefind run, two at a time
+    (two cores), and the runs' bundles are merged into one (:func:`pagefind_bundle.merge`), which is
+    byte for byte the bundle one run over all the pages would give. With a cache folder:
+
+    - ``shards/<key>.bundle``: a run's bundle, under a hash of Pagefind's version, this code and the
+      shard's pages (path, URL, language and bytes of each), so a new issue runs Pagefind over its
+      year only and the other shards come from the cache;
+    - ``documents/<shard>.json``: each page's indexing document, under a hash of its bytes, so a
+      shard that runs again parses only its new or changed pages.
+
+    Each build keeps only what it used. Removing the folder only makes the next build slower."""
+
+    WORKERS = 2
+
+    def __init__(self, cwd: Path, cache: Path | None = None):
+        self.cwd, self.cache = cwd, cache
+        self.version = _code_version()
+        self.peaks: dict[str, int] = {}  # shard -> peak memory of its Pagefind run (bytes)
+
+    def bundle(self, cut: list[tuple[str, list[_Source]]]) -> dict[str, bytes]:
+        """The canonical bundle of the shards ``cut``."""
+        keys = [self._key(sources) for _, sources in cut]
+        runs: list[tuple[dict[str, bytes], dict[str, list[dict[str, str]]]] | None] = [self._cached(key) for key in keys]
+        todo = [i for i, run in enumerate(runs) if run is None]
+        with ThreadPoolExecutor(self.WORKERS) as pool:
+            for i, run in zip(todo, pool.map(lambda i: self._run(*cut[i]), todo), strict=True):
+                runs[i] = run
+                self._store(keys[i], run)
+        log.info("search: Pagefind ran over %d of %d shards%s", len(todo), len(cut),
+                 f" ({', '.join(cut[i][0] for i in todo)}; peak memory {max(self.peaks.values()) / 2**20:.0f} MB)"
+                 if self.peaks else "")
+        done = [run for run in runs if run is not None]
+        self._prune(keys, [shard for shard, _ in cut])
+        try:
+            return pagefind_bundle.merge([files for files, _ in done], [sorts for _, sorts in done])
+        except (pagefind_bundle.FormatError, KeyError, IndexError, TypeError) as exc:
+            log.warning("search: the shards' bundles could not be merged (%s); indexing the site in one run", exc)
+            everything = [source for _, sources in cut for source in sources]
+            files, _ = self._run("everything", everything)
+            return canonical(files)
+
+    def _key(self, sources: list[_Source]) -> str:
+        digest = hashlib.sha256(self.version.encode())
+        for source in sources:
+            digest.update(json.dumps([source.path, source.url, source.digest]).encode())
+        return digest.hexdigest()
+
+    def _run(self, shard: str, sources: list[_Source]) -> tuple[dict[str, bytes], dict[str, list[dict[str, str]]]]:
+        """Pagefind over one shard: its bundle, and each language's pages' sort values in order."""
+        known = self._documents(shard)
+        documents = []
+        for source in sources:
+            if source.digest not in known:
+                known[source.digest] = source.document()
+            if (document := known[source.digest]) is not None:
+                documents.append((source.path, document, source.url))
+        self._keep_documents(shard, {source.digest: known[source.digest] for source in sources})
+        sorts: dict[str, list[dict[str, str]]] = {}
+        for _, document, _ in documents:
+            language = _LANG.search(document)
+            values = dict(html.unescape(value).partition(":")[::2] for value in _SORT.findall(document))
+            sorts.setdefault(language[1].lower() if language else "unknown", []).append(values)
+        service = _Service(cwd=self.cwd)
+        _, files = service.index((path, document, url) if url else (path, document) for path, document, url in documents)
+        self.peaks[shard] = service.peak
+        return files, sorts
+
+    # -- the cache ----------------------------------------------------------------------------------
+
+    def _documents(self, shard: str) -> dict[str, str | None]:
+        if self.cache is None:
+            return {}
+        path = self.cache / "documents" / f"{shard}.json"
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return stored.get("documents", {}) if isinstance(stored, dict) and stored.get("version") == self.version else {}
+
+    def _keep_documents(self, shard: str, documents: dict[str, str | None]) -> None:
+        if self.cache is not None:
+            _write(self.cache / "documents" / f"{shard}.json",
+                   json.dumps({"version": self.version, "documents": documents}, ensure_ascii=False).encode("utf-8"))
+
+    def _cached(self, key: str) -> tuple[dict[str, bytes], dict[str, list[dict[str, str]]]] | None:
+        if self.cache is None:
+            return None
+        try:
+            data = (self.cache / "shards" / f"{key}.bundle").read_bytes()
+            head, _, body = data.partition(b"\n")
+            about = json.loads(head)
+            files, at = {}, 0
+            for name, size in about["files"]:
+                files[name] = body[at:at + size]
+                at += size
+            if at != len(body):
+                return None
+            return files, about["sorts"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # not there, or not whole: run the shard again
+
+    def _store(self, key: str, run: tuple[dict[str, bytes], dict[str, list[dict[str, str]]]]) -> None:
+        if self.cache is None:
+            return
+        files, sorts = run
+        names = sorted(files)
+        head = json.dumps({"files": [[name, len(files[name])] for name in names], "sorts": sorts}, ensure_ascii=False)
+        _write(self.cache / "shards" / f"{key}.bundle", b"".join([head.encode("utf-8"), b"\n", *(files[n] for n in names)]))
+
+    def _prune(self, keys: list[str], names: list[str]) -> None:
+        if self.cache is None:
+            return
+        for folder, kept in (("shards", {f"{key}.bundle" for key in keys}), ("documents", {f"{n}.json" for n in names})):
+            for path in (self.cache / folder).glob("*"):
+                if path.name not in kept:
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+
+
+_SORT = re.compile(r'data-pagefind-sort="([^"]*)"')
+
+
+def _write(path: Path, data: bytes) -> None:
+    """``data`` into ``path`` whole or not at all (a temporary file renamed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as file:
+        file.write(data)
+    Path(file.name).replace(path)
 
 
 class _Service:
@@ -302,6 +514,7 @@ class _Service:
         self.sent: dict[int, str] = {}  # message id -> what it asked (for errors)
         self.failure: BaseException | None = None
         self.expired = False
+        self.peak = 0  # the service's peak memory (VmHWM, bytes), once it has answered
 
     def _expire(self, process: subprocess.Popen) -> None:
         self.expired = True
@@ -328,6 +541,7 @@ class _Service:
                 return self._receive(process, stderr)
             finally:
                 watchdog.cancel()
+                self.peak = _peak_memory(process.pid)
                 if process.stdin:
                     with contextlib.suppress(OSError):
                         process.stdin.close()  # the service exits when its input ends
@@ -389,147 +603,15 @@ class _Service:
                     return indexed, {file["path"]: base64.b64decode(file["content"]) for file in payload["files"]}
 
 
+def _peak_memory(pid: int) -> int:
+    """The peak resident memory of a running process (Linux's VmHWM), in bytes; 0 if unknown."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
+    return int(found[1]) * 1024 if found else 0
+
+
 def _message(message_id: int, payload: dict) -> bytes:
     return base64.b64encode(json.dumps({"message_id": message_id, "payload": payload}).encode("utf-8")) + b","
-
-
-# -- a canonical bundle ------------------------------------------------------------------------------
-#
-# Pagefind keeps each filter's values, the list of filters and the entry's languages in hash maps
-# seeded at random, so every run writes them in another order: other bytes, other file names (which
-# are their hashes). canonical() sorts them and renames the files by their new hashes, the way
-# Pagefind names files (the first characters of the SHA-1 of the CBOR, in its unpadded hex). The
-# pages, words and fragments are already in a fixed order once the pages are sent in one.
-
-_MAGIC = b"pagefind_dcd"
-
-
-def canonical(files: dict[str, bytes]) -> dict[str, bytes]:
-    """The bundle with its hash-ordered parts sorted; as it is (with a warning) if its format is not
-    the one known here."""
-    try:
-        return _canonical(files)
-    except (ValueError, KeyError, IndexError, TypeError, AttributeError, EOFError, OSError) as exc:
-        log.warning("the search index is left as Pagefind wrote it (its format is not the one this build knows: "
-                    "%s); two builds may differ in its bytes", exc)
-        return files
-
-
-def _canonical(files: dict[str, bytes]) -> dict[str, bytes]:
-    files = dict(files)
-    entry = json.loads(files["pagefind-entry.json"])
-    languages = {}
-    for language, about in sorted(entry["languages"].items()):
-        meta = _read_cbor(files.pop(f"pagefind.{about['hash']}.pf_meta"))
-        if not (isinstance(meta[0], str) and all(isinstance(f, list) and len(f) == 2 for f in meta[3] + meta[4])):
-            raise ValueError(f"unexpected layout of pagefind.{about['hash']}.pf_meta")
-        filters = []
-        for name, old in sorted(meta[3]):
-            filter_name, values = _read_cbor(files.pop(f"filter/{old}.pf_filter"))
-            body = _cbor([filter_name, sorted(values, key=lambda value: value[0])])
-            digest, size = _hash(body), 7
-            while f"filter/{language}_{digest[:size]}.pf_filter" in files and size < len(digest):
-                size += 1  # as Pagefind does on a collision
-            files[f"filter/{language}_{digest[:size]}.pf_filter"] = _gzip(body)
-            filters.append([name, f"{language}_{digest[:size]}"])
-        meta[3] = filters
-        meta[4] = sorted(meta[4], key=lambda sort: sort[0])
-        body = _cbor(meta)
-        about["hash"] = f"{language}_{_hash(body)[:len(language) + 8]}"
-        files[f"pagefind.{about['hash']}.pf_meta"] = _gzip(body)
-        languages[language] = about
-    entry["languages"] = languages
-    files["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    for name in [name for name in files if name.startswith("fragment/")]:
-        files[name] = _without_text(files[name])
-    return files
-
-
-def _without_text(fragment: bytes) -> bytes:
-    """A result's fragment without its copy of the indexed text: the results page shows the ``summary``
-    metadata instead of Pagefind's excerpt, so a result costs only its metadata. The file keeps its
-    name (a function of the page, as before), so caches stay right."""
-    data = gzip.decompress(fragment)
-    if not data.startswith(_MAGIC):
-        raise ValueError(f"a fragment does not start with {_MAGIC.decode()}")
-    page = json.loads(data[len(_MAGIC):])
-    if not isinstance(page, dict) or not isinstance(page.get("content"), str):
-        raise ValueError("a fragment has no text where Pagefind writes it")
-    page["content"] = ""
-    return _gzip(json.dumps(page, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-
-
-def _read_cbor(gzipped: bytes):
-    data = gzip.decompress(gzipped)
-    if not data.startswith(_MAGIC):
-        raise ValueError(f"a file does not start with {_MAGIC.decode()}")
-    body = data[len(_MAGIC):]
-    value, end = _uncbor(body, 0)
-    if end != len(body) or _cbor(value) != body:  # any CBOR this codec would not write back the same
-        raise ValueError("a file holds CBOR this build does not read")
-    return value
-
-
-def _gzip(body: bytes) -> bytes:
-    data = bytearray(gzip.compress(_MAGIC + body, compresslevel=9, mtime=0))
-    data[9] = 255  # "unknown" operating system, as Pagefind writes, whichever system zlib was built for
-    return bytes(data)
-
-
-def _hash(data: bytes) -> str:
-    return "".join(f"{byte:x}" for byte in hashlib.sha1(data).digest())  # Pagefind's hex: bytes unpadded
-
-
-def _uncbor(data: bytes, i: int):
-    """The CBOR Pagefind writes (minicbor): integers, strings, definite arrays, null and booleans."""
-    head = data[i]
-    major, info = head >> 5, head & 31
-    i += 1
-    if info >= 28:
-        raise ValueError(f"unsupported CBOR head 0x{head:02x}")
-    if info < 24:
-        argument = info
-    else:
-        size = 1 << (info - 24)
-        argument, i = int.from_bytes(data[i:i + size], "big"), i + size
-    if major == 0:
-        return argument, i
-    if major == 1:
-        return -1 - argument, i
-    if major == 2:
-        return bytes(data[i:i + argument]), i + argument
-    if major == 3:
-        return data[i:i + argument].decode("utf-8"), i + argument
-    if major == 4:
-        items = []
-        for _ in range(argument):
-            item, i = _uncbor(data, i)
-            items.append(item)
-        return items, i
-    if major == 7 and info in (20, 21, 22):
-        return (False, True, None)[info - 20], i
-    raise ValueError(f"unsupported CBOR head 0x{head:02x}")
-
-
-def _cbor(value) -> bytes:
-    if value is None or isinstance(value, bool):
-        return {None: b"\xf6", True: b"\xf5", False: b"\xf4"}[value]
-    if isinstance(value, int):
-        return _cbor_head(0, value) if value >= 0 else _cbor_head(1, -1 - value)
-    if isinstance(value, bytes):
-        return _cbor_head(2, len(value)) + value
-    if isinstance(value, str):
-        data = value.encode("utf-8")
-        return _cbor_head(3, len(data)) + data
-    if isinstance(value, list):
-        return _cbor_head(4, len(value)) + b"".join(_cbor(item) for item in value)
-    raise TypeError(f"cannot write {type(value).__name__} as CBOR")
-
-
-def _cbor_head(major: int, argument: int) -> bytes:
-    if argument < 24:
-        return bytes([major << 5 | argument])
-    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
-        if argument < 1 << (8 * size):
-            return bytes([major << 5 | info]) + argument.to_bytes(size, "big")
-    raise ValueError(f"{argument} is too large for CBOR")

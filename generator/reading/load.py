@@ -11,11 +11,13 @@ import csv
 import dataclasses
 import io
 import logging
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from generator.errors import Kind, Problem, Source, errors_in
 from generator.model import Agency, Book, Chapter, Content, Dataset, Directory, Gazette, Issue, Notice, Site, StatTable
@@ -24,7 +26,8 @@ from generator.model.common import ATTACHMENT_TYPES, IMAGE_TYPES, LANGUAGES, is_
 from generator.model.yearbook import CHAPTER_NAME, misspelt_number
 from generator.model.schema import INVALID, Reader, formula_start, hint
 from generator.reading import paths
-from generator.reading.yamlio import (Document, FrontMatterFile, Text, characters, compose, read_text, relative,
+from generator.reading.memo import Memo, keeps
+from generator.reading.yamlio import (TEXT_LIMIT, Document, FrontMatterFile, Text, characters, compose, read_text, relative,
                                       split_front_matter)
 
 log = logging.getLogger(__name__)
@@ -51,6 +54,9 @@ class Loader:
     #: what exists on disk even if it failed to load ("agency:fire", "issue:2026/02",
     #: "notices:2026/02", "chapter:2025/en/01-overview"), so that cross-file rules do not report it missing again
     present: set[str] = dataclasses.field(default_factory=set)
+    #: what earlier runs read from each notice file, by its bytes (None: every file is read anew)
+    memo: Memo | None = None
+    categories: tuple[Site | None, Any] | None = None  # the site's categories, as a notice's key starts with them
 
     def source(self, path: Path) -> Source:
         return Source(relative(path, self.root))
@@ -65,10 +71,16 @@ class Loader:
         """The entries of a folder in name order, skipping hidden ones and links leading out."""
         if not folder.is_dir():
             return
-        for path in sorted(folder.iterdir()):
-            if path.name.startswith("."):
+        # An entry that is no link lies where its folder lies: only links and the entries of a folder
+        # outside content/ need resolving (a resolve per file was a third of check at 10,000 notices).
+        folder_inside = paths.inside(folder, self.content)
+        with os.scandir(folder) as scan:
+            found = sorted((entry.name, entry.is_symlink()) for entry in scan)
+        for name, link in found:
+            if name.startswith("."):
                 continue
-            if not paths.inside(path, self.content):
+            path = folder / name
+            if (link or not folder_inside) and not paths.inside(path, self.content):
                 self.report(Kind.OUTSIDE_CONTENT, path, what="file", value=path.name, reason="it is a link to a file outside")
                 continue
             yield path
@@ -242,26 +254,35 @@ class Loader:
         return kept
 
     def load_notice(self, path: Path, year: int, number: int, site: Site | None) -> Notice | None:
-        parsed = self.front_matter(path)
-        if parsed is None:
-            return None
-        reader = Reader(parsed.front, self.problems)
-        result = reader.fields(Notice, parsed.front.node, "front matter")
-        if result is None:
-            return None
-        values, where = result
-        match = re.fullmatch(NOTICE_NAME, path.name)
-        assert match is not None, "load_issue reads only files named like a notice"
-        ok = True
-        if site is not None:
-            category = site.category(values["category"])
-            if category is None:
-                names = [c.name.zh_hant for c in site.categories] + [c.slug for c in site.categories]
-                self.report(Kind.UNKNOWN_REFERENCE, where["category"], what="category", value=values["category"],
-                            hint=hint(values["category"], names) or f" (one of {', '.join(c.name.zh_hant for c in site.categories)})")
-                ok = False
+        """One notice file: what the file alone says (kept by :mod:`~generator.reading.memo` under a
+        hash of its bytes, place and the site's categories), then its attachments, looked up on disk."""
+        data = self.memo_bytes(path)
+        if data is None:
+            read = self.read_notice(path, site)
+        else:
+            assert self.memo is not None
+            where_ = path.as_posix()
+            where_ = where_[len(self.root.as_posix()) + 1:] if where_.startswith(self.root.as_posix() + "/") else where_
+            if self.categories is None or self.categories[0] is not site:  # all that reading a notice uses of site.yml
+                self.categories = (site, self.memo.base("notice", None if site is None else
+                                                        [(c.slug, c.name.zh_hant, c.name.en) for c in site.categories]))
+            key = self.memo.key(self.categories[1], where_, year, number, data)
+            self.memo.keys[where_] = key
+            entry = self.memo.entry(key)
+            if "read" not in entry:
+                mark = len(self.problems)
+                found = self.read_notice(path, site, data)
+                if keeps(self.problems[mark:]):
+                    entry["read"] = (self.problems[mark:], None if found is None else found[:3])
             else:
-                values["category"] = category.slug
+                problems, kept = entry["read"]
+                self.problems.extend(problems)
+                found = None if kept is None else (*kept, _body(data, kept[2][1]))
+            read = found
+        if read is None:
+            return None
+        values, where, (ok, body_line, source), body = read[0], read[1], read[2], read[3]
+        values = dict(values)
         attachments = []
         for attachment in values.get("attachments", ()):
             target = self.reference(path.parent, attachment.file, attachment.where["file"], "attachment")
@@ -272,13 +293,53 @@ class Loader:
                 attachment = dataclasses.replace(attachment, path=relative(target, self.root), size=target.stat().st_size)
             attachments.append(attachment)
         values["attachments"] = tuple(attachments)
+        if not ok:
+            return None
+        match = re.fullmatch(NOTICE_NAME, path.name)
+        assert match is not None, "load_issue reads only files named like a notice"
+        return Notice(**values, where=MappingProxyType(where), year=year, issue=number, seq=int(match["seq"]),
+                      slug=match["slug"], body=body, body_line=body_line, source=source)
+
+    def memo_bytes(self, path: Path) -> bytes | None:
+        """The bytes of a file to read through the memo; None without a memo, or for a file the
+        plain reading reports (unreadable, too large)."""
+        if self.memo is None:
+            return None
+        try:
+            if os.stat(path).st_size > TEXT_LIMIT:
+                return None
+            data = path.read_bytes()
+        except OSError:
+            return None
+        return data if len(data) <= TEXT_LIMIT else None
+
+    def read_notice(self, path: Path, site: Site | None, data: bytes | None = None) \
+            -> tuple[dict[str, Any], dict[str, Source], tuple[bool, int, Source], str] | None:
+        """What a notice file alone says: its values, their places, (whether it is valid so far, the
+        line its body starts on, its source) and its body; None when it cannot be read at all."""
+        text = read_text(path, self.root, self.problems, data=data)
+        parsed = None if text is None else split_front_matter(text, self.problems)
+        if parsed is None:
+            return None
+        reader = Reader(parsed.front, self.problems)
+        result = reader.fields(Notice, parsed.front.node, "front matter")
+        if result is None:
+            return None
+        values, where = result
+        ok = True
+        if site is not None:
+            category = site.category(values["category"])
+            if category is None:
+                names = [c.name.zh_hant for c in site.categories] + [c.slug for c in site.categories]
+                self.report(Kind.UNKNOWN_REFERENCE, where["category"], what="category", value=values["category"],
+                            hint=hint(values["category"], names) or f" (one of {', '.join(c.name.zh_hant for c in site.categories)})")
+                ok = False
+            else:
+                values["category"] = category.slug
         if not parsed.body.strip():
             self.report(Kind.EMPTY_VALUE, parsed.front.source.at(parsed.body_line), key="body (the text after the front matter)")
             ok = False
-        if not ok:
-            return None
-        return Notice(**values, where=MappingProxyType(where), year=year, issue=number, seq=int(match["seq"]),
-                      slug=match["slug"], body=parsed.body, body_line=parsed.body_line, source=parsed.front.source)
+        return values, dict(where), (ok, parsed.body_line, parsed.front.source), parsed.body
 
     def load_yearbooks(self) -> Iterator[Book]:
         for folder in self.entries(self.content / "yearbook"):
@@ -420,6 +481,15 @@ class Loader:
         return ok
 
 
+def _body(data: bytes, body_line: int) -> str:
+    """The body of a notice file read before (its lines from ``body_line`` on), as :func:`read_text`
+    and :func:`split_front_matter` give it."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    lines = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(lines[body_line - 1:])
+
+
 class _Cells:
     """Where the cells of a CSV file are: the line and column of a row's n-th cell (worked out only
     for the rows a problem is reported in)."""
@@ -451,8 +521,9 @@ class _Cells:
         return self.text.source.at(line, pos - self._starts[line - 1] + 1)
 
 
-def load(root: Path) -> tuple[Content | None, list[Problem], set[str]]:
-    """Read ``root/content``: the model (None without a usable site.yml), every problem, what is present."""
-    loader = Loader(root=root.resolve(), content=(root / "content").resolve())
+def load(root: Path, memo: Memo | None = None) -> tuple[Content | None, list[Problem], set[str]]:
+    """Read ``root/content``: the model (None without a usable site.yml), every problem, what is
+    present; ``memo``: what earlier runs read from each notice file (:mod:`generator.reading.memo`)."""
+    loader = Loader(root=root.resolve(), content=(root / "content").resolve(), memo=memo)
     model = loader.load()
     return model, loader.problems, loader.present

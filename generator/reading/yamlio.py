@@ -62,18 +62,20 @@ def relative(path: Path, root: Path) -> PurePosixPath:
         return PurePosixPath(path.as_posix())
 
 
-def read_text(path: Path, root: Path, problems: list[Problem], limit: int = TEXT_LIMIT) -> Text | None:
-    """Read a UTF-8 file (a BOM is accepted and dropped); report and return None if it cannot be."""
+def read_text(path: Path, root: Path, problems: list[Problem], limit: int = TEXT_LIMIT, data: bytes | None = None) -> Text | None:
+    """Read a UTF-8 file (a BOM is accepted and dropped); report and return None if it cannot be.
+    ``data``: the file's bytes, already read (at most ``limit`` of them)."""
     source = Source(relative(path, root))
-    try:
-        size = os.stat(path).st_size
-        if size > limit:
-            problems.append(Problem.of(Kind.FILE_TOO_LARGE, source, size=size, limit=limit))
+    if data is None:
+        try:
+            size = os.stat(path).st_size
+            if size > limit:
+                problems.append(Problem.of(Kind.FILE_TOO_LARGE, source, size=size, limit=limit))
+                return None
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.append(Problem.of(Kind.UNREADABLE, source, reason=exc.strerror or str(exc)))
             return None
-        data = path.read_bytes()
-    except OSError as exc:
-        problems.append(Problem.of(Kind.UNREADABLE, source, reason=exc.strerror or str(exc)))
-        return None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:

@@ -70,7 +70,26 @@ class Templates:
 def link(source: str, target: str) -> Markup:
     """A relative link from one generated page to another page or file (both source paths); the
     paths are made by :mod:`generator.urls` from checked ids, so they need no escaping."""
-    return Markup(posixpath.relpath(target, posixpath.dirname(source) or "."))
+    return Markup(relative(target, posixpath.dirname(source)))
+
+
+def relative(target: str, folder: str) -> str:
+    """``posixpath.relpath(target, folder or ".")`` for the relative paths the generator makes
+    (no ``.`` or ``..`` parts, no leading ``/``), without the absolute paths (and a ``getcwd()``
+    each) relpath makes of both: a page links dozens of others, an archive has thousands of pages
+    (issue 12). Any other path goes to relpath itself."""
+    if not target or target.startswith("/") or folder.startswith("/"):
+        return posixpath.relpath(target, folder or ".")
+    to = [part for part in target.split("/") if part]
+    base = [part for part in folder.split("/") if part]
+    if any(part in (".", "..") for part in to) or any(part in (".", "..") for part in base):
+        return posixpath.relpath(target, folder or ".")
+    common = 0
+    for a, b in zip(to, base, strict=False):  # up to the shorter
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(base) - common) + to[common:]) or "."
 
 
 def fill(label: str, **values: object) -> Markup:

@@ -177,6 +177,17 @@ def test_a_filter_narrows_the_results(tab, browser, site_url):
     check.close()
 
 
+def test_a_joint_notice_is_found_under_each_of_its_agencies(tab, site_url):
+    """The shipped joint notice 2026/04/08 (交通局 lead, 警察局 co-issuing) is a result under either
+    agency's filter; a notice of the lead agency alone is not under the co-issuing one."""
+    query = "科學儀器執法"
+    assert "/gazette/2026/04/08/" in search(tab, site_url, query)
+    for agency in ("交通局", "警察局"):
+        assert "/gazette/2026/04/08/" in search(tab, site_url, query, agency=agency), agency
+    assert "/gazette/2026/01/03/" in search(tab, site_url, "停車場收費", agency="交通局")
+    assert "/gazette/2026/01/03/" not in search(tab, site_url, "停車場收費", agency="警察局")
+
+
 def test_slash_focuses_the_search_box_on_any_page(tab, site_url):
     tab.goto(site_url + "/gazette/2026/01/")
     tab.keyboard.press("/")

@@ -100,6 +100,9 @@ def test_a_new_issue_renders_its_notices_and_the_notice_before_it(project):
     assert changed(before, after, r"gazette/\d{4}/\d\d") == ["gazette/2026/04", "gazette/2026/05"]  # "next issue"
     assert (rendered, reused) == (len(changed(before, after, ".*")), len(after) - len(changed(before, after, ".*")))
     assert "gazette/2026" in changed(before, after, ".*")  # the year's page lists the new issue
+    # the newsletters' web versions are rendered apart too: the new issue's is new, no other changed
+    assert "gazette/2026/04/newsletter" in before
+    assert changed(before, after, r"gazette/\d{4}/\d\d/newsletter") == ["gazette/2026/05/newsletter"]
 
 
 def test_a_neighbours_title_re_renders_exactly_the_pages_showing_it(project):

@@ -9,7 +9,7 @@ the template shows.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import partial
 from itertools import groupby
@@ -46,15 +46,31 @@ def context(content: Content) -> dict[str, object]:
             "gazette_title": content.site.gazette.title.get(LANGUAGE), "issue_name": partial(issue_name, content)}
 
 
-def pages(content: Content, templates: Templates | None = None, pdfs: tuple[IssuePdf, ...] = ()) -> Iterator[Page]:
+def pages(content: Content, templates: Templates | None = None, pdfs: tuple[IssuePdf, ...] = (),
+          notices: bool = True) -> Iterator[Page]:
     """Every gazette page, rendered apart from MkDocs' per-page pipeline (``website/apart.py``): with
     thousands of notices they are almost all of the site's pages, and the archive's never change.
-    ``pdfs``: the print edition, linked from each issue and notice, and cited by page."""
-    for made in _pages(content, templates or Templates(), pdfs):
+    ``pdfs``: the print edition, linked from each issue and notice, and cited by page. ``notices``:
+    False leaves out the notices' own pages (``serve`` makes each when it is asked for: :func:`notice_pages`)."""
+    for made in _pages(content, templates or Templates(), pdfs, notices):
         yield replace(made, apart=True)
 
 
-def _pages(content: Content, templates: Templates, pdfs: tuple[IssuePdf, ...]) -> Iterator[Page]:
+def notice_pages(content: Content, templates: Templates | None = None,
+                 pdfs: tuple[IssuePdf, ...] = ()) -> Iterator[tuple[str, Callable[[], Page]]]:
+    """Each notice's page as its source path and how to make it, for ``serve`` (generator/preview.py)."""
+    shared = context(content)
+    printed = {pdf.issue: pdf for pdf in pdfs}
+    templates = templates or Templates()
+
+    def made(notice: Notice, pdf: IssuePdf | None) -> Page:
+        return replace(notice_page(content, notice, templates, shared, pdf), apart=True)
+
+    for notice in content.gazette.notices:
+        yield urls.notice(notice), partial(made, notice, printed.get(content.links.issue_of(notice).id))
+
+
+def _pages(content: Content, templates: Templates, pdfs: tuple[IssuePdf, ...], notices: bool = True) -> Iterator[Page]:
     shared = context(content)
     printed = {pdf.issue: pdf for pdf in pdfs}
     yield gazette_home(content, templates, shared)
@@ -62,7 +78,7 @@ def _pages(content: Content, templates: Templates, pdfs: tuple[IssuePdf, ...]) -
         yield year_page(content, year, list(issues), templates, shared)
     for issue in content.gazette.issues:
         yield issue_page(content, issue, templates, shared, printed.get(issue.id))
-    for notice in content.gazette.notices:
+    for notice in content.gazette.notices if notices else ():
         yield notice_page(content, notice, templates, shared, printed.get(content.links.issue_of(notice).id))
     yield from gazette_lists.pages(content, templates, shared)
 
@@ -188,12 +204,13 @@ def notice_page(content: Content, notice: Notice, templates: Templates, shared: 
         # the citation is shown in a code block, which Markdown itself escapes for HTML.
         body=Markup(notice.body.strip()), citation=Markup(citation(content, issue, notice, page_number)),
         printed=printed)
-    # For search (engineer 14, generator/outputs/search.py): every document number is in the page's
-    # text (templates/gazette/notice.md, one span.doc-number each, weighted) and all of them, joined,
-    # in the "doc_number" meta; every agency in the "agency" meta. The agency filter takes one value
-    # per page here, the lead agency's (Pagefind would accept one filter element per agency).
+    # For search (generator/outputs/search.py): every document number is in the page's text
+    # (templates/gazette/notice.md, one span.doc-number each, weighted) and all of them, joined, in the
+    # "doc_number" meta; every agency in the "agency" meta and in the agency filter, lead first (a joint
+    # notice is found under each of its agencies, as it is listed under each on the site).
     indexed = search.entry(LANGUAGE, "gazette",
-                           filters={"category": category.name.get(LANGUAGE), "agency": content.links.agency_of(notice).name.get(LANGUAGE),
+                           filters={"category": category.name.get(LANGUAGE),
+                                    "agency": [agency.name.get(LANGUAGE) for agency in content.links.agencies_of(notice)],
                                     "year": str(notice.year)},
                            meta={"date": roc_date(issue.date), "agency": agency_name, "doc_number": numbers,
                                  "issue": issue_name(content, issue)},

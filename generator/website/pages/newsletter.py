@@ -6,6 +6,7 @@ e-mail files are published beside each web version."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 
 from generator import urls
 from generator.labels import labels
@@ -22,7 +23,9 @@ WORDS = labels("newsletter", LANGUAGE)
 def pages(content: Content, editions: tuple[Edition, ...], templates: Templates) -> Iterator[Page]:
     shared = context(content)
     for edition in editions:
-        yield web_version(edition, templates, shared)
+        # one per issue, out of the nav: rendered apart and kept in the page cache like the issue's
+        # notices (website/apart.py); its Markdown holds everything it shows
+        yield replace(web_version(edition, templates, shared), apart=True)
     yield subscribe(content, editions, templates, shared)
 
 

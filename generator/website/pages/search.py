@@ -57,7 +57,7 @@ def filter_values(content: Content, language: str) -> list[list[object]]:
     published = PUBLICATIONS[language]
     # the gazette's years of publication; the yearbook's editions are a filter of their own
     years = {str(notice.year) for notice in content.gazette.notices} if "gazette" in published else set()
-    issuing = {notice.agency for notice in content.gazette.notices}  # the lead agencies: the filter's values (pages/gazette.py)
+    issuing = {agency for notice in content.gazette.notices for agency in notice.agencies}  # every issuing agency (pages/gazette.py)
     values = {
         "publication": [words["publications"][name] for name in published],
         "category": [category.name.zh_hant for category in content.site.categories],

@@ -1,0 +1,129 @@
+"""The search index in shards: the merge of the shards' Pagefind bundles is, byte for byte, the bundle
+of one Pagefind run over all the pages (made canonical), and the cache runs Pagefind only over the
+shards whose pages changed. The browser tests (test_search.py) search the merged bundle of the built site."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from generator.checking.check import check
+from generator.outputs import pagefind_bundle, search
+
+from conftest import REPO
+
+
+def one_run(site, cut) -> dict[str, bytes]:
+    """The canonical bundle of one Pagefind run over every page of ``cut``, in order."""
+    files, _ = search.Index(site)._run("all", [source for _, sources in cut for source in sources])
+    return pagefind_bundle.canonical(files)
+
+
+def assert_same_bundle(merged: dict[str, bytes], single: dict[str, bytes]) -> None:
+    assert sorted(merged) == sorted(single)
+    assert [name for name in single if merged[name] != single[name]] == []
+
+
+@pytest.fixture(scope="module")
+def shipped(site_dir):
+    return site_dir, search.shards(check(REPO), site_dir)
+
+
+def test_the_site_is_indexed_in_shards_by_publication_and_year(shipped):
+    _, cut = shipped
+    names = [name for name, _ in cut]
+    assert names[0].startswith("gazette-") and names[-3:] == ["yearbook", "directory", "english"]
+    assert len(names) == len(set(names))  # each shard is one run of consecutive pages
+
+
+def test_merged_shards_equal_one_run_over_the_shipped_site(shipped):
+    site, cut = shipped
+    single = one_run(site, cut)
+    assert_same_bundle(search.Index(site).bundle(cut), single)
+    # and cut finer: shards of 5 pages (words, filters and metadata fields spread over many runs)
+    sources = [source for _, sources in cut for source in sources]
+    finer = [(f"part-{i}", sources[i:i + 5]) for i in range(0, len(sources), 5)]
+    assert_same_bundle(search.Index(site).bundle(finer), single)
+
+
+def synthetic_archive(site, count: int = 120, seed: int = 12) -> list[tuple[str, list[search._Source]]]:
+    """``count`` notices made from the shipped ones: other titles, numbers, years and dates (so the
+    date sort interleaves across shards), some without a document number (so runs have other
+    metadata fields), some with a numeric sort key; in shards of uneven size."""
+    rng = random.Random(seed)
+    notices = [path for path in sorted(site.glob("gazette/2026/*/*/index.html"))
+               if 'data-pagefind-meta="title:' in path.read_text(encoding="utf-8")]  # not the issues' newsletters
+    sources = []
+    for serial in range(count):
+        page = notices[serial % len(notices)].read_text(encoding="utf-8")
+        year = 2000 + rng.randrange(20)
+        page = re.sub(r'(data-pagefind-meta="title:[^"]*)"', rf'\1（第{serial}號）"', page, count=1)
+        page = re.sub(r"<h1([^>]*)>", rf"<h1\1>第{serial}號 ", page, count=1)
+        page = page.replace('data-pagefind-filter="year:2026"', f'data-pagefind-filter="year:{year}"')
+        page = re.sub(r'data-pagefind-sort="date:\d{4}', f'data-pagefind-sort="date:{year}', page)
+        if serial % 7 == 3:
+            page = re.sub(r'data-pagefind-meta="doc_number:[^"]*"', "", page)
+        if serial % 5 == 0:
+            page = re.sub("<h1", f'<span data-pagefind-sort="rank:{rng.randrange(-50, 50)}"></span><h1', page, count=1)
+        sources.append(search._Source(f"archive/{serial}/index.html", page.encode("utf-8"), None, "zh-TW"))
+    cut, at = [], 0
+    while at < len(sources):
+        size = rng.randrange(1, 40)
+        cut.append((f"shard-{len(cut)}", sources[at:at + size]))
+        at += size
+    return cut
+
+
+def test_merged_shards_equal_one_run_over_a_synthetic_archive(site_dir):
+    cut = synthetic_archive(site_dir)
+    merged = search.Index(site_dir).bundle(cut)
+    assert_same_bundle(merged, one_run(site_dir, cut))
+    entry = pagefind_bundle.json.loads(merged["pagefind-entry.json"])
+    meta = pagefind_bundle.read_cbor(merged[f"pagefind.{entry['languages']['und-hani']['hash']}.pf_meta"])
+    assert len(cut) > 3 and len(meta[2]) > 2  # several runs, several index chunks
+    assert sorted(key for key, _ in meta[4]) == ["date", "rank"]
+
+
+def test_the_cache_runs_pagefind_over_changed_shards_only(site_dir, tmp_path, monkeypatch):
+    cut = synthetic_archive(site_dir, count=60)
+    cache = tmp_path / "cache"
+    first = search.Index(site_dir, cache).bundle(cut)
+    ran: list[list[str]] = []
+    parsed: list[str] = []
+    real_run, real_document = search.Index._run, search._Source.document
+
+    def counted_run(self, shard, sources):
+        ran.append([source.path for source in sources])
+        return real_run(self, shard, sources)
+
+    def counted_document(self):
+        parsed.append(self.path)
+        return real_document(self)
+
+    monkeypatch.setattr(search.Index, "_run", counted_run)
+    monkeypatch.setattr(search._Source, "document", counted_document)
+    assert search.Index(site_dir, cache).bundle(cut) == first and ran == [] and parsed == []  # nothing changed
+    name, sources = cut[1]
+    changed = sources[0]
+    edited = search._Source(changed.path, changed.data.replace('data-pagefind-meta="title:'.encode(), 'data-pagefind-meta="title:改'.encode(), 1), None, "zh-TW")
+    cut[1] = (name, [edited, *sources[1:]])
+    again = search.Index(site_dir, cache).bundle(cut)
+    assert ran == [[source.path for source in cut[1][1]]]  # that shard only ...
+    assert parsed == [edited.path]  # ... whose other pages were not parsed again
+    assert again != first
+    assert_same_bundle(again, one_run(site_dir, cut))
+    assert len(list((cache / "shards").iterdir())) == len(cut)  # the shard's earlier bundle is gone
+
+
+def test_a_year_is_cut_in_pieces_from_its_oldest_page_so_a_new_issue_leaves_the_others_alone(monkeypatch):
+    monkeypatch.setattr(search, "SHARD_BYTES", 1000)
+    year = [search._Source(f"gazette/2020/{n:02d}/index.html", b"x" * 300, None, "zh-TW") for n in range(24, 0, -1)]
+    pieces = search._pieces("gazette-2020", year)
+    assert [source for _, piece in pieces for source in piece] == year  # the same pages, in the same order
+    assert [len(piece) for _, piece in pieces] == [4, 4, 4, 4, 4, 4]
+    newer = [search._Source(f"gazette/2020/{n:02d}/index.html", b"x" * 300, None, "zh-TW") for n in (26, 25)]
+    again = search._pieces("gazette-2020", newer + year)
+    assert again[1:] == pieces and again[0] == ("gazette-2020.6", newer)
+    assert search._pieces("yearbook", year) == [("yearbook", year)]
