@@ -100,15 +100,11 @@ def build(root: Path, site_dir: Path | None) -> None:
 @click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
 def serve(root: Path, dev_addr: str) -> None:
     """Preview the site, rebuilding when content/ changes."""
-    # MkDocs' server: on each rebuild the plugin runs the build's stages before the website
-    # (build.make_products; no search index), and for the whole session it keeps the directory
-    # files read from git, which MkDocs lets a plugin with on_startup do (see website/plugin.py).
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    # MkDocs' server, making each page when it is asked for; a change to notices is shown in about
+    # a second at any archive size (generator/preview.py, which says what the preview leaves out).
+    from generator.preview import serve as run_serve
 
-    root = root.resolve()
-    watched = [str(root / name) for name in ("content", "datasets", "themes") if (root / name).is_dir()]  # datasets/ is optional
-    # "dirty": the plugin renders the gazette's pages itself, from its cache (website/apart.py)
-    mkdocs_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True, watch=watched, build_type="dirty")
+    run_serve(root, dev_addr)
 
 
 @main.command("new-issue")

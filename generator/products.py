@@ -21,6 +21,9 @@ CONFIG_KEY = "jiahe_products"
 #: the gazette's pages are rendered apart (website/apart.py). MkDocs tells a plugin that it builds
 #: dirty only when run from its own command line (``on_startup``).
 APART_KEY = "jiahe_apart"
+#: Set in MkDocs' config by ``serve`` (generator/preview.py): the plugin renders no generated page
+#: but hands each to the preview, which makes it when the browser asks for it.
+PREVIEW_KEY = "jiahe_preview"
 
 
 @dataclass(frozen=True)

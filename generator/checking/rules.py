@@ -130,7 +130,7 @@ def notice_rules(content: Content, root: Path, present: AbstractSet[str], memo: 
                 if agency not in agencies and f"agency:{agency}" not in present:
                     yield Problem.of(Kind.UNKNOWN_REFERENCE, where, what="agency", value=agency,
                                      hint=hint(agency, agencies) or " in content/directory/")
-            path = notice.source.path
+            path = str(notice.source.path)
             images = memo.part(path, "images", lambda n=notice: list(image_links(n.body, n.source, n.body_line)))
             yield from image_files(images, notice.source, root)
             yield from memo.part(path, "markup", lambda n=notice: [*unsafe_markup(n.body, n.source, n.body_line),

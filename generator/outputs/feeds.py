@@ -48,6 +48,12 @@ def assets(content: Content, pdfs: tuple[IssuePdf, ...] = ()) -> Iterator[Asset]
             urls.gazette_agency(agency_id), selected, printed))
 
 
+def uris(content: Content) -> list[str]:
+    """The site paths of the feeds :func:`assets` makes, without making them (``serve`` makes them when asked)."""
+    return [urls.gazette_feed(), *(urls.category_feed(c.slug) for c in content.site.categories),
+            *(urls.agency_feed(agency_id) for agency_id in agencies(content))]
+
+
 def agencies(content: Content) -> list[str]:
     """The agencies that have published in the gazette (each has a feed), in the directory's order."""
     published = {agency for notice in content.gazette.notices for agency in notice.agencies}

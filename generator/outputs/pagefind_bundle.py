@@ -32,6 +32,7 @@ byte, the canonical bundle of one run.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import heapq
@@ -53,9 +54,9 @@ MAGIC = b"pagefind_dcd"
 #: are indexed in one run, unmerged.
 MERGEABLE = frozenset({"1.5.2"})
 
-#: Pagefind's index chunk size: a chunk is closed when the sum over its words of (locations + metadata
-#: locations + 1) per
-#: posting reaches this (``chunk_index`` in pagefind/src/index/mod.rs).
+#: Pagefind's index chunk size: a chunk is closed when the sum over its words' postings of (locations +
+#: metadata locations + 1) reaches this, variants not counted (``chunk_index`` in pagefind/src/index/mod.rs;
+#: checked on 1.5.2's bundles by tests/outputs/test_search_merge.py).
 CHUNK_SIZE = 20_000
 
 
@@ -130,20 +131,29 @@ def canonical(files: dict[str, bytes], recompress: bool = True) -> dict[str, byt
 def _canonical(files: dict[str, bytes], recompress: bool) -> dict[str, bytes]:
     files = dict(files)
     entry = json.loads(files["pagefind-entry.json"])
+    fragments = [name for name in files if name.startswith("fragment/")]
+    chunks = [name for name in files if name.startswith("index/")] if recompress else []
+    with ThreadPoolExecutor(2) as pool:  # zlib lets go of the GIL: both cores
+        for name, data in zip(fragments, pool.map(_without_text, [files[n] for n in fragments]), strict=True):
+            files[name] = data
+        for name, data in zip(chunks, pool.map(_recompressed, [files[n] for n in chunks]), strict=True):
+            files[name] = data
+    names = _Names()
     languages = {}
     for language, about in sorted(entry["languages"].items()):
         meta = read_cbor(files.pop(f"pagefind.{about['hash']}.pf_meta"))
-        if not (isinstance(meta[0], str) and all(isinstance(f, list) and len(f) == 2 for f in meta[3] + meta[4])):
+        if not (isinstance(meta[0], str) and all(isinstance(f, list) and len(f) == 2 for f in meta[1] + meta[3] + meta[4])
+                and all(isinstance(c, list) and len(c) == 3 for c in meta[2])):
             raise FormatError(f"unexpected layout of pagefind.{about['hash']}.pf_meta")
+        for page in meta[1]:
+            page[0] = names.rename(files, "fragment", page[0], ".pf_fragment")
+        for chunk in meta[2]:
+            chunk[2] = names.rename(files, "index", chunk[2], ".pf_index")
         filters = []
         for name, old in sorted(meta[3]):
             filter_name, values = read_cbor(files.pop(f"filter/{old}.pf_filter"))
-            body = cbor([filter_name, sorted(values, key=lambda value: value[0])])
-            digest, size = pagefind_hash(body), 7
-            while f"filter/{language}_{digest[:size]}.pf_filter" in files and size < len(digest):
-                size += 1  # as Pagefind does on a collision
-            files[f"filter/{language}_{digest[:size]}.pf_filter"] = gzipped(body)
-            filters.append([name, f"{language}_{digest[:size]}"])
+            files[f"filter/{old}.pf_filter"] = gzipped(cbor([filter_name, sorted(values, key=lambda value: value[0])]))
+            filters.append([name, names.rename(files, "filter", old, ".pf_filter")])
         meta[3] = filters
         meta[4] = sorted(meta[4], key=lambda sort: sort[0])
         body = cbor(meta)
@@ -152,14 +162,41 @@ def _canonical(files: dict[str, bytes], recompress: bool) -> dict[str, bytes]:
         languages[language] = about
     entry["languages"] = languages
     files["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    fragments = [name for name in files if name.startswith("fragment/")]
-    chunks = [name for name in files if name.startswith("index/")] if recompress else []
-    with ThreadPoolExecutor(2) as pool:  # zlib lets go of the GIL: both cores
-        for name, data in zip(fragments, pool.map(_without_text, [files[n] for n in fragments]), strict=True):
-            files[name] = data
-        for name, data in zip(chunks, pool.map(_recompressed, [files[n] for n in chunks]), strict=True):
-            files[name] = data
     return files
+
+
+#: Characters of a file's name in a canonical bundle (more on a collision): see :class:`_Names`.
+NAME_LENGTH = 5
+
+
+class _Names:
+    """Short names for a canonical bundle's fragments, index chunks and filters. Pagefind names them by
+    the language and 7 hex digits of a hash (``und-hani_31ec611``, 16 characters); the results page
+    downloads one per page in ``pf_meta`` before any search, 73 KB of its 124 KB at 10,108 notices.
+    A name only has to be unique in its folder and to change when the file changes (browsers cache
+    the files by name), so here it is :data:`NAME_LENGTH` characters of the base-32 SHA-1 of the
+    file as served (25 bits; a character more while the name is another file's; the language is
+    left out: the files of every language are named together)."""
+
+    def __init__(self) -> None:
+        self.taken: dict[str, dict[str, str]] = {}  # folder -> name -> the full digest
+        self.renamed: dict[str, dict[str, str]] = {}  # folder -> Pagefind's name -> this one
+
+    def rename(self, files: dict[str, bytes], folder: str, old: str, suffix: str) -> str:
+        renamed = self.renamed.setdefault(folder, {})
+        if old in renamed:  # two pages with the same fragment: Pagefind gives them one file
+            return renamed[old]
+        path = f"{folder}/{old}{suffix}"
+        data = files[path]
+        digest = base64.b32encode(hashlib.sha1(data).digest()).decode("ascii").lower().rstrip("=")
+        taken = self.taken.setdefault(folder, {})
+        name = digest[:NAME_LENGTH]
+        while taken.get(name, digest) != digest:
+            name = digest[:len(name) + 1]
+        taken[name] = digest
+        renamed[old] = name
+        files[f"{folder}/{name}{suffix}"] = files.pop(path)
+        return name
 
 
 def _recompressed(data: bytes) -> bytes:
@@ -286,41 +323,59 @@ def _merge_language(language: str, parts) -> tuple[dict, dict[str, bytes]]:
     return about, files
 
 
-def _words(bundle: dict[str, bytes], meta: list, run: int) -> Iterator[tuple[str, int, list]]:
-    """(word, run, postings) of a run's index, by word: one chunk decoded at a time."""
+def _words(bundle: dict[str, bytes], meta: list, run: int) -> Iterator[tuple[str, int, list, list]]:
+    """(word, run, postings, variants) of a run's index, by word: one chunk decoded at a time."""
     for _, _, chunk in meta[2]:
-        for word, postings, extra in read_cbor(bundle[f"index/{chunk}.pf_index"], check=False)[0]:
-            if extra:  # always empty in the bundles this was made from: unknown, so not merged
-                raise FormatError(f"a word of an index chunk has data this build does not merge: {extra!r}")
-            yield word, run, postings
+        for word, postings, variants in read_cbor(bundle[f"index/{chunk}.pf_index"], check=False)[0]:
+            if not all(isinstance(variant, list) and len(variant) == 2 for variant in variants):
+                raise FormatError(f"a word of an index chunk has variants this build does not read: {variants!r}")
+            yield word, run, postings, variants
 
 
-def _merged_words(streams, offsets: list[int], remaps: list) -> Iterator[tuple[str, list]]:
-    """(word, postings) over every run, by word (Rust orders strings by their UTF-8 bytes: by code
-    point, as Python does), each word's postings run after run, renumbered."""
+class _Postings:
+    """A word's (or a variant's) postings over every run: page numbers are deltas from the posting
+    before, so each run's first is renumbered from the last page so far."""
+
+    __slots__ = ("postings", "last")
+
+    def __init__(self) -> None:
+        self.postings: list = []
+        self.last = 0  # the number of the last page so far
+
+    def add(self, postings: list, offset: int, remap: dict[int, int] | None) -> None:
+        if not postings:
+            return
+        if remap is not None:
+            for posting in postings:
+                posting[2] = [remap.get(n, n) if n < 0 else n for n in posting[2]]
+        first = postings[0][0] + offset
+        end = offset + sum(posting[0] for posting in postings)
+        postings[0][0] = first - self.last
+        self.last = end
+        self.postings += postings
+
+
+def _merged_words(streams, offsets: list[int], remaps: list) -> Iterator[tuple[str, list, list]]:
+    """(word, postings, variants) over every run, by word (Rust orders strings by their UTF-8 bytes:
+    by code point, as Python does), each word's postings run after run, renumbered. Variants (the
+    word with diacritics: cafe -> café) keep the order of their first page, as Pagefind's do."""
     merged = heapq.merge(*streams, key=lambda item: (item[0], item[1]))
     for word, group in itertools.groupby(merged, key=lambda item: item[0]):
-        out: list = []
-        last = 0  # the number of the word's last page so far
-        for _, run, postings in group:
-            offset, remap = offsets[run], remaps[run]
-            if remap is not None:
-                for posting in postings:
-                    posting[2] = [remap.get(n, n) if n < 0 else n for n in posting[2]]
-            first = postings[0][0] + offset  # page numbers are deltas from the word's posting before
-            end = offset + sum(posting[0] for posting in postings)
-            postings[0][0] = first - last
-            last = end
-            out += postings
-        yield word, out
+        postings = _Postings()
+        variants: dict[str, _Postings] = {}
+        for _, run, found, found_variants in group:
+            postings.add(found, offsets[run], remaps[run])
+            for variant, variant_postings in found_variants:
+                variants.setdefault(variant, _Postings()).add(variant_postings, offsets[run], remaps[run])
+        yield word, postings.postings, [[variant, merged.postings] for variant, merged in variants.items()]
 
 
-def _chunks(words: Iterable[tuple[str, list]]) -> Iterator[list]:
+def _chunks(words: Iterable[tuple[str, list, list]]) -> Iterator[list]:
     """Pagefind's chunking of the sorted words (``chunk_index``)."""
     chunk, size = [], 0
-    for word, postings in words:
+    for word, postings, variants in words:
         size += sum(len(posting[1]) + len(posting[2]) + 1 for posting in postings)
-        chunk.append([word, postings, []])
+        chunk.append([word, postings, variants])
         if size >= CHUNK_SIZE:
             yield chunk
             chunk, size = [], 0

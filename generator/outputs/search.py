@@ -222,7 +222,7 @@ def summary(blocks: Iterable[str], length: int = SUMMARY_LENGTH) -> str:
 #: page's indexed words). The title, the metadata list (document numbers, agency, dates), every
 #: weighted block and the first paragraph of the text (a notice's subject) are always indexed whole;
 #: the rest of the text up to this many words. None: no cap.
-MAX_WORDS: int | None = None
+MAX_WORDS: int | None = 10_000
 
 
 def indexing_document(page_html: str, language: str, max_words: int | None = -1) -> str | None:
@@ -301,7 +301,33 @@ def shards(content: Content, site: Path) -> list[tuple[str, list[_Source]]]:
         sources.append((order.get(name, (0, "other"))[1], _Source(name, data, None, language[1] if language else "unknown")))
     sources += [("english", _Source(path, record.encode("utf-8"), url, search_english.LANGUAGE))
                 for path, record, url in search_english.records(content)]
-    return [(shard, [source for _, source in group]) for shard, group in itertools.groupby(sources, key=lambda s: s[0])]
+    return [piece for shard, group in itertools.groupby(sources, key=lambda s: s[0])
+            for piece in _pieces(shard, [source for _, source in group])]
+
+
+#: A gazette year's pages are indexed in pieces of about this many bytes of built pages: Pagefind's
+#: memory grows with the words of a run (about 370 bytes a word given, on the real notices), and a
+#: year of a daily gazette is thousands of notices (README, "Search").
+SHARD_BYTES = 4 << 20
+
+
+def _pieces(shard: str, sources: list[_Source]) -> list[tuple[str, list[_Source]]]:
+    """A gazette year's pages (newest first) cut into pieces of :data:`SHARD_BYTES`, counted from its
+    oldest page, so that a new issue leaves every piece but the newest as it was (and cached)."""
+    if not shard.startswith("gazette-"):
+        return [(shard, sources)]
+    pieces: list[list[_Source]] = []
+    piece: list[_Source] = []
+    size = 0
+    for source in reversed(sources):
+        piece.append(source)
+        size += len(source.data)
+        if size >= SHARD_BYTES:
+            pieces.append(piece)
+            piece, size = [], 0
+    if piece:
+        pieces.append(piece)
+    return [(f"{shard}.{number}", piece[::-1]) for number, piece in reversed(list(enumerate(pieces)))]
 
 
 def index_site(content: Content, out: Path, cache: Path | None = None) -> Path:

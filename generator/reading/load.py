@@ -56,7 +56,7 @@ class Loader:
     present: set[str] = dataclasses.field(default_factory=set)
     #: what earlier runs read from each notice file, by its bytes (None: every file is read anew)
     memo: Memo | None = None
-    categories: tuple[Site | None, str | None] | None = None  # the site's categories, as a notice's key has them
+    categories: tuple[Site | None, Any] | None = None  # the site's categories, as a notice's key starts with them
 
     def source(self, path: Path) -> Source:
         return Source(relative(path, self.root))
@@ -260,12 +260,13 @@ class Loader:
         if data is None:
             read = self.read_notice(path, site)
         else:
-            where_ = relative(path, self.root)
-            if self.categories is None or self.categories[0] is not site:  # all that reading a notice uses of site.yml
-                self.categories = (site, None if site is None else repr([(c.slug, c.name.zh_hant, c.name.en) for c in site.categories]))
-            categories = self.categories[1]
             assert self.memo is not None
-            key = self.memo.key("notice", where_, year, number, categories, data)
+            where_ = path.as_posix()
+            where_ = where_[len(self.root.as_posix()) + 1:] if where_.startswith(self.root.as_posix() + "/") else where_
+            if self.categories is None or self.categories[0] is not site:  # all that reading a notice uses of site.yml
+                self.categories = (site, self.memo.base("notice", None if site is None else
+                                                        [(c.slug, c.name.zh_hant, c.name.en) for c in site.categories]))
+            key = self.memo.key(self.categories[1], where_, year, number, data)
             self.memo.keys[where_] = key
             entry = self.memo.entry(key)
             if "read" not in entry:

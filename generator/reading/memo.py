@@ -31,7 +31,7 @@ import logging
 import os
 import pickle
 import tempfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -63,8 +63,8 @@ class Memo:
         self.entries: dict[str, dict[str, Any]] = {}
         self.used: set[str] = set()
         self.added = False
-        #: the key of each notice file read in this run, by its path relative to the project
-        self.keys: dict[PurePosixPath, str] = {}
+        #: the key of each notice file read in this run, by its path relative to the project ('/'-separated)
+        self.keys: dict[str, str] = {}
         if self.path is not None:
             self._load()
 
@@ -91,12 +91,18 @@ class Memo:
         if code == self.code and isinstance(entries, dict):
             self.entries = entries
 
-    def key(self, *parts: object) -> str:
-        """The key of a file's entry: its bytes and whatever else its reading depends on (``parts``)."""
+    def base(self, *parts: object) -> Any:
+        """The start of the keys of files read alike (the code, the kind of file, the site's categories):
+        hashed once, for :meth:`key`."""
         digest = hashlib.sha256(self.code.encode())
-        for part in parts:
-            data = part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass")
-            digest.update(len(data).to_bytes(8, "little") + data)
+        _add(digest, parts)
+        return digest
+
+    def key(self, base: Any, *parts: object) -> str:
+        """The key of a file's entry: ``base`` (:meth:`base`), then its bytes and whatever else its
+        reading depends on (``parts``)."""
+        digest = base.copy()
+        _add(digest, parts)
         return digest.hexdigest()
 
     def begin(self) -> None:
@@ -113,7 +119,7 @@ class Memo:
             self.added = True
         return found
 
-    def part(self, path: PurePosixPath, name: str, compute: Any) -> Any:
+    def part(self, path: str, name: str, compute: Any) -> Any:
         """The part ``name`` of the entry of the notice file ``path`` read in this run: kept, or
         ``compute()`` (kept for the next run); computed and not kept for a file not read through the memo."""
         key = self.keys.get(path)
@@ -149,6 +155,12 @@ class Memo:
                 raise
         except OSError as exc:  # a read-only project is still checked
             log.info("could not keep the check cache %s: %s", self.path, exc)
+
+
+def _add(digest: Any, parts: tuple[object, ...]) -> None:
+    for part in parts:
+        data = part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass")
+        digest.update(len(data).to_bytes(8, "little") + data)
 
 
 #: The most problems an entry keeps: a file with more (a pasted page of script) is read again each time,

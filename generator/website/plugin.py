@@ -39,11 +39,12 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from generator.errors import BuildError, ContentError
 from generator.markup import sanitize, tables
-from generator.products import APART_KEY, CONFIG_KEY, Products
+from generator.products import APART_KEY, CONFIG_KEY, PREVIEW_KEY, Products
 from generator.reading.history import Blobs
 from generator.labels import labels
 from generator.model.common import DEFAULT_LANGUAGE
 from generator.website import chrome, frame, site, theme
+from generator.website.pages import gazette as gazette_pages
 from generator.website.apart import ApartFile, Frame, render_all
 from generator.website.cache import FOLDER, PageCache, Volatile, frame_key
 
@@ -106,18 +107,28 @@ class GeneratorPlugin(BasePlugin):
         # The gazette's pages are rendered apart (website/apart.py) when MkDocs builds "dirty" (the
         # build and serve always do): MkDocs then neither reads nor writes a page it is told is unmodified.
         apart = self.dirty or bool(config.get(APART_KEY))
+        preview = config.get(PREVIEW_KEY)  # serve: every generated page is made when asked for (generator/preview.py)
         self.apart = []
-        for item in site.pages(self.made, self.updated):
+        for item in site.pages(self.made, self.updated, notices=preview is None):
             if (existing := files.get_file_from_path(item.uri)) is not None:
                 files.remove(existing)
-            if apart and item.apart:
+            if preview is not None:
+                file = ApartFile.generated(config, item.uri, content=item.text)
+                preview.page(item.uri, item.text, file.dest_uri)
+            elif apart and item.apart:
                 file = ApartFile.generated(config, item.uri, content=item.text)
                 self.apart.append((file, item.text))
             else:
                 file = File.generated(config, item.uri, content=item.text)
             files.append(file)
             generated += 1
-        for asset in site.assets(self.made):
+        if preview is not None:
+            for uri, make in gazette_pages.notice_pages(self.made.content, pdfs=self.made.pdfs):
+                file = ApartFile.generated(config, uri, content="")  # MkDocs reads no page it is told is unmodified
+                preview.lazy(uri, make, file.dest_uri)
+                files.append(file)
+                generated += 1
+        for asset in site.assets(self.made, feeds_made=preview is None):
             if asset.data is not None:
                 files.append(File.generated(config, asset.uri, content=asset.data))
             else:  # a content file, or one a stage wrote (at its place, in ``build``: not copied)
@@ -143,9 +154,19 @@ class GeneratorPlugin(BasePlugin):
         assert self.made is not None and self.updated is not None  # on_config ran
         pages = {file.src_uri for file in files if file.is_documentation_page()}
         env.globals["frame"] = frame.frame(self.made.content, self.updated, pages)  # the footer, home and 404 words
-        if self.apart:
+        if (preview := config.get(PREVIEW_KEY)) is not None:
+            self._hand_over(preview, env, config, files)
+        elif self.apart:
             self._render_apart(env, config, files)
         return env
+
+    def _hand_over(self, preview, env, config, files) -> None:
+        """serve: what the preview needs to make a page when it is asked for (generator/preview.py)."""
+        assert self.made is not None and self.nav is not None
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        volatile = Volatile(env.globals.get("frame"))
+        key = frame_key(config, self.nav, (volatile.masked, self.made.content.site))
+        preview.ready(Frame(config, files, self.nav, env, doc_files), PageCache(self.made.root / FOLDER, key, volatile), self)
 
     def _render_apart(self, env, config, files) -> None:
         """Write the pages rendered apart, with the theme's templates in ``env``, from the cache when
@@ -188,6 +209,8 @@ class GeneratorPlugin(BasePlugin):
         return Markup(tables.scrollable(sanitize.clean(content), label))
 
     def on_post_build(self, *, config) -> None:
+        if config.get(PREVIEW_KEY) is not None:
+            return  # the preview makes pages with this build's objects until the next (its cache is not pruned)
         if self.cache is not None:
             self.cache.prune()  # what this build did not use
         self.made = None

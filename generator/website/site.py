@@ -22,14 +22,15 @@ from generator.website.pages import yearbook as yearbook_pages
 from generator.markup.markdown import Asset, Page
 
 
-def pages(made: Products, updated: dt.date) -> Iterator[Page]:
+def pages(made: Products, updated: dt.date, notices: bool = True) -> Iterator[Page]:
     """Every generated page, from the content and what the stages before the website made;
-    ``updated``: the day the content last changed."""
+    ``updated``: the day the content last changed; ``notices``: False leaves out the notices' own
+    pages (``serve`` makes each when asked: :func:`generator.website.pages.gazette.notice_pages`)."""
     content = made.content
     templates = Templates()  # compiled once per build, each template once
     yield home(content, updated, templates)
     yield from home_other.pages(content, templates)
-    yield from gazette_pages.pages(content, templates, made.pdfs)
+    yield from gazette_pages.pages(content, templates, made.pdfs, notices)
     yield from yearbook_pages.pages(content, made.ebooks, templates, made.book_pdfs)
     yield from directory_pages.pages(content, made.record, templates)
     yield from search_pages.pages(content, templates)
@@ -37,12 +38,16 @@ def pages(made: Products, updated: dt.date) -> Iterator[Page]:
     yield from newsletter_pages.pages(content, made.newsletters, templates)
 
 
-def assets(made: Products) -> Iterator[Asset]:
+def assets(made: Products, feeds_made: bool = True) -> Iterator[Asset]:
     """Every published file that is not a page: attachments, feeds, images, e-books, downloads, and
-    the data files (which the open-data stage already wrote)."""
+    the data files (which the open-data stage already wrote). ``feeds_made``: False gives the
+    gazette's feeds empty (``serve`` makes them when asked: generator/preview.py)."""
     content, root = made.content, made.root
     yield from gazette_pages.assets(content, root, made.pdfs)
-    yield from feeds.assets(content, made.pdfs)
+    if feeds_made:
+        yield from feeds.assets(content, made.pdfs)
+    else:
+        yield from (Asset(uri, data=b"") for uri in feeds.uris(content))
     yield feeds.directory_feed(content, made.record, directory_pages.describe)
     yield from yearbook_pages.assets(content, root, made.ebooks, made.book_pdfs)
     yield from directory_data.assets(content, made.record)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 from generator.outputs import search
 
@@ -61,3 +62,30 @@ def test_the_indexing_document_holds_the_article_only_escaped():
 
 def test_a_page_without_an_indexed_part_is_not_given():
     assert search.indexing_document("<html><body><p>列表</p></body></html>", "zh-TW") is None
+
+
+def prose_words(document: str) -> list[str]:
+    """The words of the running text an indexing document gives (not the title, metadata or numbers)."""
+    lines = [line for line in document.splitlines() if line.startswith("<p>") and not line.startswith("<p>交通")]
+    return [word for line in lines for word in re.sub(r"<[^>]+>", "", line).split()]
+
+
+def test_a_long_page_gives_its_title_numbers_and_subject_whole_and_its_text_up_to_the_cap():
+    names = "".join(f"<p>第{n}名陳{chr(0x4E00 + n)}明</p>" for n in range(3000))  # a list of names, 21,000 words
+    page = PAGE.replace("<p>主旨", f"<p>主旨：公告名冊。</p>{names}<p>末段", 1)
+    document = search.indexing_document(page, "zh-TW")
+    uncapped = search.indexing_document(page, "zh-TW", max_words=None)
+    assert document is not None and uncapped is not None and search.MAX_WORDS is not None
+    assert "<h1>公告 告調 調整 整停 停車 車費 費</h1>" in document  # the title, ...
+    assert '<p data-pagefind-weight="10">府交 交字 字第 第 123 號</p>' in document  # the document number, ...
+    assert "<p>交通 通局 局</p>" in document  # the metadata list, ...
+    assert len(prose_words(document)) == search.MAX_WORDS < len(prose_words(uncapped))  # the text up to the cap
+    assert prose_words(document) == prose_words(uncapped)[:search.MAX_WORDS]
+    assert "末段" not in document and "末段" in uncapped
+
+
+def test_a_subject_longer_than_the_cap_is_indexed_whole_and_the_text_after_it_not():
+    page = PAGE.replace("<p>主旨", f"<p>主旨：{'公告名冊' * 3000}。</p><p>末段", 1)
+    document = search.indexing_document(page, "zh-TW")
+    assert document is not None and search.MAX_WORDS is not None
+    assert len(prose_words(document)) == 2 + 4 * 3000 > search.MAX_WORDS and "末段" not in document

@@ -63,6 +63,9 @@ def synthetic_archive(site, count: int = 120, seed: int = 12) -> list[tuple[str,
         page = re.sub(r"<h1([^>]*)>", rf"<h1\1>第{serial}號 ", page, count=1)
         page = page.replace('data-pagefind-filter="year:2026"', f'data-pagefind-filter="year:{year}"')
         page = re.sub(r'data-pagefind-sort="date:\d{4}', f'data-pagefind-sort="date:{year}', page)
+        # Latin words with diacritics (Pagefind keeps "café" as a variant of "cafe"), many of them
+        accents = " ".join(rng.choice(["café", "cafe", "cafè", "naïve", "résumé", "resume", "Zürich"]) for _ in range(60))
+        page = re.sub(r"(<p[ >])", rf"<p>{accents}</p>\1", page, count=1)
         if serial % 7 == 3:
             page = re.sub(r'data-pagefind-meta="doc_number:[^"]*"', "", page)
         if serial % 5 == 0:
@@ -115,3 +118,15 @@ def test_the_cache_runs_pagefind_over_changed_shards_only(site_dir, tmp_path, mo
     assert again != first
     assert_same_bundle(again, one_run(site_dir, cut))
     assert len(list((cache / "shards").iterdir())) == len(cut)  # the shard's earlier bundle is gone
+
+
+def test_a_year_is_cut_in_pieces_from_its_oldest_page_so_a_new_issue_leaves_the_others_alone(monkeypatch):
+    monkeypatch.setattr(search, "SHARD_BYTES", 1000)
+    year = [search._Source(f"gazette/2020/{n:02d}/index.html", b"x" * 300, None, "zh-TW") for n in range(24, 0, -1)]
+    pieces = search._pieces("gazette-2020", year)
+    assert [source for _, piece in pieces for source in piece] == year  # the same pages, in the same order
+    assert [len(piece) for _, piece in pieces] == [4, 4, 4, 4, 4, 4]
+    newer = [search._Source(f"gazette/2020/{n:02d}/index.html", b"x" * 300, None, "zh-TW") for n in (26, 25)]
+    again = search._pieces("gazette-2020", newer + year)
+    assert again[1:] == pieces and again[0] == ("gazette-2020.6", newer)
+    assert search._pieces("yearbook", year) == [("yearbook", year)]

@@ -9,7 +9,7 @@ the template shows.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import partial
 from itertools import groupby
@@ -47,15 +47,31 @@ def context(content: Content) -> dict[str, object]:
             "gazette_title": content.site.gazette.title.get(LANGUAGE), "issue_name": partial(issue_name, content)}
 
 
-def pages(content: Content, templates: Templates | None = None, pdfs: tuple[IssuePdf, ...] = ()) -> Iterator[Page]:
+def pages(content: Content, templates: Templates | None = None, pdfs: tuple[IssuePdf, ...] = (),
+          notices: bool = True) -> Iterator[Page]:
     """Every gazette page, rendered apart from MkDocs' per-page pipeline (``website/apart.py``): with
     thousands of notices they are almost all of the site's pages, and the archive's never change.
-    ``pdfs``: the print edition, linked from each issue and notice, and cited by page."""
-    for made in _pages(content, templates or Templates(), pdfs):
+    ``pdfs``: the print edition, linked from each issue and notice, and cited by page. ``notices``:
+    False leaves out the notices' own pages (``serve`` makes each when it is asked for: :func:`notice_pages`)."""
+    for made in _pages(content, templates or Templates(), pdfs, notices):
         yield replace(made, apart=True)
 
 
-def _pages(content: Content, templates: Templates, pdfs: tuple[IssuePdf, ...]) -> Iterator[Page]:
+def notice_pages(content: Content, templates: Templates | None = None,
+                 pdfs: tuple[IssuePdf, ...] = ()) -> Iterator[tuple[str, Callable[[], Page]]]:
+    """Each notice's page as its source path and how to make it, for ``serve`` (generator/preview.py)."""
+    shared = context(content)
+    printed = {pdf.issue: pdf for pdf in pdfs}
+    templates = templates or Templates()
+
+    def made(notice: Notice, pdf: IssuePdf | None) -> Page:
+        return replace(notice_page(content, notice, templates, shared, pdf), apart=True)
+
+    for notice in content.gazette.notices:
+        yield urls.notice(notice), partial(made, notice, printed.get(content.links.issue_of(notice).id))
+
+
+def _pages(content: Content, templates: Templates, pdfs: tuple[IssuePdf, ...], notices: bool = True) -> Iterator[Page]:
     shared = context(content)
     printed = {pdf.issue: pdf for pdf in pdfs}
     yield gazette_home(content, templates, shared)
@@ -67,7 +83,7 @@ def _pages(content: Content, templates: Templates, pdfs: tuple[IssuePdf, ...]) -
     def make(notice: Notice) -> Page:
         return notice_page(content, notice, templates, shared, printed.get(content.links.issue_of(notice).id))
 
-    yield from generated_in_workers(make, content.gazette.notices)
+    yield from generated_in_workers(make, content.gazette.notices if notices else ())
     yield from gazette_lists.pages(content, templates, shared)
 
 
