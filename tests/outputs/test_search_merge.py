@@ -63,6 +63,9 @@ def synthetic_archive(site, count: int = 120, seed: int = 12) -> list[tuple[str,
         page = re.sub(r"<h1([^>]*)>", rf"<h1\1>第{serial}號 ", page, count=1)
         page = page.replace('data-pagefind-filter="year:2026"', f'data-pagefind-filter="year:{year}"')
         page = re.sub(r'data-pagefind-sort="date:\d{4}', f'data-pagefind-sort="date:{year}', page)
+        # Latin words with diacritics (Pagefind keeps "café" as a variant of "cafe"), many of them
+        accents = " ".join(rng.choice(["café", "cafe", "cafè", "naïve", "résumé", "resume", "Zürich"]) for _ in range(60))
+        page = re.sub(r"(<p[ >])", rf"<p>{accents}</p>\1", page, count=1)
         if serial % 7 == 3:
             page = re.sub(r'data-pagefind-meta="doc_number:[^"]*"', "", page)
         if serial % 5 == 0:
