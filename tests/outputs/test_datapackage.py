@@ -243,7 +243,7 @@ def test_gazette_agencies_are_the_directory_agencies(site_dir):
 def unchecked(project, monkeypatch):
     """A project with open data whose cross-file rules are switched off: what a gap in them would let through."""
     with_datasets(project)
-    monkeypatch.setattr("generator.checking.check.validate", lambda content, root, present: [])
+    monkeypatch.setattr("generator.checking.check.validate", lambda content, root, present, memo=None: [])
     (project.root / "site").mkdir()
     (project.root / "site" / "index.html").write_text("the site as it was", encoding="utf-8")
     return project
