@@ -54,9 +54,9 @@ MAGIC = b"pagefind_dcd"
 #: are indexed in one run, unmerged.
 MERGEABLE = frozenset({"1.5.2"})
 
-#: Pagefind's index chunk size: a chunk is closed when the sum over its words of (locations + metadata
-#: locations + 1) per
-#: posting reaches this (``chunk_index`` in pagefind/src/index/mod.rs).
+#: Pagefind's index chunk size: a chunk is closed when the sum over its words' postings of (locations +
+#: metadata locations + 1) reaches this, variants not counted (``chunk_index`` in pagefind/src/index/mod.rs;
+#: checked on 1.5.2's bundles by tests/outputs/test_search_merge.py).
 CHUNK_SIZE = 20_000
 
 
@@ -323,41 +323,59 @@ def _merge_language(language: str, parts) -> tuple[dict, dict[str, bytes]]:
     return about, files
 
 
-def _words(bundle: dict[str, bytes], meta: list, run: int) -> Iterator[tuple[str, int, list]]:
-    """(word, run, postings) of a run's index, by word: one chunk decoded at a time."""
+def _words(bundle: dict[str, bytes], meta: list, run: int) -> Iterator[tuple[str, int, list, list]]:
+    """(word, run, postings, variants) of a run's index, by word: one chunk decoded at a time."""
     for _, _, chunk in meta[2]:
-        for word, postings, extra in read_cbor(bundle[f"index/{chunk}.pf_index"], check=False)[0]:
-            if extra:  # always empty in the bundles this was made from: unknown, so not merged
-                raise FormatError(f"a word of an index chunk has data this build does not merge: {extra!r}")
-            yield word, run, postings
+        for word, postings, variants in read_cbor(bundle[f"index/{chunk}.pf_index"], check=False)[0]:
+            if not all(isinstance(variant, list) and len(variant) == 2 for variant in variants):
+                raise FormatError(f"a word of an index chunk has variants this build does not read: {variants!r}")
+            yield word, run, postings, variants
 
 
-def _merged_words(streams, offsets: list[int], remaps: list) -> Iterator[tuple[str, list]]:
-    """(word, postings) over every run, by word (Rust orders strings by their UTF-8 bytes: by code
-    point, as Python does), each word's postings run after run, renumbered."""
+class _Postings:
+    """A word's (or a variant's) postings over every run: page numbers are deltas from the posting
+    before, so each run's first is renumbered from the last page so far."""
+
+    __slots__ = ("postings", "last")
+
+    def __init__(self) -> None:
+        self.postings: list = []
+        self.last = 0  # the number of the last page so far
+
+    def add(self, postings: list, offset: int, remap: dict[int, int] | None) -> None:
+        if not postings:
+            return
+        if remap is not None:
+            for posting in postings:
+                posting[2] = [remap.get(n, n) if n < 0 else n for n in posting[2]]
+        first = postings[0][0] + offset
+        end = offset + sum(posting[0] for posting in postings)
+        postings[0][0] = first - self.last
+        self.last = end
+        self.postings += postings
+
+
+def _merged_words(streams, offsets: list[int], remaps: list) -> Iterator[tuple[str, list, list]]:
+    """(word, postings, variants) over every run, by word (Rust orders strings by their UTF-8 bytes:
+    by code point, as Python does), each word's postings run after run, renumbered. Variants (the
+    word with diacritics: cafe -> café) keep the order of their first page, as Pagefind's do."""
     merged = heapq.merge(*streams, key=lambda item: (item[0], item[1]))
     for word, group in itertools.groupby(merged, key=lambda item: item[0]):
-        out: list = []
-        last = 0  # the number of the word's last page so far
-        for _, run, postings in group:
-            offset, remap = offsets[run], remaps[run]
-            if remap is not None:
-                for posting in postings:
-                    posting[2] = [remap.get(n, n) if n < 0 else n for n in posting[2]]
-            first = postings[0][0] + offset  # page numbers are deltas from the word's posting before
-            end = offset + sum(posting[0] for posting in postings)
-            postings[0][0] = first - last
-            last = end
-            out += postings
-        yield word, out
+        postings = _Postings()
+        variants: dict[str, _Postings] = {}
+        for _, run, found, found_variants in group:
+            postings.add(found, offsets[run], remaps[run])
+            for variant, variant_postings in found_variants:
+                variants.setdefault(variant, _Postings()).add(variant_postings, offsets[run], remaps[run])
+        yield word, postings.postings, [[variant, merged.postings] for variant, merged in variants.items()]
 
 
-def _chunks(words: Iterable[tuple[str, list]]) -> Iterator[list]:
+def _chunks(words: Iterable[tuple[str, list, list]]) -> Iterator[list]:
     """Pagefind's chunking of the sorted words (``chunk_index``)."""
     chunk, size = [], 0
-    for word, postings in words:
+    for word, postings, variants in words:
         size += sum(len(posting[1]) + len(posting[2]) + 1 for posting in postings)
-        chunk.append([word, postings, []])
+        chunk.append([word, postings, variants])
         if size >= CHUNK_SIZE:
             yield chunk
             chunk, size = [], 0

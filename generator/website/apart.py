@@ -31,9 +31,9 @@ import logging
 import multiprocessing
 import os
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import markdown
 from mkdocs.commands.build import get_context
@@ -193,6 +193,62 @@ def _work(frame: Frame, todo: list[tuple[File, str, str]], cache: PageCache, sen
         sender.send(("failed", "".join(traceback.format_exception(exc))))
     else:
         sender.send(("done", problems.records))
+    finally:
+        sender.close()
+
+
+#: Below this many pages to generate, one process makes their Markdown (:func:`generated_in_workers`).
+GENERATE_THRESHOLD = 1000
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def generated_in_workers(make: Callable[[T], R], items: Sequence[T], workers: int | None = None) -> list[R]:
+    """``[make(item) for item in items]``, in forked worker processes when there are many items (the
+    Markdown of every notice page, made on each build to key the page cache: at 10,000 notices most
+    of the website stage once the pages themselves come from the cache). Each worker inherits the
+    build's state, makes every ``workers``-th result and sends them back pickled; the order is kept.
+    A failed worker stops the build with its error."""
+    workers = workers or _cores()
+    if workers < 2 or len(items) < GENERATE_THRESHOLD:
+        return [make(item) for item in items]
+    context = multiprocessing.get_context("fork")
+    running = []
+    for share in range(workers):
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(target=_generate, args=(make, items[share::workers], sender), daemon=True)
+        process.start()
+        sender.close()
+        running.append((process, receiver))
+    shares: list[list[R]] = []
+    failures = []
+    for process, receiver in running:
+        try:
+            outcome, found = receiver.recv()
+        except EOFError:  # died without a word (killed, out of memory)
+            outcome, found = "failed", f"a worker making pages stopped (exit code {process.exitcode})"
+        process.join()
+        if outcome == "failed":
+            failures.append(found)
+        else:
+            shares.append(found)
+    if failures:
+        raise BuildError("making the gazette's pages failed:\n" + "\n".join(failures))
+    results: list[R] = [None] * len(items)  # type: ignore[list-item]
+    for share, found in enumerate(shares):
+        results[share::workers] = found
+    return results
+
+
+def _generate(make: Callable[[Any], Any], items: Sequence[Any], sender: Any) -> None:
+    """A worker of :func:`generated_in_workers`: send ``make`` of each item, or the error."""
+    try:
+        found = [make(item) for item in items]
+    except BaseException as exc:  # noqa: BLE001 - everything goes back to the build, which stops
+        sender.send(("failed", "".join(traceback.format_exception(exc))))
+    else:
+        sender.send(("done", found))
     finally:
         sender.close()
 

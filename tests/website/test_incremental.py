@@ -141,8 +141,26 @@ def test_the_incremental_build_equals_a_build_from_scratch(project, tmp_path, mo
     incremental = tree(project / "site")
     shutil.rmtree(project / ".cache")
     monkeypatch.setattr(apart, "WORKER_THRESHOLD", 1)  # the workers' pages, too, are the same bytes
+    monkeypatch.setattr(apart, "GENERATE_THRESHOLD", 1)  # and so is the notices' Markdown, made by workers
     rendered, reused = build(project, tmp_path / "site")
     assert reused == 0 and rendered == len(inodes(tmp_path / "site"))
     scratch = tree(tmp_path / "site")
     assert sorted(scratch) == sorted(incremental)
     assert [name for name in scratch if scratch[name] != incremental[name]] == []
+
+
+def test_workers_make_what_one_process_makes_in_its_order():
+    items = list(range(2500))
+    assert apart.generated_in_workers(lambda n: (n, str(n) * 3), items, workers=3) == [(n, str(n) * 3) for n in items]
+
+
+def test_a_failing_worker_stops_the_build_with_its_error():
+    from generator.errors import BuildError
+
+    def make(n: int) -> int:
+        if n == 1234:
+            raise ValueError("notice 1234 cannot be made")
+        return n
+
+    with pytest.raises(BuildError, match="notice 1234 cannot be made"):
+        apart.generated_in_workers(make, list(range(2000)), workers=2)

@@ -27,6 +27,7 @@ from generator.model.schedule import WEEKDAYS
 from generator.outputs import search
 from generator.outputs.printed.issues import IssuePdf
 from generator.website.pages import gazette_lists
+from generator.website.apart import generated_in_workers
 from generator.website.templating import Templates
 
 RECENT_ISSUES = 6
@@ -78,14 +79,17 @@ def _pages(content: Content, templates: Templates, pdfs: tuple[IssuePdf, ...], n
         yield year_page(content, year, list(issues), templates, shared)
     for issue in content.gazette.issues:
         yield issue_page(content, issue, templates, shared, printed.get(issue.id))
-    for notice in content.gazette.notices if notices else ():
-        yield notice_page(content, notice, templates, shared, printed.get(content.links.issue_of(notice).id))
+    # the notices' Markdown, made on each build (it keys the page cache), by both cores at archive scale
+    def make(notice: Notice) -> Page:
+        return notice_page(content, notice, templates, shared, printed.get(content.links.issue_of(notice).id))
+
+    yield from generated_in_workers(make, content.gazette.notices if notices else ())
     yield from gazette_lists.pages(content, templates, shared)
 
 
 def assets(content: Content, root: Path, pdfs: tuple[IssuePdf, ...] = ()) -> Iterator[Asset]:
     for pdf in pdfs:
-        yield Asset(pdf.uri, data=pdf.data)
+        yield Asset(pdf.uri, path=pdf.path)  # placed in the build's folder by the print edition
     for notice in content.gazette.notices:
         for attachment in notice.attachments:
             assert attachment.path is not None  # set by the loader for every checked attachment
