@@ -37,6 +37,7 @@ import logging
 import os
 import posixpath
 import re
+import signal
 import sys
 import threading
 import time
@@ -363,6 +364,11 @@ def serve(root: Path, dev_addr: str) -> None:
         return page.read_bytes() if code in (404, 500) and page.is_file() else None
 
     server.error_handler = error_page
+
+    def stop(_signal: int, _frame: Any) -> None:
+        raise KeyboardInterrupt  # as Ctrl-C: the server stops and its folder is removed
+
+    signal.signal(signal.SIGTERM, stop)  # (by default SIGTERM ends Python at once, leaving the folder in /tmp)
     deferred = _Deferred()
     logging.getLogger("mkdocs.structure.pages").addFilter(deferred)
     try:
