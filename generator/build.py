@@ -1,6 +1,7 @@
 """The ``build`` command: the whole pipeline, one stage after another, published at once.
 
-    check -> change record -> e-books -> print edition -> open data (+ validation) -> newsletters -> website -> search index -> publish
+    check -> change record -> print edition -> open data -> (e-books | newsletters) -> website -> search index -> publish
+                                                        (the open data's validation, beside them all)  -^
 
 Each stage is a function that takes what it needs and returns its product; :func:`build` runs them
 in this order, times each and logs it on a line of its own. The stages before the website make
@@ -32,6 +33,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -43,7 +45,7 @@ from generator.dates import TAIPEI
 from generator.errors import BuildError
 from generator.model import Content
 from generator.outputs.ebooks.epub import ebooks
-from generator.outputs.opendata.validation import build_data
+from generator.outputs.opendata.validation import build_data, check_aside, make_data
 from generator.outputs.printed.issues import print_edition
 from generator.outputs.newsletter import newsletters
 from generator.outputs.search import index_site
@@ -66,9 +68,14 @@ def build(root: Path, site_dir: Path | None = None) -> Path:
     with _lock(site_dir):
         _clear_leftovers(site_dir)
         with _staging(site_dir) as out:
-            made = make_products(root, out)
-            _stage("built", "the website", website, made, out)
-            _stage("built", "the search index", index_site, made.content, out, root / ".cache" / "search")
+            made, validated = _make_products(root, out, aside=True)
+            try:
+                _stage("built", "the website", website, made, out)
+                _stage("built", "the search index", index_site, made.content, out, root / ".cache" / "search")
+            except Exception:
+                validated()  # an invalid package is the clearer message (what MkDocs stopped on may follow from it)
+                raise
+            _stage("validated", "the open data beside the website", validated)
             _stage("published", str(site_dir), publish, out, site_dir)
     return site_dir
 
@@ -77,17 +84,45 @@ def make_products(root: Path, out: Path, blobs: Blobs | None = None) -> Products
     """The stages before the website, each on what the ones before it made: the data files are
     written into ``out`` (the website's folder) and validated there. ``blobs``: the directory files
     already read from git, kept by ``serve`` from one rebuild to the next."""
+    made, _ = _make_products(root, out, blobs)
+    return made
+
+
+def _make_products(root: Path, out: Path, blobs: Blobs | None = None, aside: bool = False) -> tuple[Products, Callable[[], None]]:
+    """:func:`make_products`, and the function that waits for the open data's validation: with
+    ``aside``, it runs in a process of its own while the build goes on (the build waits for it before
+    publishing), else it is done here. Side by side (issue 12): the e-books (pandoc, in a thread)
+    while the open data and the newsletters are made; the print edition typesets in one process per
+    core; the stages before run first because the others need what they make."""
     content = _stage("checked", "content/", check, root)
     changes = _stage("read", "the directory's change record", record, root, content.directory, blobs=blobs)
-    books = _stage("built", "the e-books", ebooks, content, root)
     # before the open data, the newsletters and the website: they cite each notice by its page in the
     # issue's PDF, and link the PDF
-    printed = _stage("typeset", "the print edition", print_edition, content, root)
-    data = _stage("built and validated", "the open data", build_data, content, changes, out, printed.issues)
-    # The newsletter links an issue's files that a stage before it made (newsletter.issue_files: the
-    # print edition's PDF, at urls.issue_pdf), given by their site paths.
-    letters = _stage("built", "the newsletters", newsletters, content, frozenset(pdf.uri for pdf in printed.issues))
-    return Products(root, content, changes, books, data.packages, data.files, letters, printed.issues, printed.books)
+    printed = _stage("typeset", "the print edition", print_edition, content, root, out)
+    if aside:
+        data = _stage("built", "the open data", make_data, content, changes, out, printed.issues, root)
+        validated = check_aside(data, out, root)  # forked before any thread starts
+    else:
+        data = _stage("built and validated", "the open data", build_data, content, changes, out, printed.issues, root)
+        validated = _nothing
+    try:
+        books = _beside("built", "the e-books", ebooks, content, root)
+        try:
+            # The newsletter links an issue's files that a stage before it made (newsletter.issue_files: the
+            # print edition's PDF, at urls.issue_pdf), given by their site paths.
+            letters = _stage("built", "the newsletters", newsletters, content, frozenset(pdf.uri for pdf in printed.issues), root)
+        finally:
+            made_books = books()
+    except Exception:
+        # content that slipped past check (an agency missing from the directory) may stop a stage
+        # before the validation does: the package's report is the readable message
+        validated()
+        raise
+    return Products(root, content, changes, made_books, data.packages, data.files, letters, printed.issues, printed.books), validated
+
+
+def _nothing() -> None:
+    return None
 
 
 def website(made: Products, out: Path) -> Path:
@@ -115,6 +150,34 @@ def publish(out: Path, site_dir: Path) -> Path:
     """The built site ``out`` in place of ``site_dir``, in one step (see :func:`_publish`)."""
     _publish(out, site_dir)
     return site_dir
+
+
+def _beside(done: str, what: str, stage: Callable[..., T], *args: object) -> Callable[[], T]:
+    """Start a stage in a thread (one that mostly waits for another program: the e-books' pandoc),
+    beside the stages that follow; returns the function that waits for its product (or raises its
+    error) and then logs the stage's line with its own time, so the log's order does not depend on
+    which finished first."""
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        started = time.perf_counter()
+        try:
+            outcome["product"] = stage(*args)
+        except BaseException as exc:  # noqa: BLE001 - raised where the build waits for it
+            outcome["error"] = exc
+        outcome["time"] = time.perf_counter() - started
+
+    thread = threading.Thread(target=run, name=what, daemon=True)
+    thread.start()
+
+    def wait() -> T:
+        thread.join()
+        if "error" in outcome:
+            raise outcome["error"]  # type: ignore[misc]
+        log.info("%s %s in %.1f s", done, what, outcome["time"])
+        return outcome["product"]  # type: ignore[return-value]
+
+    return wait
 
 
 def _stage(done: str, what: str, stage: Callable[..., T], *args: object, **kwargs: object) -> T:

@@ -29,8 +29,11 @@ from conftest import REPO
 
 GENERATOR = REPO / "generator"
 #: The stage lines of a build's log, in order ("built the e-books in 0.6 s").
-STAGE_LINES = [r"checked content/", r"read the directory's change record", r"built the e-books",
-               r"typeset the print edition", r"built and validated the open data", r"built the newsletters", r"built the website", r"built the search index", r"published .*/site"]
+#: The e-books are made beside the open data and the newsletters (their line comes when the build
+#: waits for them), the open data is validated beside the website (its line comes before publishing).
+STAGE_LINES = [r"checked content/", r"read the directory's change record", r"typeset the print edition",
+               r"built the open data", r"built the newsletters", r"built the e-books", r"built the website",
+               r"built the search index", r"validated the open data beside the website", r"published .*/site"]
 
 
 @dataclass
@@ -76,13 +79,13 @@ def run(tmp_path_factory) -> Run:
         found.configs.append(config)
         return real_on_config(plugin, config)
 
-    real_data, real_on_config = build_module.build_data, GeneratorPlugin.on_config
+    real_data, real_on_config = build_module.make_data, GeneratorPlugin.on_config
     generator_log = logging.getLogger("generator")
     handler, level = Lines(found.log), generator_log.level
     with pytest.MonkeyPatch.context() as patch:
-        for name in ("check", "record", "ebooks", "newsletters", "make_products", "website", "index_site", "publish"):
+        for name in ("check", "record", "ebooks", "newsletters", "_make_products", "website", "index_site", "publish"):
             patch.setattr(build_module, name, watched(name, getattr(build_module, name)))
-        patch.setattr(build_module, "build_data", watched("build_data", data_written))
+        patch.setattr(build_module, "make_data", watched("make_data", data_written))
         patch.setattr(history, "record", watched("history.record", history.record))
         patch.setattr(epub, "render", watched("epub.render", epub.render))
         patch.setattr(epub, "pandoc", watched("epub.pandoc", epub.pandoc))
@@ -109,11 +112,11 @@ def test_each_stage_returns_its_product(run):
     assert isinstance(made["record"], ChangeRecord) and made["record"].note is None
     assert [(e.book.year, e.language) for e in made["ebooks"]] == [(2025, "zh-Hant"), (2025, "en")]
     assert all(isinstance(e, Ebook) and e.data.startswith(b"PK") for e in made["ebooks"])
-    data = made["build_data"]
+    data = made["make_data"]
     assert isinstance(data, OpenData) and [p.name for p in data.packages] == ["gazette", "directory", "yearbook-statistics"]
     staging = made["website"]
     assert len(data.files) > 20 and all(a.data is None and a.path == staging / a.uri for a in data.files)  # written there
-    products = made["make_products"]
+    products, _ = made["_make_products"]  # the products, and the wait for the open data's validation
     assert isinstance(products, Products)
     assert (products.content, products.record, products.ebooks, products.packages, products.data_files) == (
         made["check"], made["record"], made["ebooks"], data.packages, data.files)
@@ -141,7 +144,7 @@ def test_each_product_is_made_once(run):
 
 def test_the_plugin_gets_the_products_through_the_config(run):
     (config,) = run.configs
-    assert config[CONFIG_KEY] is run.products["make_products"]
+    assert config[CONFIG_KEY] is run.products["_make_products"][0]
 
 
 def test_each_data_file_is_written_once(run):

@@ -37,11 +37,12 @@ REPO = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 from archive import add_archive, add_next_issue, copy_project  # noqa: E402
 
-STAGE = re.compile(r"(?:checked|read|built and validated|built|published) (.+?) in (\d+\.\d) s$")
+STAGE = re.compile(r"(?:checked|read|built and validated|built|typeset|validated|published) (.+?) in (\d+\.\d) s$")
 PAGES = re.compile(r"gazette pages: (\d+) rendered, \d+ reused unchanged \((\d+\.\d) s\)")
 #: the build's log lines, by what they name, as the table shows them
 STAGES = {"content/": "check", "the directory's change record": "history", "the e-books": "e-books",
-          "the open data": "open data", "the website": "website", "the search index": "search"}
+          "the print edition": "print", "the open data": "open data", "the newsletters": "newsletters",
+          "the website": "website", "the search index": "search", "the open data beside the website": "validation (wait)"}
 MEASURE = """
 import resource, subprocess, sys, time, json
 start = time.perf_counter()

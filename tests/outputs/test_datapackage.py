@@ -112,11 +112,11 @@ def test_json_and_csv_of_each_table_hold_the_same_rows(site_dir, package):
         assert from_json == from_csv, name
 
 
-def test_the_data_files_are_byte_identical_when_rebuilt(site_dir, content):
+def test_the_data_files_are_byte_identical_when_rebuilt(site_dir, content, tmp_path):
     """A second build of the same content, in another process at another time, writes the same bytes."""
     from generator.outputs.printed.issues import issue_pdfs
 
-    pdfs = issue_pdfs(content, REPO)  # the print edition: each issue's PDF address and size, each notice's page
+    pdfs = issue_pdfs(content, REPO, tmp_path)  # the print edition: each issue's PDF address and size, each notice's page
     rebuilt = dict(catalog.published(content, datapackage.packages(content, record(REPO, content.directory), pdfs)))
     published = {path.relative_to(site_dir).as_posix(): path.read_bytes() for path in (site_dir / "data").rglob("*")
                  if path.is_file() and path.suffix != ".html"}
@@ -243,7 +243,7 @@ def test_gazette_agencies_are_the_directory_agencies(site_dir):
 def unchecked(project, monkeypatch):
     """A project with open data whose cross-file rules are switched off: what a gap in them would let through."""
     with_datasets(project)
-    monkeypatch.setattr("generator.checking.check.validate", lambda content, root, present: [])
+    monkeypatch.setattr("generator.checking.check.validate", lambda content, root, present, *more: [])
     (project.root / "site").mkdir()
     (project.root / "site" / "index.html").write_text("the site as it was", encoding="utf-8")
     return project

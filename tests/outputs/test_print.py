@@ -127,15 +127,15 @@ def test_issue_page_and_feed_link_the_pdf(site_dir):
     assert int(issues["2026/03"]["pdf_bytes"]) == pdf_of(site_dir, "2026/03").stat().st_size
 
 
-def test_two_builds_are_identical_and_an_unchanged_issue_is_not_typeset_again(shipped, monkeypatch):
+def test_two_builds_are_identical_and_an_unchanged_issue_is_not_typeset_again(shipped, monkeypatch, tmp_path):
     content = check(shipped.root)
-    first = printed.issue_pdfs(content, shipped.root)
+    first = printed.issue_pdfs(content, shipped.root, tmp_path / "first")
     cache = sorted(p.name for p in (shipped.root / typeset.CACHE).iterdir())
     assert len(cache) == 2 * len(first)
     # again without the cache: the same bytes
     for path in (shipped.root / typeset.CACHE).iterdir():
         path.unlink()
-    again = printed.issue_pdfs(content, shipped.root)
+    again = printed.issue_pdfs(content, shipped.root, tmp_path / "again", workers=2)  # typeset by two processes
     assert [p.data for p in again] == [p.data for p in first]
 
     # with the cache: nothing is typeset
@@ -143,15 +143,18 @@ def test_two_builds_are_identical_and_an_unchanged_issue_is_not_typeset_again(sh
         raise AssertionError("an unchanged issue was typeset again")
 
     monkeypatch.setattr(typeset, "compile_pdf", refuse)
-    cached = printed.issue_pdfs(content, shipped.root)
+    cached = printed.issue_pdfs(content, shipped.root, tmp_path / "cached")
     assert [p.data for p in cached] == [p.data for p in first]
+    # placed in the build's folder as a hard link to the cached file: no byte copied
+    kept = {path.stat().st_ino for path in (shipped.root / typeset.CACHE).glob("gazette-*.pdf")}
+    assert all(p.path == tmp_path / "cached" / p.uri and p.path.stat().st_ino in kept for p in cached)
     # a changed notice is typeset again: its issue only
     monkeypatch.undo()
     shipped.edit("content/gazette/2026/02/02-public-bicycle.md", "---\n\n", "---\n\n新增一段。\n\n")
     calls = []
     real = typeset.compile_pdf
     monkeypatch.setattr(typeset, "compile_pdf", lambda *a, **k: calls.append(a) or real(*a, **k))
-    printed.issue_pdfs(check(shipped.root), shipped.root)
+    printed.issue_pdfs(check(shipped.root), shipped.root, tmp_path / "changed")
     assert len(calls) == 1
 
 
@@ -159,7 +162,7 @@ def test_two_builds_are_identical_and_an_unchanged_issue_is_not_typeset_again(sh
 TYPST_PAYLOADS = ['#panic("typst-1")', ']#panic("typst-2")[', '$x^2$ <lbl> @lbl', '#set page(fill: red)', "\\", "`{=typst}`"]
 
 
-def test_typst_markup_in_content_is_text(shipped):
+def test_typst_markup_in_content_is_text(shipped, tmp_path):
     payload = " ".join(TYPST_PAYLOADS)
     notice = "content/gazette/2026/03/05-towing-rules.md"
     original = (shipped.root / notice).read_text(encoding="utf-8")
@@ -172,7 +175,7 @@ def test_typst_markup_in_content_is_text(shipped):
     shipped.edit("content/gazette/2026/03/issue.yml", "title: 春節前特刊", f"title: {_yaml(payload + ' 春節前特刊')}")
     assert shipped.errors() == []
     content = check(shipped.root)
-    made = {pdf.issue: pdf for pdf in printed.issue_pdfs(content, shipped.root)}
+    made = {pdf.issue: pdf for pdf in printed.issue_pdfs(content, shipped.root, tmp_path)}
     path = shipped.root / "issue.pdf"
     path.write_bytes(made["2026/03"].data)
     shown = squeeze(text(path))

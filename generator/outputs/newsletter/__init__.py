@@ -28,10 +28,14 @@ looks for them in the built site, so both make the same letter.
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import datetime as dt
 import email.policy
 import hashlib
 import hmac
+import json
+import logging
 import urllib.parse
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
@@ -39,6 +43,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 
@@ -46,10 +51,14 @@ from generator import urls
 from generator.dates import TAIPEI, roc_date
 from generator.labels import labels
 from generator.markup.markdown import Asset, summary
-from generator.model import Content, Issue
+from generator.model import Content, Issue, Notice
 from generator.model.common import DEFAULT_LANGUAGE
 from generator.model.site import NewsletterSettings
 
+if TYPE_CHECKING:
+    from generator.outputs.issuecache import IssueCache
+
+log = logging.getLogger(__name__)
 LANGUAGE = DEFAULT_LANGUAGE  # the gazette, and so its newsletter, is published in Chinese
 WORDS = labels("newsletter", LANGUAGE)
 TEMPLATES = Path(__file__).parent / "templates"
@@ -140,24 +149,75 @@ def downloads(issue: Issue, published: Callable[[str], bool]) -> tuple[tuple[str
     return tuple((label, page) for label, page in issue_files(issue) if published(page))
 
 
-def newsletters(content: Content, published: Collection[str] = ()) -> tuple[Edition, ...]:
+def newsletters(content: Content, published: Collection[str] = (), root: Path | None = None) -> tuple[Edition, ...]:
     """The build's stage: every issue's newsletter (none if site.yml has no ``newsletter``).
-    ``published``: the site paths of the files the stages before it made (the print edition's PDFs)."""
+    ``published``: the site paths of the files the stages before it made (the print edition's PDFs).
+    ``root``: the project folder, whose ``.cache/newsletter/`` keeps each issue's newsletter
+    (:func:`edition`)."""
     if content.site.newsletter is None:
         return ()
+    from generator.outputs.issuecache import IssueCache
+
     templates = environment()
-    return tuple(edition(content, issue, downloads(issue, published.__contains__), templates) for issue in content.gazette.issues)
+    cache = IssueCache(root, "newsletter", version()) if root is not None else None
+    made = tuple(edition(content, issue, downloads(issue, published.__contains__), templates, cache)
+                 for issue in content.gazette.issues)
+    if cache is not None:
+        log.info("newsletters: %d made, %d unchanged (from %s)", cache.made, cache.found, cache.folder)
+    return made
+
+
+def version() -> str:
+    """What makes a newsletter besides its letter: this code, the templates, the words, the Markdown
+    of the subjects, and the libraries that write the HTML and the message."""
+    from generator.outputs.issuecache import GENERATOR, code_digest, library_versions
+
+    return library_versions("jinja2", "css-inline", "markdown", "nh3") + code_digest(
+        Path(__file__).parent, GENERATOR / "labels", GENERATOR / "markup")
 
 
 def edition(content: Content, issue: Issue, downloads: Sequence[tuple[str, str]] = (),
-            templates: jinja2.Environment | None = None) -> Edition:
+            templates: jinja2.Environment | None = None, cache: IssueCache | None = None) -> Edition:
+    """An issue's newsletter; with ``cache``, kept from an earlier build when its letter is the same
+    (every word of it, the notices' bodies standing for their subjects)."""
     templates = templates or environment()
-    made = letter(content, issue, downloads)
+    if cache is not None:
+        keyed = letter(content, issue, downloads, subject_for=lambda notice: notice.body)
+        name, key = f"newsletter-{issue.year}-{issue.number:02d}", cache.key(_fingerprint(keyed))
+        if (kept := cache.get(name, key)) is not None:
+            subjects = kept["subjects"]
+            made = letter(content, issue, downloads, subject_for=lambda notice: subjects[notice.id])
+            return Edition(made, base64.b64decode(kept["message"]), kept["html"].encode("utf-8"), kept["text"].encode("utf-8"))
+    made_subjects: dict[str, str] = {}
+
+    def remember(notice: Notice) -> str:
+        made_subjects[notice.id] = subject_of(notice.body)
+        return made_subjects[notice.id]
+
+    made = letter(content, issue, downloads, subject_for=remember)
     html, text = render(made, made.unsubscribe_url, templates)
-    return Edition(made, message(made, html, text, made.unsubscribe_url), html.encode("utf-8"), text.encode("utf-8"))
+    found = Edition(made, message(made, html, text, made.unsubscribe_url), html.encode("utf-8"), text.encode("utf-8"))
+    if cache is not None:
+        cache.put(name, key, {"subjects": made_subjects, "html": html, "text": text,
+                              "message": base64.b64encode(found.message).decode("ascii")})
+    return found
 
 
-def letter(content: Content, issue: Issue, downloads: Sequence[tuple[str, str]] = ()) -> Letter:
+def _fingerprint(made: Letter) -> str:
+    """Every value of a letter (its issue by its id and date: the rest of the issue is in the letter)."""
+    values = {field.name: getattr(made, field.name) for field in dataclasses.fields(made) if field.name != "issue"}
+    values["issue"] = [made.issue.id, made.issue.year, made.issue.number, made.issue.date]
+    return json.dumps(values, ensure_ascii=False, sort_keys=True, default=_plain)
+
+
+def _plain(value: object) -> object:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
+    return str(value)
+
+
+def letter(content: Content, issue: Issue, downloads: Sequence[tuple[str, str]] = (),
+           subject_for: Callable[[Notice], str] = lambda notice: subject_of(notice.body)) -> Letter:
     settings = content.site.newsletter
     assert settings is not None
     site, base, links = content.site, content.site.base_url, content.links
@@ -170,7 +230,7 @@ def letter(content: Content, issue: Issue, downloads: Sequence[tuple[str, str]] 
             sections.append(Section(category.name.get(LANGUAGE), tuple(
                 Item(title=one_line(n.title), agency=one_line("、".join(a.name.get(LANGUAGE) for a in links.agencies_of(n))),  # joint: every agency
                      doc_number=one_line("、".join(n.doc_numbers)),
-                     subject=subject_of(n.body), url=urls.absolute(base, urls.notice(n)),
+                     subject=subject_for(n), url=urls.absolute(base, urls.notice(n)),
                      page=urls.notice(n)) for n in notices)))
     subject = one_line(settings.subject.format(gazette=gazette, issue=label, date=roc_date(issue.date), count=len(issue.notices)))
     contact = site.contact

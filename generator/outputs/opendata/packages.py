@@ -20,7 +20,7 @@ import datetime as dt
 import hashlib
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
@@ -81,16 +81,19 @@ class Package:
             yield urls.data_file(self.name, f"{resource.table.name}.json"), resource.json
 
 
-def packages(content: Content, record: ChangeRecord, pdfs: tuple[IssuePdf, ...] = ()) -> tuple[Package, ...]:
+def packages(content: Content, record: ChangeRecord, pdfs: tuple[IssuePdf, ...] = (),
+             texts: Mapping[str, str] | None = None) -> tuple[Package, ...]:
     """Every package with a descriptor in datasets/, in the order of :data:`PACKAGES`, its rows and
-    files made (once per build, by the open-data stage: the files validated are the files published)."""
+    files made (once per build, by the open-data stage: the files validated are the files published).
+    ``texts``: the notices' plain text by id, if already made (:func:`.tables.plain_texts`)."""
     described = {dataset.name: dataset for dataset in content.datasets}
-    return tuple(package(content, described[name], record, pdfs) for name in PACKAGES if name in described)
+    return tuple(package(content, described[name], record, pdfs, texts) for name in PACKAGES if name in described)
 
 
-def package(content: Content, dataset: Dataset, record: ChangeRecord, pdfs: tuple[IssuePdf, ...] = ()) -> Package:
+def package(content: Content, dataset: Dataset, record: ChangeRecord, pdfs: tuple[IssuePdf, ...] = (),
+            texts: Mapping[str, str] | None = None) -> Package:
     """One package, its files written; ``pdfs``: the print edition, for the gazette's PDF addresses and pages."""
-    resources = tuple(resource(table, dataset) for table in tables(content, dataset.name, record, pdfs))
+    resources = tuple(resource(table, dataset) for table in tables(content, dataset.name, record, pdfs, texts))
     made = Package(dataset.name, dataset, resources, dataset.licence or content.site.licence,
                    dataset.contact or content.site.contact, modified(content, dataset.name, record))
     return dataclasses.replace(made, descriptor=_json_bytes(descriptor(content, made)))

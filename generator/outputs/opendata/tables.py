@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
+from pathlib import Path
 from types import MappingProxyType
 from urllib.parse import quote
 
@@ -38,11 +39,12 @@ __all__ = ["PACKAGES", "Field", "ForeignKey", "Table", "Value", "tables"]
 
 
 def tables(content: Content, package: str, record: ChangeRecord | None = None,
-           pdfs: tuple[IssuePdf, ...] = ()) -> tuple[Table, ...]:
+           pdfs: tuple[IssuePdf, ...] = (), texts: Mapping[str, str] | None = None) -> tuple[Table, ...]:
     """The tables of ``package`` (one of :data:`PACKAGES`) with their rows; ``record`` is the directory's change record,
-    ``pdfs`` the print edition (its PDFs' addresses and the page of each notice)."""
+    ``pdfs`` the print edition (its PDFs' addresses and the page of each notice), ``texts`` each notice's
+    plain text by its id if already made (:func:`plain_texts`)."""
     makers: dict[str, Callable[[], tuple[Table, ...]]] = {
-        "gazette": lambda: gazette(content, pdfs),
+        "gazette": lambda: gazette(content, pdfs, texts),
         "directory": lambda: directory(content, record or ChangeRecord()),
         "yearbook-statistics": lambda: statistics(content),
     }
@@ -63,10 +65,10 @@ def _with_rows(table: Table, rows: tuple[tuple[Value, ...], ...]) -> Table:
 
 # -- the gazette ------------------------------------------------------------------------------------
 
-def gazette(content: Content, pdfs: tuple[IssuePdf, ...] = ()) -> tuple[Table, ...]:
+def gazette(content: Content, pdfs: tuple[IssuePdf, ...] = (), texts: Mapping[str, str] | None = None) -> tuple[Table, ...]:
     """Issues (with their PDF), notices (with their plain text and page in the PDF), attachments, the
     agencies notices refer to, the notices' relations, agencies and document numbers."""
-    found = (issue_rows(content, pdfs), notice_rows(content, pdfs), attachment_rows(content), agency_reference_rows(content),
+    found = (issue_rows(content, pdfs), notice_rows(content, pdfs, texts), attachment_rows(content), agency_reference_rows(content),
              relation_rows(content), notice_agency_rows(content), notice_doc_number_rows(content))
     return tuple(_with_rows(table, rows) for table, rows in zip(declared(content.site, "gazette"), found, strict=True))
 
@@ -79,18 +81,39 @@ def issue_rows(content: Content, pdfs: tuple[IssuePdf, ...] = ()) -> tuple[tuple
                   pdf.size if pdf else None) for i in content.gazette.issues)
 
 
-def notice_rows(content: Content, pdfs: tuple[IssuePdf, ...] = ()) -> tuple[tuple[Value, ...], ...]:
+def notice_rows(content: Content, pdfs: tuple[IssuePdf, ...] = (),
+                texts: Mapping[str, str] | None = None) -> tuple[tuple[Value, ...], ...]:
     pages = {notice: page for pdf in pdfs for notice, page in pdf.pages.items()}
-    return tuple(_notice_row(content, issue.date, notice) + (pages.get(notice.id),)
+    return tuple(_notice_row(content, issue.date, notice, texts[notice.id] if texts else None) + (pages.get(notice.id),)
                  for issue in content.gazette.issues for notice in issue.notices)
 
 
-def _notice_row(content: Content, published: dt.date, n: Notice) -> tuple[Value, ...]:
+def plain_texts(content: Content, root: Path) -> dict[str, str]:
+    """Each notice's plain text (the ``text`` column) by its id, kept per issue in ``.cache/opendata/``
+    (:class:`~generator.outputs.issuecache.IssueCache`): made again only for an issue whose notices'
+    bodies changed, or when the code or libraries that make it did (the Markdown conversion is most
+    of the open data's time at 10,000 notices)."""
+    from generator.outputs.issuecache import GENERATOR, IssueCache, code_digest, library_versions
+
+    cache = IssueCache(root, "opendata", "plain-text\0" + library_versions("markdown", "nh3")
+                       + code_digest(GENERATOR / "markup"))
+    found: dict[str, str] = {}
+    for issue in content.gazette.issues:
+        bodies = [notice.body for notice in issue.notices]
+        texts = cache.get(name := f"texts-{issue.year}-{issue.number:02d}", key := cache.key(*bodies))
+        if texts is None:
+            texts = [plain_text(body) for body in bodies]
+            cache.put(name, key, texts)
+        found.update(zip((notice.id for notice in issue.notices), texts, strict=True))
+    return found
+
+
+def _notice_row(content: Content, published: dt.date, n: Notice, text: str | None = None) -> tuple[Value, ...]:
     links = content.links
     agency = links.agencies.get(n.agency)  # None only for content that slipped past check: the data's validation says so
     return (n.id, links.issue_of(n).id, n.seq, n.category, links.category_of(n).name.zh_hant, n.agency,
             agency.name.zh_hant if agency else None, n.doc_number, n.issued, published, n.title, n.title_en, n.signer,
-            n.keywords or None, len(n.attachments), plain_text(n.body), _url(content, urls.notice(n)))
+            n.keywords or None, len(n.attachments), plain_text(n.body) if text is None else text, _url(content, urls.notice(n)))
 
 
 def attachment_rows(content: Content) -> tuple[tuple[Value, ...], ...]:

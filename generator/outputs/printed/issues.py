@@ -14,6 +14,9 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import multiprocessing
+import os
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,16 +39,19 @@ LANGUAGE = DEFAULT_LANGUAGE  # the gazette is published in one language
 
 @dataclass(frozen=True)
 class IssuePdf:
-    """An issue's print edition: the PDF published at :attr:`uri`, and the page of each notice in it."""
+    """An issue's print edition: the PDF published at :attr:`uri` (the file at :attr:`path`, placed in
+    the build's folder), and the page of each notice in it."""
 
     issue: str  # the issue's id, 2026/03
     uri: str  # gazette/2026/03/gazette-2026-03.pdf
-    data: bytes
+    path: Path  # the PDF, at its place in the build's folder (a hard link to the cache's)
+    size: int
     pages: Mapping[str, int]  # notice id -> the page its title is printed on (1 = the cover)
 
     @property
-    def size(self) -> int:
-        return len(self.data)
+    def data(self) -> bytes:
+        """The PDF's bytes (read when asked: 500 issues' PDFs need not stay in memory)."""
+        return self.path.read_bytes()
 
 
 @dataclass(frozen=True)
@@ -56,44 +62,158 @@ class PrintEdition:
     books: tuple[BookPdf, ...] = ()
 
 
-def print_edition(content: Content, root: Path) -> PrintEdition:
+def print_edition(content: Content, root: Path, out: Path) -> PrintEdition:
     """The print-edition stage: the gazette's issues and the yearbook's editions as PDFs, each from the
-    cache when nothing it is made from changed."""
+    cache when nothing it is made from changed; the issues' PDFs are placed in ``out`` (the build's folder)."""
     if not content.gazette.issues and not content.yearbooks:
         return PrintEdition()
     version = typeset.engine_version() + typeset.templates_digest()
     program = typeset.pandoc_program()
-    pdfs = issue_pdfs(content, root, version, program)
+    pdfs = issue_pdfs(content, root, out, version, program)
     books, typeset_books = book_pdfs(content, root, version, program)
     log.info("typeset %d of %d yearbook PDFs (the others unchanged, from %s)", typeset_books, len(books), typeset.CACHE)
     return PrintEdition(pdfs, books)
 
 
-def issue_pdfs(content: Content, root: Path, version: str = "", program: str = "") -> tuple[IssuePdf, ...]:
-    """Every issue's PDF, from the cache when nothing it is made from changed."""
+def issue_pdfs(content: Content, root: Path, out: Path, version: str = "", program: str = "",
+               workers: int | None = None) -> tuple[IssuePdf, ...]:
+    """Every issue's PDF, placed in ``out`` at its address: from the cache when nothing it is made
+    from changed (a hard link to the cached file, not a copy), else typeset, in ``workers`` processes
+    (one per core) when there are several to typeset."""
     if not content.gazette.issues:
         return ()
     version = version or typeset.engine_version() + typeset.templates_digest()
+    version += source_version()
     cache = root / typeset.CACHE
-    made, typeset_count = [], 0
+    keys = {issue.id: issue_key(content, issue, version) for issue in content.gazette.issues}
+    kept = {issue.id: typeset.cached_pdf(cache, _name(issue), keys[issue.id]) for issue in content.gazette.issues}
+    todo = [issue for issue in content.gazette.issues if kept[issue.id] is None]
+    if todo:
+        _typeset_all(content, todo, keys, cache, program or typeset.pandoc_program(), workers or _cores())
+    made = []
     for issue in content.gazette.issues:
-        html, data = source(content, issue)
-        key = hashlib.sha256("\0".join([version, html, json.dumps(data, ensure_ascii=False, sort_keys=True)]).encode()).hexdigest()
-        name = f"gazette-{issue.year}-{issue.number:02d}"
-        cached = typeset.read_cache(cache, name, key)
-        if cached is None:
-            body = typeset.to_typst(html, program or typeset.pandoc_program(), shift_headings=2)
-            result = typeset.compile_pdf("issue.typ", body, data, timestamp=_epoch(issue.date))
-            cached = (result.pdf, result.pages)
-            typeset.write_cache(cache, name, key, *cached)
-            typeset_count += 1
-        pdf, pages = cached
+        found = kept[issue.id] or typeset.cached_pdf(cache, _name(issue), keys[issue.id])
+        if found is None:  # the cache could not be written (a read-only checkout): typeset here, kept in out
+            pdf, pages = _typeset(content, issue, program or typeset.pandoc_program())
+            target = _target(out, issue)
+            target.write_bytes(pdf)
+        else:
+            cached, pages = found
+            target = _place(cached, out, issue)
         if len(pages) != len(issue.notices):
             raise BuildError(f"the print edition of issue {issue.id} placed {len(pages)} of {len(issue.notices)} notices")
         order = [notice for _, notices in sections(content, issue) for notice in notices]
-        made.append(IssuePdf(issue.id, pdf_uri(issue), pdf, {notice.id: page for notice, page in zip(order, pages, strict=True)}))
-    log.info("typeset %d of %d issues (the others unchanged, from %s)", typeset_count, len(made), typeset.CACHE)
+        made.append(IssuePdf(issue.id, pdf_uri(issue), target, target.stat().st_size,
+                             {notice.id: page for notice, page in zip(order, pages, strict=True)}))
+    log.info("typeset %d of %d issues (the others unchanged, from %s)", len(todo), len(made), typeset.CACHE)
     return tuple(made)
+
+
+def _name(issue: Issue) -> str:
+    return f"gazette-{issue.year}-{issue.number:02d}"
+
+
+def _target(out: Path, issue: Issue) -> Path:
+    target = out / pdf_uri(issue)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def _place(cached: Path, out: Path, issue: Issue) -> Path:
+    """The cached PDF at its place in ``out``: a hard link (no byte copied), a copy where links are refused."""
+    target = _target(out, issue)
+    target.unlink(missing_ok=True)
+    try:
+        os.link(cached, target)
+    except OSError:  # another file system, or one without hard links
+        shutil.copyfile(cached, target)
+    return target
+
+
+def source_version() -> str:
+    """What turns an issue's Markdown into the HTML pandoc reads, besides the Markdown: the markup
+    libraries' versions and the generator's code (the key hashes the Markdown, not the HTML)."""
+    from generator.outputs.issuecache import GENERATOR, code_digest, library_versions
+
+    return library_versions("markdown", "pymdown-extensions", "nh3") + code_digest(
+        GENERATOR / "markup", Path(__file__), Path(typeset.__file__), GENERATOR / "labels")
+
+
+def issue_key(content: Content, issue: Issue, version: str) -> str:
+    """The cache key of an issue's PDF: the data the template shows and the notices' bodies as typed
+    (their HTML is a function of them and of :func:`source_version`, part of ``version``), so that
+    an unchanged issue costs no Markdown conversion."""
+    bodies = [notice.body for _, notices in sections(content, issue) for notice in notices]
+    return hashlib.sha256("\0".join([version, json.dumps(data_of(content, issue), ensure_ascii=False, sort_keys=True),
+                                       *bodies]).encode()).hexdigest()
+
+
+def _typeset(content: Content, issue: Issue, program: str) -> tuple[bytes, tuple[int, ...]]:
+    html, data = source(content, issue)
+    body = typeset.to_typst(html, program, shift_headings=2)
+    result = typeset.compile_pdf("issue.typ", body, data, timestamp=_epoch(issue.date))
+    return result.pdf, result.pages
+
+
+def _typeset_into_cache(content: Content, issues: list[Issue], keys: Mapping[str, str], cache: Path, program: str) -> None:
+    for issue in issues:
+        typeset.write_cache(cache, _name(issue), keys[issue.id], *_typeset(content, issue, program))
+
+
+def _typeset_all(content: Content, todo: list[Issue], keys: Mapping[str, str], cache: Path, program: str,
+                 workers: int) -> None:
+    """Typeset ``todo`` into the cache: in ``workers`` processes when there is more than one issue.
+
+    The processes are *spawned*, not forked: Typst lays out pages on a pool of threads of its own,
+    which a forked child would inherit without its threads (and wait for them for ever) once this
+    process has typeset anything (``serve`` typesets in the same process from one rebuild to the
+    next). Each job is what :func:`source` made here (the HTML and the data; the Markdown is
+    converted here while the processes typeset the jobs before); the first failure stops the others
+    and the build, with the error it would have stopped this process with."""
+    workers = min(workers, len(todo))
+    if workers <= 1:
+        _typeset_into_cache(content, todo, keys, cache, program)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    failure = ""
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = []
+        for issue in todo:
+            html, data = source(content, issue)
+            futures.append(pool.submit(_typeset_job, _name(issue), keys[issue.id], cache, html, data, _epoch(issue.date), program))
+        for future in futures:
+            try:
+                future.result()
+            except BuildError as exc:
+                failure = str(exc)
+            except BrokenProcessPool:  # one died without a word (killed, out of memory)
+                failure = "a process typesetting the print edition stopped"
+            except Exception as exc:  # noqa: BLE001 - what stopped a process stops the build, readably
+                failure = f"typesetting the print edition failed: {type(exc).__name__}: {exc}"
+            if failure:
+                pool.shutdown(wait=True, cancel_futures=True)
+                break
+    if failure:
+        raise BuildError(failure)
+
+
+def _typeset_job(name: str, key: str, cache: Path, html: str, data: dict[str, object], timestamp: int, program: str) -> None:
+    """One issue typeset into the cache, in a worker process."""
+    body = typeset.to_typst(html, program, shift_headings=2)
+    result = typeset.compile_pdf("issue.typ", body, data, timestamp=timestamp)
+    typeset.write_cache(cache, name, key, result.pdf, result.pages)
+
+
+def _cores() -> int:
+    """Processes to typeset in: ``JIAHE_WORKERS`` if set (1: none), else one per core we may use."""
+    if os.environ.get("JIAHE_WORKERS", "").isdigit():
+        return max(1, int(os.environ["JIAHE_WORKERS"]))
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 def pdf_uri(issue: Issue) -> str:
@@ -110,14 +230,22 @@ def sections(content: Content, issue: Issue) -> list[tuple[str, list[Notice]]]:
 
 def source(content: Content, issue: Issue) -> tuple[str, dict[str, object]]:
     """What the PDF is made from: the bodies as one HTML document (each notice's in a ``part-N``
-    wrapper) and the data the template shows (every other string)."""
+    wrapper) and the data the template shows (every other string, :func:`data_of`)."""
     import markdown
 
+    html = []
+    for index, notice in enumerate(notice for _, notices in sections(content, issue) for notice in notices):
+        body = clean(markdown.markdown(notice.body, extensions=list(typeset.EXTENSIONS)))
+        html.append(f'<div id="part-{index}">\n{body}\n</div>')
+    return "<!DOCTYPE html>\n<html><body>\n" + "\n".join(html) + "\n</body></html>\n", data_of(content, issue)
+
+
+def data_of(content: Content, issue: Issue) -> dict[str, object]:
+    """The data the template shows: every string of the issue's PDF but the notices' bodies."""
     words, gazette_words = labels("print", LANGUAGE), labels("gazette", LANGUAGE)
     site = content.site
     gazette, label = site.gazette.title.get(LANGUAGE), site.gazette.label(issue.year, issue.number)
     parts: list[dict[str, object]] = []
-    html: list[str] = []
     for name, notices in sections(content, issue):
         for index, notice in enumerate(notices):
             # every agency of a joint notice, the lead first; an agency missing from the directory slipped
@@ -135,10 +263,8 @@ def source(content: Content, issue: Issue) -> tuple[str, dict[str, object]]:
                 "attachments": [{"title": a.title or a.file,
                                  "url": urls.absolute(site.base_url, quote(urls.attachment(notice, a.file)))}
                                 for a in notice.attachments]})
-            body = clean(markdown.markdown(notice.body, extensions=list(typeset.EXTENSIONS)))
-            html.append(f'<div id="part-{len(parts) - 1}">\n{body}\n</div>')
     date = issue.date
-    data: dict[str, object] = {
+    return {
         "title": f"{gazette} {label}", "author": site.publisher.get(LANGUAGE),
         "subject": str(words["subject"]).format(gazette=gazette, issue=label, date=roc_date(date), count=len(issue.notices)),
         "keywords": [gazette, label] + [name for name, _ in sections(content, issue)],
@@ -149,7 +275,6 @@ def source(content: Content, issue: Issue) -> tuple[str, dict[str, object]]:
         "words": {key: words[key] for key in ("contents", "published_by", "attachments")},
         "parts": parts,
     }
-    return "<!DOCTYPE html>\n<html><body>\n" + "\n".join(html) + "\n</body></html>\n", data
 
 
 def _epoch(date: dt.date) -> int:

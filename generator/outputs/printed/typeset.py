@@ -189,6 +189,17 @@ def read_cache(cache: Path, name: str, key: str) -> tuple[bytes, tuple[int, ...]
         return None
 
 
+def cached_pdf(cache: Path, name: str, key: str) -> tuple[Path, tuple[int, ...]] | None:
+    """The file of the PDF kept for ``name`` made from inputs hashed as ``key``, and its pages, if any
+    (the PDF is not read: the build places the file itself)."""
+    pdf, pages = cache / f"{name}-{key}.pdf", cache / f"{name}-{key}.json"
+    try:
+        found = tuple(json.loads(pages.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
+    return (pdf, found) if pdf.is_file() else None
+
+
 def write_cache(cache: Path, name: str, key: str, pdf: bytes, pages: tuple[int, ...]) -> None:
     """Keep this version only (``name``'s older versions are removed); each file written whole, then renamed."""
     try:

@@ -89,7 +89,7 @@ def _pages(content: Content, templates: Templates, pdfs: tuple[IssuePdf, ...], n
 
 def assets(content: Content, root: Path, pdfs: tuple[IssuePdf, ...] = ()) -> Iterator[Asset]:
     for pdf in pdfs:
-        yield Asset(pdf.uri, data=pdf.data)
+        yield Asset(pdf.uri, path=pdf.path)  # placed in the build's folder by the print edition
     for notice in content.gazette.notices:
         for attachment in notice.attachments:
             assert attachment.path is not None  # set by the loader for every checked attachment
