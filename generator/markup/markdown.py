@@ -89,7 +89,12 @@ def _plain_converter() -> Any:
 
 def summary(markdown_text: str, limit: int = 160) -> str:
     """The first ``limit`` characters of the plain text, on one line."""
-    text = " ".join(plain_text(markdown_text).split())
+    return shortened(plain_text(markdown_text), limit)
+
+
+def shortened(plain: str, limit: int = 160) -> str:
+    """:func:`summary` of a body whose plain text is ``plain`` (made already, or kept in a cache)."""
+    text = " ".join(plain.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
