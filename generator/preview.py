@@ -107,7 +107,7 @@ class Preview:
         from generator.checking.check import problems_of
 
         content, problems = problems_of(self.root, self.memo)
-        self.memo.path = None  # from now on kept in memory only (writing it back each time costs more)
+        self.memo.in_memory()  # written back once, at start-up
         if errors_in(problems) or content is None:
             raise ContentError(problems)
         for problem in problems:
