@@ -25,6 +25,11 @@ keep no copy of the page text (:func:`canonical` empties it): a result costs its
 Variant characters are folded at index and query time by one table, :data:`FOLD` (the results page
 receives it); the published text is never changed.
 
+How it is run (issue 12): in shards (a piece of a gazette year, the yearbook, the directory, the
+English records), each its own cached Pagefind run, merged into one bundle by
+:mod:`generator.outputs.pagefind_bundle` (:class:`Index`); a page's running text is indexed up to
+:data:`MAX_WORDS` words.
+
 Pages opt in through their front matter (``search: {filters: …, meta: …, sort: …}``, made by
 :func:`entry`): themes/material/main.html then marks their article as ``data-pagefind-body`` with
 those filters, metadata and sort keys, so listings, the nav, header and footer are never indexed.
@@ -371,7 +376,9 @@ class Index:
       shard's pages (path, URL, language and bytes of each), so a new issue runs Pagefind over its
       year only and the other shards come from the cache;
     - ``documents/<shard>.json``: each page's indexing document, under a hash of its bytes, so a
-      shard that runs again parses only its new or changed pages.
+      shard that runs again parses only its new or changed pages;
+    - ``merged/<key>.bundle``: the last merged bundle, under the shards' keys, so a build where no
+      shard changed does not merge again.
 
     Each build keeps only what it used. Removing the folder only makes the next build slower."""
 
@@ -385,6 +392,11 @@ class Index:
     def bundle(self, cut: list[tuple[str, list[_Source]]]) -> dict[str, bytes]:
         """The canonical bundle of the shards ``cut``."""
         keys = [self._key(sources) for _, sources in cut]
+        merged_key = hashlib.sha256("\n".join([self.version, *keys]).encode()).hexdigest()
+        if (kept := self._cached(merged_key, "merged")) is not None:  # no shard changed: the last merge
+            self._prune(keys, [shard for shard, _ in cut], merged_key)
+            log.info("search: no shard changed (%d shards)", len(cut))
+            return kept[0]
         runs: list[tuple[dict[str, bytes], dict[str, list[dict[str, str]]]] | None] = [self._cached(key) for key in keys]
         todo = [i for i, run in enumerate(runs) if run is None]
         with ThreadPoolExecutor(self.WORKERS) as pool:
@@ -395,14 +407,15 @@ class Index:
                  f" ({', '.join(cut[i][0] for i in todo)}; peak memory {max(self.peaks.values()) / 2**20:.0f} MB)"
                  if self.peaks else "")
         done = [run for run in runs if run is not None]
-        self._prune(keys, [shard for shard, _ in cut])
         try:
-            return pagefind_bundle.merge([files for files, _ in done], [sorts for _, sorts in done])
+            files = pagefind_bundle.merge([files for files, _ in done], [sorts for _, sorts in done])
         except (pagefind_bundle.FormatError, KeyError, IndexError, TypeError) as exc:
             log.warning("search: the shards' bundles could not be merged (%s); indexing the site in one run", exc)
             everything = [source for _, sources in cut for source in sources]
-            files, _ = self._run("everything", everything)
-            return canonical(files)
+            files = canonical(self._run("everything", everything)[0])
+        self._store(merged_key, (files, {}), "merged")
+        self._prune(keys, [shard for shard, _ in cut], merged_key)
+        return files
 
     def _key(self, sources: list[_Source]) -> str:
         digest = hashlib.sha256(self.version.encode())
@@ -447,11 +460,11 @@ class Index:
             _write(self.cache / "documents" / f"{shard}.json",
                    json.dumps({"version": self.version, "documents": documents}, ensure_ascii=False).encode("utf-8"))
 
-    def _cached(self, key: str) -> tuple[dict[str, bytes], dict[str, list[dict[str, str]]]] | None:
+    def _cached(self, key: str, folder: str = "shards") -> tuple[dict[str, bytes], dict[str, list[dict[str, str]]]] | None:
         if self.cache is None:
             return None
         try:
-            data = (self.cache / "shards" / f"{key}.bundle").read_bytes()
+            data = (self.cache / folder / f"{key}.bundle").read_bytes()
             head, _, body = data.partition(b"\n")
             about = json.loads(head)
             files, at = {}, 0
@@ -464,18 +477,19 @@ class Index:
         except (OSError, ValueError, KeyError, TypeError):
             return None  # not there, or not whole: run the shard again
 
-    def _store(self, key: str, run: tuple[dict[str, bytes], dict[str, list[dict[str, str]]]]) -> None:
+    def _store(self, key: str, run: tuple[dict[str, bytes], dict[str, list[dict[str, str]]]], folder: str = "shards") -> None:
         if self.cache is None:
             return
         files, sorts = run
         names = sorted(files)
         head = json.dumps({"files": [[name, len(files[name])] for name in names], "sorts": sorts}, ensure_ascii=False)
-        _write(self.cache / "shards" / f"{key}.bundle", b"".join([head.encode("utf-8"), b"\n", *(files[n] for n in names)]))
+        _write(self.cache / folder / f"{key}.bundle", b"".join([head.encode("utf-8"), b"\n", *(files[n] for n in names)]))
 
-    def _prune(self, keys: list[str], names: list[str]) -> None:
+    def _prune(self, keys: list[str], names: list[str], merged: str) -> None:
         if self.cache is None:
             return
-        for folder, kept in (("shards", {f"{key}.bundle" for key in keys}), ("documents", {f"{n}.json" for n in names})):
+        for folder, kept in (("shards", {f"{key}.bundle" for key in keys}), ("documents", {f"{n}.json" for n in names}),
+                             ("merged", {f"{merged}.bundle"})):
             for path in (self.cache / folder).glob("*"):
                 if path.name not in kept:
                     with contextlib.suppress(OSError):

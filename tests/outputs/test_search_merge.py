@@ -105,9 +105,18 @@ def test_the_cache_runs_pagefind_over_changed_shards_only(site_dir, tmp_path, mo
         parsed.append(self.path)
         return real_document(self)
 
+    merges: list[int] = []
+    real_merge = pagefind_bundle.merge
+
+    def counted_merge(bundles, sorts):
+        merges.append(len(bundles))
+        return real_merge(bundles, sorts)
+
     monkeypatch.setattr(search.Index, "_run", counted_run)
     monkeypatch.setattr(search._Source, "document", counted_document)
-    assert search.Index(site_dir, cache).bundle(cut) == first and ran == [] and parsed == []  # nothing changed
+    monkeypatch.setattr(pagefind_bundle, "merge", counted_merge)
+    assert search.Index(site_dir, cache).bundle(cut) == first  # nothing changed: ...
+    assert ran == [] and parsed == [] and merges == []  # ... no run, no page parsed, no merge
     name, sources = cut[1]
     changed = sources[0]
     edited = search._Source(changed.path, changed.data.replace('data-pagefind-meta="title:'.encode(), 'data-pagefind-meta="title:改'.encode(), 1), None, "zh-TW")
@@ -117,7 +126,9 @@ def test_the_cache_runs_pagefind_over_changed_shards_only(site_dir, tmp_path, mo
     assert parsed == [edited.path]  # ... whose other pages were not parsed again
     assert again != first
     assert_same_bundle(again, one_run(site_dir, cut))
+    assert merges == [len(cut)]
     assert len(list((cache / "shards").iterdir())) == len(cut)  # the shard's earlier bundle is gone
+    assert len(list((cache / "merged").iterdir())) == 1
 
 
 def test_a_year_is_cut_in_pieces_from_its_oldest_page_so_a_new_issue_leaves_the_others_alone(monkeypatch):

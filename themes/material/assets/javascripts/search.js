@@ -112,17 +112,18 @@ async function openIndex(indexLanguage) {
 // checked to occur as written. Fewer words mean fewer index chunks to download:
 // - a part holding a long number (5 digits or more, as every document number does): the numbers
 //   alone, which are as selective as the whole part (府財產字第1150010234號 -> 1150010234);
-// - a part of more than 8 Han characters (a regulation's name): every other bigram, and the last,
-//   whose positions are checked here (ABCDEFGHIJ -> AB CD EF GH IJ at p, p+2, p+4, p+6, p+8), half
-//   the words of an exact phrase. (A page matches wrongly only if it holds the bigrams with a break
-//   at every skipped place, 「AB，CD，EF，GH，IJ」: the last character of a run is a word of its own
-//   and takes that place. Shorter parts, where that is less unlikely, are exact phrases.)
+// - a part of 6 Han characters or more (a regulation's name, a long title phrase): every other
+//   bigram, and the last, whose positions are checked here (ABCDEFGHIJ -> AB CD EF GH IJ at p, p+2,
+//   p+4, p+6, p+8), half the words of an exact phrase, so half the index chunks of a first query.
+//   (A page matches wrongly only if it holds the bigrams with a break at every skipped place,
+//   「AB，CD，EF」 for 6 characters: the last character of a run is a word of its own and takes that
+//   place. Shorter parts, where one break would do (「相關，事項」), are exact phrases.)
 // - anything else: all its words, as Pagefind's exact phrase.
 function plan(part) {
   const numbers = part.filter((word) => /[0-9]{5,}/.test(word));
   if (numbers.length) return { terms: numbers, check: "none" };
   const han = new RegExp(`^${ideographs}{2}$`, "u");
-  if (part.length > 7 && part.every((word) => han.test(word))) {
+  if (part.length > 4 && part.every((word) => han.test(word))) {
     const offsets = [];
     for (let i = 0; i < part.length; i += 2) offsets.push(i);
     if (offsets[offsets.length - 1] !== part.length - 1) offsets.push(part.length - 1);
