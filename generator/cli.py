@@ -74,8 +74,12 @@ def main() -> None:
 @common
 def check(root: Path) -> None:
     """Validate content/ and report every problem; exit 1 if any is an error."""
+    import gc
+
     from generator.checking.check import problems_of
     from generator.errors import errors_in
+
+    gc.disable()  # the command ends with the check: no collection of what it leaves (check pauses it anyway)
 
     _content, problems = problems_of(root)
     _report(problems)

@@ -37,6 +37,7 @@ import logging
 import os
 import posixpath
 import re
+import signal
 import sys
 import threading
 import time
@@ -107,7 +108,7 @@ class Preview:
         from generator.checking.check import problems_of
 
         content, problems = problems_of(self.root, self.memo)
-        self.memo.path = None  # from now on kept in memory only (writing it back each time costs more)
+        self.memo.in_memory()  # written back once, at start-up
         if errors_in(problems) or content is None:
             raise ContentError(problems)
         for problem in problems:
@@ -260,7 +261,9 @@ def shape(root: Path, content: Content) -> object:
     site is made from (the theme, mkdocs.yml, hand-written pages, images, attachments)."""
     gazette = tuple((issue.id, tuple((notice.id, notice.category, notice.agencies, notice.attachments)
                                      for notice in issue.notices)) for issue in content.gazette.issues)
-    return (content.site, content.directory, content.yearbooks, content.datasets, gazette, _files(root))
+    # without git history the footer's "last update" is the newest issue's date (build.content_date)
+    newest = max((issue.date for issue in content.gazette.issues), default=None)
+    return (content.site, content.directory, content.yearbooks, content.datasets, gazette, newest, _files(root))
 
 
 def _files(root: Path) -> tuple[tuple[str, int, int], ...]:
@@ -361,6 +364,11 @@ def serve(root: Path, dev_addr: str) -> None:
         return page.read_bytes() if code in (404, 500) and page.is_file() else None
 
     server.error_handler = error_page
+
+    def stop(_signal: int, _frame: Any) -> None:
+        raise KeyboardInterrupt  # as Ctrl-C: the server stops and its folder is removed
+
+    signal.signal(signal.SIGTERM, stop)  # (by default SIGTERM ends Python at once, leaving the folder in /tmp)
     deferred = _Deferred()
     logging.getLogger("mkdocs.structure.pages").addFilter(deferred)
     try:

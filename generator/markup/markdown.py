@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import html
 import json
 import posixpath
@@ -54,14 +53,14 @@ def esc(text: str) -> str:
     return html.escape(text, quote=True).replace("[", "&#91;").replace("]", "&#93;").replace("*", "&#42;").replace("_", "&#95;")
 
 
-@functools.lru_cache(maxsize=1 << 15)
 def plain_text(markdown_text: str) -> str:
     """The text of a Markdown body without markup (for summaries, feeds, data files).
 
-    Remembered by its Markdown (the open data, the feeds and the notice pages ask for the same
-    bodies in one build), and made with one Markdown converter per thread, reset after each text,
-    instead of a new one with every extension set up again per call (issue 12: at 10,000 notices
-    that set-up was a fifth of the time); the text is the same (tests/markup/test_plain_text.py)."""
+    Made with one Markdown converter per thread, reset after each text, instead of a new one with
+    every extension set up again per call (issue 12: at 10,000 notices that set-up was a fifth of
+    the time); the text is the same (tests/markup/test_plain_text.py). The converter keeps nothing
+    from one text to the next (it is reset), so it is a tool kept ready, not state: no text is
+    remembered here (tests/test_pipeline.py forbids module-level caches)."""
     import nh3
 
     converter = _plain_converter()
@@ -90,7 +89,12 @@ def _plain_converter() -> Any:
 
 def summary(markdown_text: str, limit: int = 160) -> str:
     """The first ``limit`` characters of the plain text, on one line."""
-    text = " ".join(plain_text(markdown_text).split())
+    return shortened(plain_text(markdown_text), limit)
+
+
+def shortened(plain: str, limit: int = 160) -> str:
+    """:func:`summary` of a body whose plain text is ``plain`` (made already, or kept in a cache)."""
+    text = " ".join(plain.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -105,6 +105,11 @@ class Memo:
         _add(digest, parts)
         return digest.hexdigest()
 
+    def in_memory(self) -> None:
+        """From now on kept in memory only (``serve``: writing the file back after each change costs more
+        than it saves)."""
+        self.path = None
+
     def begin(self) -> None:
         """A new run over the same entries (``serve`` keeps the memo from one rebuild to the next)."""
         self.used = set()

@@ -13,6 +13,7 @@ from generator.website.pages import data as data_pages
 from generator.outputs import directory_files as directory_data
 from generator.website.pages import directory as directory_pages
 from generator.outputs import feeds
+from generator.outputs.opendata.tables import plain_texts
 from generator.website.pages import gazette as gazette_pages
 from generator.website.pages.home import home
 from generator.website.pages import home_other
@@ -30,7 +31,9 @@ def pages(made: Products, updated: dt.date, notices: bool = True) -> Iterator[Pa
     templates = Templates()  # compiled once per build, each template once
     yield home(content, updated, templates)
     yield from home_other.pages(content, templates)
-    yield from gazette_pages.pages(content, templates, made.pdfs, notices)
+    # the notices' plain text for their summaries, from the open data's cache (made there this build)
+    texts = plain_texts(content, made.root) if notices and content.gazette.notices else None
+    yield from gazette_pages.pages(content, templates, made.pdfs, notices, texts)
     yield from yearbook_pages.pages(content, made.ebooks, templates, made.book_pdfs)
     yield from directory_pages.pages(content, made.record, templates)
     yield from search_pages.pages(content, templates)

@@ -14,13 +14,17 @@ own on the same project), ``--repeat`` times:
   middle of the archive), and its page is fetched every 50 ms until it shows the new title.
 
 Then ``check`` of the whole archive without ``.cache/check/`` and after one notice changed (the memo
-of every other file kept). Prints medians (wall seconds) and, with ``--before``, the ratios.
-The machine is shared and noisy: read the ratios of runs made in the same script.
+of every other file kept). Prints medians (wall seconds) and, with ``--before``, the ratios; and the
+CPU seconds each took (the server's own, from /proc, for start-up and for each change), which a
+busy machine changes far less than the wall times. The machine is shared and noisy: read the ratios
+of runs made in the same script.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import shutil
 import socket
 import statistics
@@ -61,6 +65,12 @@ def wait(url: str, text: str, limit: float) -> float:
     return time.perf_counter() - start
 
 
+def cpu_of(pid: int) -> float:
+    """CPU seconds (user + system) a process has used, with those of its children it waited for (pandoc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
 def project_of(notices: int, work: Path) -> tuple[Path, Path]:
     """The project and the notice to edit (in the middle of the archive)."""
     project = copy_project(work / f"project-{notices}")
@@ -78,7 +88,8 @@ def serve_runs(project: Path, notice: Path, code: Path, repeat: int, edits: int,
     url_path = f"gazette/{parts[0]}/{parts[1]}/{parts[2].split('-', 1)[0]}/"
     original = notice.read_text(encoding="utf-8")
     title = next(line for line in original.splitlines() if line.startswith("title: "))[len("title: "):]
-    found: dict[str, list[float]] = {"start-up (no .cache/)": [], "start-up": [], "change to visible": []}
+    found: dict[str, list[float]] = {"start-up (no .cache/)": [], "start-up": [], "change to visible": [],
+                                     "start-up (no .cache/), CPU s": [], "start-up, CPU s": [], "change to visible, CPU s": []}
     for run in range(repeat):
         port = free_port()
         url = f"http://127.0.0.1:{port}/{url_path}"
@@ -87,11 +98,15 @@ def serve_runs(project: Path, notice: Path, code: Path, repeat: int, edits: int,
                                     "--root", str(project)], cwd=code, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             wait(url, title, limit)
-            found["start-up (no .cache/)" if run == 0 else "start-up"].append(time.perf_counter() - started)
+            name = "start-up (no .cache/)" if run == 0 else "start-up"
+            found[name].append(time.perf_counter() - started)
+            found[f"{name}, CPU s"].append(cpu_of(process.pid))
             for edit in range(edits):
                 new = f"{title}（第{run}-{edit}次修正）"
+                before = cpu_of(process.pid)
                 notice.write_text(original.replace(f"title: {title}", f"title: {new}", 1), encoding="utf-8")
                 found["change to visible"].append(wait(url, new, limit))
+                found["change to visible, CPU s"].append(cpu_of(process.pid) - before)
                 time.sleep(0.5)  # the server settles (MkDocs' reload of the browsers)
         finally:
             process.terminate()
@@ -101,18 +116,24 @@ def serve_runs(project: Path, notice: Path, code: Path, repeat: int, edits: int,
 
 
 def check_runs(project: Path, notice: Path, code: Path, repeat: int) -> dict[str, list[float]]:
-    found: dict[str, list[float]] = {"check (no .cache/check/)": [], "check, one file changed": []}
+    found: dict[str, list[float]] = {"check (no .cache/check/)": [], "check, one file changed": [],
+                                     "check (no .cache/check/), CPU s": [], "check, one file changed, CPU s": []}
     original = notice.read_text(encoding="utf-8")
     command = [sys.executable, "-m", "generator", "check", "-q", "--root", str(project)]
+
+    def timed(name: str) -> None:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        subprocess.run(command, cwd=code, check=True, capture_output=True)
+        found[name].append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        found[f"{name}, CPU s"].append(after.ru_utime + after.ru_stime - usage.ru_utime - usage.ru_stime)
+
     for run in range(repeat):
         shutil.rmtree(project / ".cache" / "check", ignore_errors=True)
-        start = time.perf_counter()
-        subprocess.run(command, cwd=code, check=True, capture_output=True)
-        found["check (no .cache/check/)"].append(time.perf_counter() - start)
+        timed("check (no .cache/check/)")
         notice.write_text(original.replace("主旨：", f"主旨（{run}）：", 1), encoding="utf-8")
-        start = time.perf_counter()
-        subprocess.run(command, cwd=code, check=True, capture_output=True)
-        found["check, one file changed"].append(time.perf_counter() - start)
+        timed("check, one file changed")
         notice.write_text(original, encoding="utf-8")
     return found
 

@@ -18,7 +18,9 @@ NOTICE_PATH = "content/gazette/2026/01/01-road-works.md"
 AGENCY_PATH = "content/directory/city-government.yml"
 TABLE_PATH = "content/yearbook/2025/tables/population.csv"
 #: A generous bound for a whole `check` of the minimal project with one 1 MiB notice (about 0.3 s
-#: measured on a normal text; the rules before were quadratic: 30 s for 128 KiB of '<a ').
+#: measured on a normal text; the rules before were quadratic: 30 s for 128 KiB of '<a '). It bounds
+#: the CPU time of this process (check runs in it), not the wall time, which a busy machine stretches
+#: (3 s of wall time for 0.4 s of CPU at a load average of 12 on 2 cores).
 BOUND = 2.0
 
 
@@ -36,17 +38,17 @@ def test_pathological_markdown_is_checked_in_linear_time(project, unit):
     text = NOTICE + filled(unit)
     assert len(text.encode("utf-8")) <= TEXT_LIMIT
     project.write({NOTICE_PATH: text})
-    start = time.perf_counter()
+    start = time.process_time()
     problems_of(project.root)
-    assert time.perf_counter() - start < BOUND
+    assert time.process_time() - start < BOUND
 
 
 def test_many_refusals_are_each_reported_quickly(project):
     text = NOTICE + "<img src=x onerror=alert(1)>\n" * 30_000
     project.write({NOTICE_PATH: text})
-    start = time.perf_counter()
+    start = time.process_time()
     problems = [p for p in problems_of(project.root)[1] if p.kind is Kind.UNSAFE_MARKUP]
-    assert time.perf_counter() - start < BOUND
+    assert time.process_time() - start < BOUND
     assert len(problems) == 30_000
 
 

@@ -180,3 +180,21 @@ def test_a_quick_rebuild_gives_what_a_fresh_preview_gives(shipped, tmp_path):
         relative = feed.relative_to(fresh_preview.site_dir)
         assert (preview.site_dir / relative).read_bytes() == feed.read_bytes(), relative
     assert f"{TITLE}（修正）".encode() in (preview.site_dir / "gazette/feed.atom").read_bytes()
+
+
+def test_the_open_page_reloads_itself_with_the_saved_change(served, browser):
+    """As an editor works: the notice open in the browser, its file saved, the page shows the change
+    by itself (MkDocs' live reload), with the site's frame around it."""
+    from conftest import SCREENSHOTS
+
+    project, base, _log = served
+    tab = browser.new_page(viewport={"width": 1280, "height": 900})
+    tab.goto(base + "gazette/2026/01/02/")
+    assert tab.locator("h1").first.inner_text() == TITLE
+    project.edit(NOTICE_PATH, f"title: {TITLE}\n", f"title: {TITLE}（修正）\n")
+    tab.wait_for_function(f"document.querySelector('h1') && document.querySelector('h1').innerText === '{TITLE}（修正）'",
+                          timeout=60_000)
+    assert tab.locator("header").count() and tab.locator("footer").count()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(SCREENSHOTS / "serve-reloaded-notice.png"), full_page=False)
+    tab.close()

@@ -20,7 +20,7 @@ from markupsafe import Markup
 from generator import urls
 from generator.dates import roc_date, roc_year
 from generator.labels import labels
-from generator.markup.markdown import Asset, Page, file_size, page, summary
+from generator.markup.markdown import Asset, Page, file_size, page, shortened, summary
 from generator.model import Attachment, Content, Issue, Named, Notice
 from generator.model.common import DEFAULT_LANGUAGE
 from generator.model.schedule import WEEKDAYS
@@ -48,12 +48,13 @@ def context(content: Content) -> dict[str, object]:
 
 
 def pages(content: Content, templates: Templates | None = None, pdfs: tuple[IssuePdf, ...] = (),
-          notices: bool = True) -> Iterator[Page]:
+          notices: bool = True, texts: Mapping[str, str] | None = None) -> Iterator[Page]:
     """Every gazette page, rendered apart from MkDocs' per-page pipeline (``website/apart.py``): with
     thousands of notices they are almost all of the site's pages, and the archive's never change.
     ``pdfs``: the print edition, linked from each issue and notice, and cited by page. ``notices``:
-    False leaves out the notices' own pages (``serve`` makes each when it is asked for: :func:`notice_pages`)."""
-    for made in _pages(content, templates or Templates(), pdfs, notices):
+    False leaves out the notices' own pages (``serve`` makes each when it is asked for: :func:`notice_pages`).
+    ``texts``: each notice's plain text by its id, if made already (the open data's cache), for its summary."""
+    for made in _pages(content, templates or Templates(), pdfs, notices, texts):
         yield replace(made, apart=True)
 
 
@@ -71,7 +72,8 @@ def notice_pages(content: Content, templates: Templates | None = None,
         yield urls.notice(notice), partial(made, notice, printed.get(content.links.issue_of(notice).id))
 
 
-def _pages(content: Content, templates: Templates, pdfs: tuple[IssuePdf, ...], notices: bool = True) -> Iterator[Page]:
+def _pages(content: Content, templates: Templates, pdfs: tuple[IssuePdf, ...], notices: bool = True,
+           texts: Mapping[str, str] | None = None) -> Iterator[Page]:
     shared = context(content)
     printed = {pdf.issue: pdf for pdf in pdfs}
     yield gazette_home(content, templates, shared)
@@ -81,7 +83,8 @@ def _pages(content: Content, templates: Templates, pdfs: tuple[IssuePdf, ...], n
         yield issue_page(content, issue, templates, shared, printed.get(issue.id))
     # the notices' Markdown, made on each build (it keys the page cache), by both cores at archive scale
     def make(notice: Notice) -> Page:
-        return notice_page(content, notice, templates, shared, printed.get(content.links.issue_of(notice).id))
+        return notice_page(content, notice, templates, shared, printed.get(content.links.issue_of(notice).id),
+                           texts.get(notice.id) if texts is not None else None)
 
     yield from generated_in_workers(make, content.gazette.notices if notices else ())
     yield from gazette_lists.pages(content, templates, shared)
@@ -192,7 +195,8 @@ def citation(content: Content, issue: Issue, notice: Notice, page: int | None = 
 
 
 def notice_page(content: Content, notice: Notice, templates: Templates, shared: Mapping[str, object],
-                pdf: IssuePdf | None = None) -> Page:
+                pdf: IssuePdf | None = None, text: str | None = None) -> Page:
+    """A notice's page; ``text``: its body's plain text, if made already (else made here, for the summary)."""
     source = urls.notice(notice)
     issue, category = content.links.issue_of(notice), content.links.category_of(notice)
     agency_name, numbers = agency_names(content, notice), doc_numbers(notice)
@@ -221,7 +225,7 @@ def notice_page(content: Content, notice: Notice, templates: Templates, shared: 
                            sort={"date": issue.date.isoformat()})  # the results page's "newest first"
     # what a search result or a shared link shows under the title: who, which numbers, when, and the text's start
     description = WORDS["description"].format(agency=agency_name, doc_number=numbers, date=roc_date(issue.date),
-                                              summary=summary(notice.body, 100))
+                                              summary=summary(notice.body, 100) if text is None else shortened(text, 100))
     return Page(source, page(notice.title, body, jsonld=jsonld(content, issue, notice), search=indexed, description=description,
                               og_type="article"))
 
