@@ -141,3 +141,9 @@ def test_a_year_is_cut_in_pieces_from_its_oldest_page_so_a_new_issue_leaves_the_
     again = search._pieces("gazette-2020", newer + year)
     assert again[1:] == pieces and again[0] == ("gazette-2020.6", newer)
     assert search._pieces("yearbook", year) == [("yearbook", year)]
+
+
+def test_chunk_ranges_are_cut_as_pagefind_cuts_them():
+    # (first word, last word) of consecutive chunks, as Pagefind 1.5.2 wrote them at 10,000 notices
+    chunks = [("70", "alarm"), ("all", "becom"), ("befor", "by"), ("calcul", "chines"), ("chronicl", "citi")]
+    assert pagefind_bundle._ranges(chunks) == [("70", "ala"), ("all", "bec"), ("bef", "by"), ("c", "chi"), ("chr", "citi")]
