@@ -28,9 +28,6 @@ from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
-import os
-import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -41,8 +38,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page, _ExtractTitleTreeprocessor, _RelativePathTreeprocessor
 from mkdocs.structure.toc import get_toc
 
-from generator.errors import BuildError
 from generator.website.cache import PageCache
+from generator.workers import cores, forked
 
 log = logging.getLogger("mkdocs.plugins.jiahe")
 
@@ -133,7 +130,7 @@ def render_all(frame: Frame, pages: Iterable[tuple[File, str]], cache: PageCache
             reused += 1
         else:
             todo.append((file, text, key))
-    workers = workers or _cores()
+    workers = workers or cores()
     if workers > 1 and len(todo) >= WORKER_THRESHOLD:
         _render_in_workers(frame, todo, cache, workers)
     else:
@@ -153,48 +150,21 @@ def _render_one(frame: Frame, item: tuple[File, str, str], cache: PageCache) -> 
 
 
 def _render_in_workers(frame: Frame, todo: list[tuple[File, str, str]], cache: PageCache, workers: int) -> None:
-    """Render ``todo`` in ``workers`` forked processes, which inherit the build's state (config, nav,
-    environment) as it is instead of receiving it pickled. Each takes every ``workers``-th page and
-    sends back only the warnings MkDocs logged, which are logged again here (strict mode counts
-    them), or the error that stopped it, which stops the build."""
-    context = multiprocessing.get_context("fork")
-    running = []
-    for share in range(workers):
-        receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_work, args=(frame, todo[share::workers], cache, sender), daemon=True)
-        process.start()
-        sender.close()
-        running.append((process, receiver))
-    failures = []
-    for process, receiver in running:
-        try:
-            outcome, found = receiver.recv()
-        except EOFError:  # died without a word (killed, out of memory)
-            outcome, found = "failed", f"a worker rendering pages stopped (exit code {process.exitcode})"
-        process.join()
-        if outcome == "failed":
-            failures.append(found)
-            continue
+    """Render ``todo`` in ``workers`` forked processes (:func:`generator.workers.forked`). Each takes
+    every ``workers``-th page and sends back only the warnings MkDocs logged, which are logged again
+    here (strict mode counts them); a worker's error stops the build."""
+
+    def work(share: int) -> list[tuple[int, str]]:
+        problems = _Problems()
+        logger = logging.getLogger("mkdocs")
+        logger.handlers, logger.propagate = [problems], False  # the worker's own logging, gone with it
+        for item in todo[share::workers]:
+            _render_one(frame, item, cache)
+        return problems.records
+
+    for found in forked(work, workers, "rendering the gazette's pages"):
         for level, message in found:
             logging.getLogger("mkdocs.structure.pages").log(level, "%s", message)
-    if failures:
-        raise BuildError("rendering the gazette's pages failed:\n" + "\n".join(failures))
-
-
-def _work(frame: Frame, todo: list[tuple[File, str, str]], cache: PageCache, sender: Any) -> None:
-    """A worker: render ``todo``; send the warnings logged meanwhile, or the error."""
-    problems = _Problems()
-    logger = logging.getLogger("mkdocs")
-    logger.handlers, logger.propagate = [problems], False  # the worker's own logging, gone with it
-    try:
-        for item in todo:
-            _render_one(frame, item, cache)
-    except BaseException as exc:  # noqa: BLE001 - everything goes back to the build, which stops
-        sender.send(("failed", "".join(traceback.format_exception(exc))))
-    else:
-        sender.send(("done", problems.records))
-    finally:
-        sender.close()
 
 
 #: Below this many pages to generate, one process makes their Markdown (:func:`generated_in_workers`).
@@ -210,57 +180,14 @@ def generated_in_workers(make: Callable[[T], R], items: Sequence[T], workers: in
     of the website stage once the pages themselves come from the cache). Each worker inherits the
     build's state, makes every ``workers``-th result and sends them back pickled; the order is kept.
     A failed worker stops the build with its error."""
-    workers = workers or _cores()
+    workers = workers or cores()
     if workers < 2 or len(items) < GENERATE_THRESHOLD:
         return [make(item) for item in items]
-    context = multiprocessing.get_context("fork")
-    running = []
-    for share in range(workers):
-        receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_generate, args=(make, items[share::workers], sender), daemon=True)
-        process.start()
-        sender.close()
-        running.append((process, receiver))
-    shares: list[list[R]] = []
-    failures = []
-    for process, receiver in running:
-        try:
-            outcome, found = receiver.recv()
-        except EOFError:  # died without a word (killed, out of memory)
-            outcome, found = "failed", f"a worker making pages stopped (exit code {process.exitcode})"
-        process.join()
-        if outcome == "failed":
-            failures.append(found)
-        else:
-            shares.append(found)
-    if failures:
-        raise BuildError("making the gazette's pages failed:\n" + "\n".join(failures))
+    shares = forked(lambda share: [make(item) for item in items[share::workers]], workers, "making the gazette's pages")
     results: list[R] = [None] * len(items)  # type: ignore[list-item]
     for share, found in enumerate(shares):
         results[share::workers] = found
     return results
-
-
-def _generate(make: Callable[[Any], Any], items: Sequence[Any], sender: Any) -> None:
-    """A worker of :func:`generated_in_workers`: send ``make`` of each item, or the error."""
-    try:
-        found = [make(item) for item in items]
-    except BaseException as exc:  # noqa: BLE001 - everything goes back to the build, which stops
-        sender.send(("failed", "".join(traceback.format_exception(exc))))
-    else:
-        sender.send(("done", found))
-    finally:
-        sender.close()
-
-
-def _cores() -> int:
-    """The worker processes to use: ``JIAHE_WORKERS`` if set (1: none), else one per core we may use."""
-    if os.environ.get("JIAHE_WORKERS", "").isdigit():
-        return max(1, int(os.environ["JIAHE_WORKERS"]))
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 class _Problems(logging.Handler):

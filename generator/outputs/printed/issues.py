@@ -31,6 +31,7 @@ from generator.model import Content, Issue, Notice
 from generator.model.common import DEFAULT_LANGUAGE
 from generator.outputs.printed import typeset
 from generator.outputs.printed.yearbook import BookPdf, book_pdfs
+from generator.workers import cores
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ def issue_pdfs(content: Content, root: Path, out: Path, version: str = "", progr
     kept = {issue.id: typeset.cached_pdf(cache, _name(issue), keys[issue.id]) for issue in content.gazette.issues}
     todo = [issue for issue in content.gazette.issues if kept[issue.id] is None]
     if todo:
-        _typeset_all(content, todo, keys, cache, program or typeset.pandoc_program(), workers or _cores())
+        _typeset_all(content, todo, keys, cache, program or typeset.pandoc_program(), workers or cores())
     made = []
     for issue in content.gazette.issues:
         found = kept[issue.id] or typeset.cached_pdf(cache, _name(issue), keys[issue.id])
@@ -204,16 +205,6 @@ def _typeset_job(name: str, key: str, cache: Path, html: str, data: dict[str, ob
     body = typeset.to_typst(html, program, shift_headings=2)
     result = typeset.compile_pdf("issue.typ", body, data, timestamp=timestamp)
     typeset.write_cache(cache, name, key, result.pdf, result.pages)
-
-
-def _cores() -> int:
-    """Processes to typeset in: ``JIAHE_WORKERS`` if set (1: none), else one per core we may use."""
-    if os.environ.get("JIAHE_WORKERS", "").isdigit():
-        return max(1, int(os.environ["JIAHE_WORKERS"]))
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 def pdf_uri(issue: Issue) -> str:

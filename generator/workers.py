@@ -1,0 +1,70 @@
+"""Worker processes for the build's parallel parts: how many, and a forked pool of shares.
+
+The build uses both cores where the work splits into independent items: the gazette pages rendered
+apart (:mod:`generator.website.apart`) and the Markdown that keys their cache; the print edition
+spawns its own processes (Typst's thread pool does not survive a fork) but asks :func:`cores` too.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import traceback
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from generator.errors import BuildError
+
+R = TypeVar("R")
+
+
+def cores() -> int:
+    """The worker processes to use: ``JIAHE_WORKERS`` if set (1: none), else one per core we may use."""
+    if os.environ.get("JIAHE_WORKERS", "").isdigit():
+        return max(1, int(os.environ["JIAHE_WORKERS"]))
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def forked(task: Callable[[int], R], workers: int, what: str) -> list[R]:
+    """``[task(0), …, task(workers - 1)]``, each in a forked process of its own, which inherits the
+    build's state as it is (configuration, templates, content) instead of receiving it pickled; only
+    the results come back, pickled, in order. A worker that fails or dies stops the build: a
+    :class:`BuildError` naming ``what`` ("rendering the gazette's pages") with every worker's error."""
+    context = multiprocessing.get_context("fork")
+    running = []
+    for share in range(workers):
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(target=_run, args=(task, share, sender), daemon=True)
+        process.start()
+        sender.close()
+        running.append((process, receiver))
+    results: list[R] = []
+    failures = []
+    for process, receiver in running:
+        try:
+            outcome, found = receiver.recv()
+        except EOFError:  # died without a word (killed, out of memory)
+            outcome, found = "failed", f"a worker {what} stopped (exit code {process.exitcode})"
+        process.join()
+        if outcome == "failed":
+            failures.append(found)
+        else:
+            results.append(found)
+    if failures:
+        raise BuildError(f"{what} failed:\n" + "\n".join(failures))
+    return results
+
+
+def _run(task: Callable[[int], Any], share: int, sender: Any) -> None:
+    """A worker of :func:`forked`: send ``task(share)``, or the error that stopped it."""
+    try:
+        found = task(share)
+    except BaseException as exc:  # noqa: BLE001 - everything goes back to the build, which stops
+        sender.send(("failed", "".join(traceback.format_exception(exc))))
+    else:
+        sender.send(("done", found))
+    finally:
+        sender.close()
