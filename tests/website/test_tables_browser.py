@@ -24,7 +24,10 @@ def test_a_wide_table_scrolls_by_keyboard_and_keeps_its_caption_in_view(browser,
     assert region.evaluate("r => document.activeElement === r && getComputedStyle(r).outlineStyle !== 'none'")
     for _ in range(12):
         tab.keyboard.press("ArrowRight")
-    assert region.evaluate("r => r.scrollLeft") > 0  # the keyboard scrolls it
+    # the keyboard scrolls it: smoothly, so the region may not have moved yet when the keys are sent
+    region.evaluate("r => new Promise((done) => { const t0 = performance.now();"
+                    " (function wait() { r.scrollLeft > 0 || performance.now() - t0 > 5000 ? done() : requestAnimationFrame(wait); })(); })")
+    assert region.evaluate("r => r.scrollLeft") > 0
     caption = tab.locator(".table-caption").first.bounding_box()
     box = region.bounding_box()
     assert caption and box and caption["x"] >= box["x"] - 1 and caption["x"] + 50 < box["x"] + box["width"]
