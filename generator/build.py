@@ -33,9 +33,9 @@ import os
 import shutil
 import subprocess
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TypeVar
@@ -157,25 +157,19 @@ def _beside(done: str, what: str, stage: Callable[..., T], *args: object) -> Cal
     beside the stages that follow; returns the function that waits for its product (or raises its
     error) and then logs the stage's line with its own time, so the log's order does not depend on
     which finished first."""
-    outcome: dict[str, object] = {}
 
-    def run() -> None:
+    def timed() -> tuple[T, float]:
         started = time.perf_counter()
-        try:
-            outcome["product"] = stage(*args)
-        except BaseException as exc:  # noqa: BLE001 - raised where the build waits for it
-            outcome["error"] = exc
-        outcome["time"] = time.perf_counter() - started
+        return stage(*args), time.perf_counter() - started
 
-    thread = threading.Thread(target=run, name=what, daemon=True)
-    thread.start()
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=what)
+    future = pool.submit(timed)
+    pool.shutdown(wait=False)  # not waiting here: its one thread ends when the stage does
 
     def wait() -> T:
-        thread.join()
-        if "error" in outcome:
-            raise outcome["error"]  # type: ignore[misc]
-        log.info("%s %s in %.1f s", done, what, outcome["time"])
-        return outcome["product"]  # type: ignore[return-value]
+        product, took = future.result()  # the stage's own error, raised here
+        log.info("%s %s in %.1f s", done, what, took)
+        return product
 
     return wait
 
