@@ -34,7 +34,7 @@ def shipped(site_dir):
 def test_the_site_is_indexed_in_shards_by_publication_and_year(shipped):
     _, cut = shipped
     names = [name for name, _ in cut]
-    assert names[0].startswith("gazette-") and names[-3:] == ["yearbook", "directory", "english"]
+    assert names[0].startswith("gazette-") and names[-3:] == ["yearbook", "directory", "english.0"]
     assert len(names) == len(set(names))  # each shard is one run of consecutive pages
 
 
@@ -141,6 +141,17 @@ def test_a_year_is_cut_in_pieces_from_its_oldest_page_so_a_new_issue_leaves_the_
     again = search._pieces("gazette-2020", newer + year)
     assert again[1:] == pieces and again[0] == ("gazette-2020.6", newer)
     assert search._pieces("yearbook", year) == [("yearbook", year)]
+
+
+def test_the_english_records_are_cut_in_pieces_from_the_oldest_so_new_records_leave_the_others_alone(monkeypatch):
+    monkeypatch.setattr(search, "ENGLISH_SHARD_BYTES", 1000)
+    records = [search._Source(f"en/gazette/{n:03d}.html", b"x" * 300, "/u", "en") for n in range(1, 25)]  # oldest first
+    pieces = search._pieces("english", records)
+    assert [source for _, piece in pieces for source in piece] == records
+    assert [name for name, _ in pieces] == [f"english.{n}" for n in range(6)]
+    newer = [search._Source(f"en/gazette/{n:03d}.html", b"x" * 300, "/u", "en") for n in (25, 26)]
+    again = search._pieces("english", records + newer)
+    assert again[:-1] == pieces and again[-1] == ("english.6", newer)
 
 
 def test_chunk_ranges_are_cut_as_pagefind_cuts_them():
