@@ -464,7 +464,7 @@ class Part:
         part.counts, part.firsts, part.lasts, part.sizes = (numbers[i:5 * count:5].tolist() for i in range(4))
         ends = list(itertools.accumulate(numbers[4::5], initial=at))
         part.tails = [data[start:stop] for start, stop in zip(ends[:count], ends[1:count + 1], strict=True)]
-        for (word, variant), start, stop, i in zip(head["variants"], ends[count:], ends[count + 1:],
+        for (word, variant), start, stop, i in zip(head["variants"], ends[count:-1], ends[count + 1:],
                                                    range(5 * count, length, 5), strict=True):
             postings = Postings(numbers[i], numbers[i + 1], numbers[i + 2], numbers[i + 3], data[start:stop])
             part.variants.setdefault(word, []).append((variant, postings))

@@ -115,6 +115,14 @@ def test_the_cache_runs_pagefind_over_changed_shards_only(site_dir, tmp_path, mo
     monkeypatch.setattr(search.Index, "_run", counted_run)
     monkeypatch.setattr(search._Source, "document", counted_document)
     monkeypatch.setattr(pagefind_bundle, "merge_parts", counted_merge)
+    read: list[int] = []
+    real_read = pagefind_bundle.read_parts
+
+    def counted_read(bundle, sorts, unions):
+        read.append(1)
+        return real_read(bundle, sorts, unions)
+
+    monkeypatch.setattr(pagefind_bundle, "read_parts", counted_read)
     assert search.Index(site_dir, cache).bundle(cut) == first  # nothing changed: ...
     assert ran == [] and parsed == [] and merges == []  # ... no run, no page parsed, no merge
     name, sources = cut[1]
@@ -126,7 +134,7 @@ def test_the_cache_runs_pagefind_over_changed_shards_only(site_dir, tmp_path, mo
     assert parsed == [edited.path]  # ... whose other pages were not parsed again
     assert again != first
     assert_same_bundle(again, one_run(site_dir, cut))
-    assert merges == [len(cut)]
+    assert merges == [len(cut)] and len(read) == 1  # the other shards' parts came from the cache
     assert len(list((cache / "shards").iterdir())) == len(cut)  # the shard's earlier bundle is gone
     assert len(list((cache / "merged").iterdir())) == 1
 
