@@ -74,6 +74,10 @@ class IssueCache:
         self.found += 1
         return value
 
+    def has(self, name: str, key: str) -> bool:
+        """Whether a value is kept for ``name`` made from inputs hashed as ``key`` (not read)."""
+        return (self.folder / f"{name}-{key}.json").is_file()
+
     def put(self, name: str, key: str, value: object) -> None:
         """Keep ``value`` for ``name`` (its older versions removed), written whole, then renamed."""
         self.made += 1
