@@ -1,6 +1,6 @@
-"""The newsletters at archive scale (issue 12, goal 5): letters missing from the cache are made by
-processes of their own, and the build's letters are then the same, byte for byte, as those it makes
-itself without any cache."""
+"""The newsletters and the open data at archive scale (issue 12, goal 5): letters and plain texts
+missing from the caches are made by processes of their own, and the stages' products are then the
+same, byte for byte, as those they make themselves without any cache."""
 
 from __future__ import annotations
 
@@ -29,3 +29,22 @@ def test_letters_made_by_processes_equal_those_made_in_the_build(shipped, monkey
     with caplog.at_level(logging.INFO):
         again = newsletter.newsletters(content, published, shipped.root)
     assert again == alone and f"newsletters: 0 made, {len(alone)} unchanged" in caplog.text
+
+
+def test_plain_texts_made_by_processes_equal_those_made_in_the_build(shipped, monkeypatch):
+    from generator.markup.markdown import plain_text
+    from generator.outputs.opendata import tables
+
+    content = check(shipped.root)
+    expected = {notice.id: plain_text(notice.body) for notice in content.gazette.notices}
+    monkeypatch.setattr(tables, "SPAWN_FROM", 1)
+    monkeypatch.setattr(tables, "JOB", 1)
+    monkeypatch.setenv("JIAHE_WORKERS", "2")
+
+    def refuse(body):
+        raise AssertionError("a plain text was made by the stage, not by its processes")
+
+    monkeypatch.setattr(tables, "plain_text", refuse)  # in this process only: a spawned one imports its own
+    assert tables.plain_texts(content, shipped.root) == expected
+    kept = sorted(p.name for p in (shipped.root / ".cache" / "opendata").iterdir())
+    assert len(kept) == len(content.gazette.issues)
