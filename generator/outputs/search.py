@@ -369,6 +369,43 @@ def _code_version() -> str:
     return digest.hexdigest()
 
 
+class _Parts:
+    """A shard's parts, by language (:class:`pagefind_bundle.Part`), and its bundle's other files (the
+    program and its interface files), by name: their SHA-256 (the files are kept in ``program/``)."""
+
+    def __init__(self, parts: dict[str, pagefind_bundle.Part], program: dict[str, str]):
+        self.parts, self.program = parts, program
+
+    def fields(self) -> dict[str, list[str]]:
+        return {language: part.fields for language, part in self.parts.items()}
+
+    def read_for(self, unions: dict[str, list[str]]) -> bool:
+        """Whether the parts' postings are numbered in these metadata fields."""
+        return all(part.union == unions.get(language) for language, part in self.parts.items())
+
+    def dumps(self) -> bytes:
+        data = [part.dumps() for part in self.parts.values()]
+        head = json.dumps({"program": self.program, "parts": [[language, len(d)] for language, d in zip(self.parts, data, strict=True)]})
+        body = b"".join([head.encode("utf-8"), b"\n", *data])
+        return hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
+
+    @classmethod
+    def loads(cls, data: bytes) -> _Parts:
+        """Raises ValueError (or KeyError, TypeError) if ``data`` is not a whole, undamaged dump."""
+        digest, _, body = data.partition(b"\n")
+        if hashlib.sha256(body).hexdigest().encode("ascii") != digest:
+            raise ValueError("damaged")
+        head, _, rest = body.partition(b"\n")
+        about = json.loads(head)
+        parts, at = {}, 0
+        for language, size in about["parts"]:
+            parts[language] = pagefind_bundle.Part.loads(rest[at:at + size])
+            at += size
+        if at != len(rest):
+            raise ValueError("not whole")
+        return cls(parts, dict(about["program"]))
+
+
 class Index:
     """The search index in shards (issue 12). Each shard (a year of the gazette, the yearbook, the
     directory, the English records, any other page) is indexed by its own Pagefind run, two at a time
@@ -391,6 +428,8 @@ class Index:
         self.cwd, self.cache = cwd, cache
         self.version = _code_version()
         self.peaks: dict[str, int] = {}  # shard -> peak memory of its Pagefind run (bytes)
+        self.programs: dict[str, bytes] = {}  # SHA-256 -> a program file of the bundle
+        self.checked: set[str] = set()  # the program files found whole in the cache, or written, in this build
 
     def bundle(self, cut: list[tuple[str, list[_Source]]]) -> dict[str, bytes]:
         """The canonical bundle of the shards ``cut``."""
@@ -400,18 +439,8 @@ class Index:
             self._prune(keys, [shard for shard, _ in cut], merged_key)
             log.info("search: no shard changed (%d shards)", len(cut))
             return kept[0]
-        runs: list[tuple[dict[str, bytes], dict[str, list[dict[str, str]]]] | None] = [self._cached(key) for key in keys]
-        todo = [i for i, run in enumerate(runs) if run is None]
-        with ThreadPoolExecutor(self.WORKERS) as pool:
-            for i, run in zip(todo, pool.map(lambda i: self._run(*cut[i]), todo), strict=True):
-                runs[i] = run
-                self._store(keys[i], run)
-        log.info("search: Pagefind ran over %d of %d shards%s", len(todo), len(cut),
-                 f" ({', '.join(cut[i][0] for i in todo)}; peak memory {max(self.peaks.values()) / 2**20:.0f} MB)"
-                 if self.peaks else "")
-        done = [run for run in runs if run is not None]
         try:
-            files = pagefind_bundle.merge([files for files, _ in done], [sorts for _, sorts in done])
+            files = self._merged(cut, keys)
         except (pagefind_bundle.FormatError, KeyError, IndexError, TypeError) as exc:
             log.warning("search: the shards' bundles could not be merged (%s); indexing the site in one run", exc)
             everything = [source for _, sources in cut for source in sources]
@@ -419,6 +448,53 @@ class Index:
         self._store(merged_key, (files, {}), "merged")
         self._prune(keys, [shard for shard, _ in cut], merged_key)
         return files
+
+    def _merged(self, cut: list[tuple[str, list[_Source]]], keys: list[str]) -> dict[str, bytes]:
+        """The shards' parts (:class:`pagefind_bundle.Part`, cached in ``parts/``), merged. A shard without
+        a part is read from its run's bundle (cached in ``shards/``, else run by Pagefind); so is one whose
+        part was read for other metadata fields than the union of every shard's."""
+        parts: list[_Parts | None] = [self._parts(key) for key in keys]
+        runs: dict[int, tuple[dict[str, bytes], dict[str, list[dict[str, str]]]]] = {}
+
+        def need(wanted: list[int]) -> None:
+            """The runs of the shards ``wanted``: from the cache, else Pagefind's, two at a time."""
+            for i in wanted:
+                if i not in runs and (run := self._cached(keys[i])) is not None:
+                    runs[i] = run
+            todo = [i for i in wanted if i not in runs]
+            with ThreadPoolExecutor(self.WORKERS) as pool:
+                for i, run in zip(todo, pool.map(lambda i: self._run(*cut[i]), todo), strict=True):
+                    runs[i] = run
+                    self._store(keys[i], run)
+            if todo:
+                log.info("search: Pagefind ran over %d of %d shards (%s; peak memory %.0f MB)", len(todo), len(cut),
+                         ", ".join(cut[i][0] for i in todo), max(self.peaks[cut[i][0]] for i in todo) / 2**20)
+
+        need([i for i, found in enumerate(parts) if found is None])
+        fields: dict[str, set[str]] = {}
+        for i, found in enumerate(parts):
+            for language, own in (found.fields() if found is not None else pagefind_bundle.languages(runs[i][0])).items():
+                fields.setdefault(language, set()).update(own)
+        unions = {language: sorted(own) for language, own in fields.items()}
+        stale = [i for i, found in enumerate(parts) if found is None or not found.read_for(unions)]
+        need(stale)
+        for i in stale:
+            files, sorts = runs[i]
+            program_files = pagefind_bundle.program([files])
+            parts[i] = found = _Parts(pagefind_bundle.read_parts(files, sorts, unions),
+                                      {name: hashlib.sha256(data).hexdigest() for name, data in program_files.items()})
+            self._keep_parts(keys[i], found, program_files)
+        log.info("search: %d of %d shards read for merging", len(stale), len(cut))
+        by_language: dict[str, list[pagefind_bundle.Part]] = {}
+        program: dict[str, bytes] = {}
+        for found in parts:
+            assert found is not None
+            for language, part in found.parts.items():
+                by_language.setdefault(language, []).append(part)
+            for name, digest in found.program.items():
+                if name not in program:
+                    program[name] = self._program_file(digest)
+        return pagefind_bundle.merge_parts(by_language, program)
 
     def _key(self, sources: list[_Source]) -> str:
         digest = hashlib.sha256(self.version.encode())
@@ -463,6 +539,39 @@ class Index:
             _write(self.cache / "documents" / f"{shard}.json",
                    json.dumps({"version": self.version, "documents": documents}, ensure_ascii=False).encode("utf-8"))
 
+    def _parts(self, key: str) -> _Parts | None:
+        """A shard's parts from the cache, with its program files (None if anything is missing or damaged)."""
+        if self.cache is None:
+            return None
+        try:
+            found = _Parts.loads((self.cache / "parts" / f"{key}.part").read_bytes())
+            for digest in found.program.values():
+                self._program_file(digest)
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            return None
+        return found
+
+    def _keep_parts(self, key: str, parts: _Parts, program: dict[str, bytes]) -> None:
+        self.programs.update({hashlib.sha256(data).hexdigest(): data for data in program.values()})
+        if self.cache is None:
+            return
+        for digest in parts.program.values():
+            if digest not in self.checked:  # not read whole from the cache in this build
+                _write(self.cache / "program" / digest, self.programs[digest])
+                self.checked.add(digest)
+        _write(self.cache / "parts" / f"{key}.part", parts.dumps())
+
+    def _program_file(self, digest: str) -> bytes:
+        """A program file by its SHA-256, from memory or the cache (checked); raises ValueError if damaged."""
+        if digest not in self.programs:
+            assert self.cache is not None
+            data = (self.cache / "program" / digest).read_bytes()
+            if hashlib.sha256(data).hexdigest() != digest:
+                raise ValueError(f"damaged program file {digest}")
+            self.programs[digest] = data
+            self.checked.add(digest)
+        return self.programs[digest]
+
     def _cached(self, key: str, folder: str = "shards") -> tuple[dict[str, bytes], dict[str, list[dict[str, str]]]] | None:
         if self.cache is None:
             return None
@@ -474,8 +583,8 @@ class Index:
             for name, size in about["files"]:
                 files[name] = body[at:at + size]
                 at += size
-            if at != len(body):
-                return None
+            if at != len(body) or hashlib.sha256(body).hexdigest() != about["sha256"]:
+                return None  # damaged
             return files, about["sorts"]
         except (OSError, ValueError, KeyError, TypeError):
             return None  # not there, or not whole: run the shard again
@@ -485,14 +594,19 @@ class Index:
             return
         files, sorts = run
         names = sorted(files)
-        head = json.dumps({"files": [[name, len(files[name])] for name in names], "sorts": sorts}, ensure_ascii=False)
-        _write(self.cache / folder / f"{key}.bundle", b"".join([head.encode("utf-8"), b"\n", *(files[n] for n in names)]))
+        body = b"".join(files[n] for n in names)
+        head = json.dumps({"files": [[name, len(files[name])] for name in names], "sorts": sorts,
+                           "sha256": hashlib.sha256(body).hexdigest()}, ensure_ascii=False)
+        _write(self.cache / folder / f"{key}.bundle", b"".join([head.encode("utf-8"), b"\n", body]))
 
     def _prune(self, keys: list[str], names: list[str], merged: str) -> None:
         if self.cache is None:
             return
         for folder, kept in (("shards", {f"{key}.bundle" for key in keys}), ("documents", {f"{n}.json" for n in names}),
-                             ("merged", {f"{merged}.bundle"})):
+                             ("merged", {f"{merged}.bundle"}), ("parts", {f"{key}.part" for key in keys}),
+                             ("program", set(self.programs))):
+            if folder == "program" and not self.programs:  # no merge in this build: the parts were not read
+                continue
             for path in (self.cache / folder).glob("*"):
                 if path.name not in kept:
                     with contextlib.suppress(OSError):

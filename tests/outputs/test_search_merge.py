@@ -106,15 +106,15 @@ def test_the_cache_runs_pagefind_over_changed_shards_only(site_dir, tmp_path, mo
         return real_document(self)
 
     merges: list[int] = []
-    real_merge = pagefind_bundle.merge
+    real_merge = pagefind_bundle.merge_parts
 
-    def counted_merge(bundles, sorts):
-        merges.append(len(bundles))
-        return real_merge(bundles, sorts)
+    def counted_merge(parts, program):
+        merges.append(len(parts["und-hani"]))
+        return real_merge(parts, program)
 
     monkeypatch.setattr(search.Index, "_run", counted_run)
     monkeypatch.setattr(search._Source, "document", counted_document)
-    monkeypatch.setattr(pagefind_bundle, "merge", counted_merge)
+    monkeypatch.setattr(pagefind_bundle, "merge_parts", counted_merge)
     assert search.Index(site_dir, cache).bundle(cut) == first  # nothing changed: ...
     assert ran == [] and parsed == [] and merges == []  # ... no run, no page parsed, no merge
     name, sources = cut[1]
@@ -147,3 +147,31 @@ def test_chunk_ranges_are_cut_as_pagefind_cuts_them():
     # (first word, last word) of consecutive chunks, as Pagefind 1.5.2 wrote them at 10,000 notices
     chunks = [("70", "alarm"), ("all", "becom"), ("befor", "by"), ("calcul", "chines"), ("chronicl", "citi")]
     assert pagefind_bundle._ranges(chunks) == [("70", "ala"), ("all", "bec"), ("bef", "by"), ("c", "chi"), ("chr", "citi")]
+
+
+def test_parts_kept_in_the_cache_give_the_full_builds_bundle(site_dir, tmp_path):
+    """Each layer of the cache (a shard's run, its parts read for merging, the program files) gives the
+    bundle of a build without a cache, after a changed page, a removed page, a page whose metadata
+    fields are new to the index (every part read again), and with any cache file damaged."""
+    cut = synthetic_archive(site_dir, count=60)
+    cache = tmp_path / "cache"
+    search.Index(site_dir, cache).bundle(cut)
+
+    def same_as_without_cache(cut) -> None:
+        assert_same_bundle(search.Index(site_dir, cache).bundle(cut), search.Index(site_dir).bundle(cut))
+
+    name, sources = cut[2]
+    cut[2] = (name, sources[1:])  # a page removed
+    same_as_without_cache(cut)
+    name, sources = cut[0]
+    first = sources[0]
+    new_field = first.data.replace(b"<h1", '<span data-pagefind-meta="aaa:新欄位"></span><h1'.encode(), 1)
+    cut[0] = (name, [search._Source(first.path, new_field, None, "zh-TW"), *sources[1:]])  # fields of every run renumbered
+    same_as_without_cache(cut)
+    for folder in ("parts", "program", "shards"):
+        for number, path in enumerate(sorted((cache / folder).iterdir())):
+            data = path.read_bytes()
+            path.write_bytes(data[:len(data) // 2] if number % 2 else data[:-40] + b"x" * 40)  # cut short, or overwritten
+        for path in (cache / "merged").iterdir():
+            path.unlink()  # (the merged bundle is reused when nothing changed)
+        same_as_without_cache(cut)
