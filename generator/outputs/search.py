@@ -61,6 +61,7 @@ from generator.model import LANGUAGES, Content
 from generator.labels import labels
 from generator.markup.cjk import IDEOGRAPHS
 from generator.outputs import search_english
+from generator.outputs import search_transfer
 from generator.outputs import pagefind_bundle
 from generator.outputs.pagefind_bundle import canonical as canonical  # the benchmark's one-run index
 
@@ -354,6 +355,8 @@ def index_site(content: Content, out: Path, cache: Path | None = None) -> Path:
     the search cache (``.cache/search/`` of the project; None: none)."""
     cut = shards(content, out)
     files = Index(out, cache).bundle(cut)
+    # smaller to download, and the results page told which index chunks are large (search_transfer.py)
+    files = search_transfer.for_transfer(files, search_transfer.Memo(cache / "transfer" if cache else None))
     if "pagefind.js" not in files:
         raise BuildError("Pagefind failed to index the site: its bundle has no pagefind.js")
     bundle = out / "pagefind"

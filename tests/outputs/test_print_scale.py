@@ -83,3 +83,30 @@ def test_one_markdown_converter_for_an_issue_converts_each_body_as_a_new_one_wou
     expected = [clean(markdown.markdown(body, extensions=list(typeset.EXTENSIONS))) for body in bodies]
     html = printed.html_of(bodies)
     assert all(f'<div id="part-{index}">\n{part}\n</div>' in html for index, part in enumerate(expected))
+
+
+def test_a_changed_issue_replaces_its_older_pdf_in_the_cache(shipped, tmp_path):
+    first = printed.issue_pdfs(check(shipped.root), shipped.root, tmp_path / "first")
+    cache = shipped.root / typeset.CACHE
+    before = {p.name for p in cache.iterdir()}
+    shipped.edit("content/gazette/2026/02/02-public-bicycle.md", "---\n\n", "---\n\n新增一段。\n\n")
+    printed.issue_pdfs(check(shipped.root), shipped.root, tmp_path / "changed")
+    after = {p.name for p in cache.iterdir()}
+    assert len(after) == len(before) == 2 * len(first)  # a PDF and its pages for each issue, no older one
+    assert {name.rsplit("-", 1)[0] for name in after ^ before} == {"gazette-2026-02"}
+
+
+def test_an_issue_cache_keeps_one_version_of_each_name_and_only_of_that_name(tmp_path):
+    from generator.outputs.issuecache import IssueCache
+
+    cache = IssueCache(tmp_path, "probe", "1")
+    cache.put("valid-yearbook", cache.key("a"), True)
+    cache.put("valid-yearbook-statistics", cache.key("a"), True)
+    cache.put("texts-2026-03", cache.key("a"), ["a"])
+    again = IssueCache(tmp_path, "probe", "1")  # the next build
+    again.put("valid-yearbook", again.key("b"), True)
+    again.put("texts-2026-03", again.key("b"), ["b"])
+    kept = sorted(p.name for p in cache.folder.iterdir())
+    assert kept == sorted([f"valid-yearbook-{cache.key('b')}.json", f"valid-yearbook-statistics-{cache.key('a')}.json",
+                           f"texts-2026-03-{cache.key('b')}.json"])
+    assert again.get("texts-2026-03", again.key("b")) == ["b"]

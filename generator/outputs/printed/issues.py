@@ -157,8 +157,9 @@ def _typeset(content: Content, issue: Issue, program: str) -> tuple[bytes, tuple
 
 
 def _typeset_into_cache(content: Content, issues: list[Issue], keys: Mapping[str, str], cache: Path, program: str) -> None:
+    older = typeset.kept(cache)
     for start in range(0, len(issues), BATCH):
-        _typeset_batch([_job(content, issue, keys) for issue in issues[start:start + BATCH]], cache, program)
+        _typeset_batch([_job(content, issue, keys, older) for issue in issues[start:start + BATCH]], cache, program)
 
 
 #: Issues typeset by one job (issue 12): their HTML converted by one pandoc run, their PDFs compiled
@@ -167,11 +168,15 @@ def _typeset_into_cache(content: Content, issues: list[Issue], keys: Mapping[str
 BATCH = 16
 
 
-def _job(content: Content, issue: Issue, keys: Mapping[str, str]) -> tuple[str, str, list[str], dict[str, object], int]:
+Job = tuple[str, str, list[str], dict[str, object], int, list[Path]]
+
+
+def _job(content: Content, issue: Issue, keys: Mapping[str, str], older: Mapping[str, list[Path]]) -> Job:
     """What a process needs to typeset ``issue`` into the cache: its name and key, its notices' bodies
-    as typed (the Markdown is converted by the process: :func:`html_of`), the data, the timestamp."""
+    as typed (the Markdown is converted by the process: :func:`html_of`), the data, the timestamp,
+    and the cache's files of its older versions (``older``: :func:`.typeset.kept`), to remove."""
     bodies = [notice.body for _, notices in sections(content, issue) for notice in notices]
-    return _name(issue), keys[issue.id], bodies, data_of(content, issue), _epoch(issue.date)
+    return _name(issue), keys[issue.id], bodies, data_of(content, issue), _epoch(issue.date), older.get(_name(issue), [])
 
 
 def _typeset_all(content: Content, todo: list[Issue], keys: Mapping[str, str], cache: Path, program: str,
@@ -193,9 +198,10 @@ def _typeset_all(content: Content, todo: list[Issue], keys: Mapping[str, str], c
     from concurrent.futures.process import BrokenProcessPool
 
     size = max(1, min(BATCH, -(-len(todo) // workers)))
+    older = typeset.kept(cache)
     failure = ""
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [pool.submit(_typeset_batch, [_job(content, issue, keys) for issue in todo[start:start + size]], cache, program)
+        futures = [pool.submit(_typeset_batch, [_job(content, issue, keys, older) for issue in todo[start:start + size]], cache, program)
                    for start in range(0, len(todo), size)]
         for future in futures:
             try:
@@ -213,13 +219,13 @@ def _typeset_all(content: Content, todo: list[Issue], keys: Mapping[str, str], c
         raise BuildError(failure)
 
 
-def _typeset_batch(jobs: list[tuple[str, str, list[str], dict[str, object], int]], cache: Path, program: str) -> None:
+def _typeset_batch(jobs: list[Job], cache: Path, program: str) -> None:
     """Issues typeset into the cache (in a worker process, or in the build's): their HTML by one
     pandoc run (:func:`.typeset.to_typst_many`), each PDF by the process's Typst compiler."""
     bodies = typeset.to_typst_many([html_of(job[2]) for job in jobs], program, shift_headings=2)
-    for (name, key, _, data, timestamp), body in zip(jobs, bodies, strict=True):
+    for (name, key, _, data, timestamp, older), body in zip(jobs, bodies, strict=True):
         result = typeset.compile_pdf("issue.typ", body, data, timestamp=timestamp)
-        typeset.write_cache(cache, name, key, result.pdf, result.pages)
+        typeset.write_cache(cache, name, key, result.pdf, result.pages, older)
 
 
 def pdf_uri(issue: Issue) -> str:

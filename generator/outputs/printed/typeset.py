@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
 import secrets
 import shutil
@@ -256,12 +257,14 @@ def cached_pdf(cache: Path, name: str, key: str) -> tuple[Path, tuple[int, ...]]
     return (pdf, found) if pdf.is_file() else None
 
 
-def write_cache(cache: Path, name: str, key: str, pdf: bytes, pages: tuple[int, ...]) -> None:
-    """Keep this version only (``name``'s older versions are removed); each file written whole, then renamed."""
+def write_cache(cache: Path, name: str, key: str, pdf: bytes, pages: tuple[int, ...],
+                older: Iterable[Path] | None = None) -> None:
+    """Keep this version only (``name``'s older versions are removed: ``older``, if the caller listed
+    the folder already, see :func:`kept`); each file written whole, then renamed."""
     try:
         cache.mkdir(parents=True, exist_ok=True)
-        for old in cache.glob(f"{name}-*"):
-            old.unlink()
+        for old in cache.glob(f"{name}-*") if older is None else older:
+            old.unlink(missing_ok=True)
         for suffix, data in ((".json", json.dumps(list(pages)).encode()), (".pdf", pdf)):
             path = cache / f"{name}-{key}{suffix}"
             partial = path.with_name(path.name + ".partial")
@@ -269,3 +272,19 @@ def write_cache(cache: Path, name: str, key: str, pdf: bytes, pages: tuple[int, 
             partial.replace(path)
     except OSError as exc:  # a read-only checkout still builds, only without the cache
         log.warning("could not keep the print edition's %s in %s: %s", name, cache, exc)
+
+
+def kept(cache: Path) -> dict[str, list[Path]]:
+    """The cache's files by the name of the document they keep (``<name>-<key>.pdf`` and ``.json``: a
+    key is hexadecimal, without a dash), from one listing of the folder (issue 12: a listing for
+    each issue typeset was, at 5,000 issues, 5,000 listings of 10,000 files)."""
+    found: dict[str, list[Path]] = {}
+    try:
+        files = os.listdir(cache)
+    except OSError:
+        return found
+    for file in files:
+        stem, dot, _ = file.partition(".")
+        if dot:
+            found.setdefault(stem.rsplit("-", 1)[0], []).append(cache / file)
+    return found
