@@ -45,6 +45,7 @@ import html
 import itertools
 import json
 import logging
+import os
 import re
 import subprocess
 import tempfile
@@ -281,30 +282,80 @@ def index_order(content: Content) -> dict[str, tuple[int, str]]:
 
 class _Source:
     """A page to index: its path (relative to the site), what it is made from (the built page, or an
-    English record), the URL Pagefind gives it (None: its path's) and the language of that HTML."""
+    English record), the URL Pagefind gives it (None: its path's) and the language of that HTML. A
+    built page known from an earlier build (:func:`shards`) is given by its ``file``, its ``digest``
+    and ``size``, and read only if its document is wanted."""
 
-    __slots__ = ("path", "data", "url", "language", "digest")
+    __slots__ = ("path", "_data", "url", "language", "digest", "size", "file")
 
-    def __init__(self, path: str, data: bytes, url: str | None, language: str):
-        self.path, self.data, self.url, self.language = path, data, url, language
-        self.digest = hashlib.sha256(language.encode() + b"\0" + data).hexdigest()
+    def __init__(self, path: str, data: bytes | None, url: str | None, language: str, *,
+                 digest: str | None = None, size: int = 0, file: Path | None = None):
+        self.path, self._data, self.url, self.language, self.file = path, data, url, language, file
+        if data is not None:
+            self.digest, self.size = hashlib.sha256(language.encode() + b"\0" + data).hexdigest(), len(data)
+        else:
+            assert digest is not None and file is not None
+            self.digest, self.size = digest, size
+
+    @property
+    def data(self) -> bytes:
+        if self._data is None:
+            assert self.file is not None
+            self._data = self.file.read_bytes()
+        return self._data
 
     def document(self) -> str | None:
         return indexing_document(self.data.decode("utf-8"), self.language)
 
 
-def shards(content: Content, site: Path) -> list[tuple[str, list[_Source]]]:
+def _built_pages(site: Path) -> dict[str, tuple[Path, os.stat_result]]:
+    """Every HTML page of the built site, by its path relative to the site: its file and status."""
+    found = {}
+    for folder, _, names in os.walk(site):
+        relative = os.path.relpath(folder, site)
+        for name in names:
+            if name.endswith(".html"):
+                path = Path(folder, name)
+                found[name if relative == "." else f"{relative}/{name}".replace(os.sep, "/")] = (path, path.stat())
+    return found
+
+
+def shards(content: Content, site: Path, cache: Path | None = None) -> list[tuple[str, list[_Source]]]:
     """The indexable pages of the site built in ``site`` and the English records, in :func:`index_order`,
-    cut into shards (runs of consecutive pages of one shard name)."""
+    cut into shards (runs of consecutive pages of one shard name). ``cache``: the search cache's folder,
+    where ``pages.json`` keeps, for each page of the last build, its file's size, modification time,
+    inode and device, and the page's digest and language (None: not indexed): a page whose file has
+    all four as before is not read again. (The website stage writes a page it did not render again as
+    a hard link to its cache's file, and a page it renders as a new file; a file's status changes when
+    its bytes do, so the digest stays the page's.)"""
     order = index_order(content)
-    paths = {path.relative_to(site).as_posix(): path for path in site.rglob("*.html")}
+    memo_path = cache / "pages.json" if cache is not None else None
+    known: dict[str, list] = {}
+    if memo_path is not None:
+        with contextlib.suppress(OSError, ValueError):
+            stored = json.loads(memo_path.read_bytes())
+            known = stored if isinstance(stored, dict) else {}
+    memo: dict[str, list] = {}
     sources: list[tuple[str, _Source]] = []
-    for name in sorted(paths, key=lambda name: (order.get(name, (len(order), ""))[0], name)):
-        data = paths[name].read_bytes()
-        if b"data-pagefind-body" not in data:
-            continue
-        language = _LANG.search(data.decode("utf-8", "replace")[:2000])
-        sources.append((order.get(name, (0, "other"))[1], _Source(name, data, None, language[1] if language else "unknown")))
+    pages = _built_pages(site)
+    for name in sorted(pages, key=lambda name: (order.get(name, (len(order), ""))[0], name)):
+        path, status = pages[name]
+        stamp = [status.st_size, status.st_mtime_ns, status.st_ino, status.st_dev]
+        entry = known.get(name)
+        if isinstance(entry, list) and len(entry) == 6 and entry[:4] == stamp:
+            digest, language = entry[4], entry[5]
+            source = None if language is None else _Source(name, None, None, language, digest=digest, size=stamp[0], file=path)
+        else:
+            data = path.read_bytes()
+            source = None
+            if b"data-pagefind-body" in data:
+                found = _LANG.search(data.decode("utf-8", "replace")[:2000])
+                source = _Source(name, data, None, found[1] if found else "unknown")
+        memo[name] = [*stamp, *((source.digest, source.language) if source else (None, None))]
+        if source is not None:
+            sources.append((order.get(name, (0, "other"))[1], source))
+    if memo_path is not None and memo != known:
+        _write(memo_path, json.dumps(memo, separators=(",", ":")).encode("utf-8"))
     sources += [("english", _Source(path, record.encode("utf-8"), url, search_english.LANGUAGE))
                 for path, record, url in search_english.records(content)]
     return [piece for shard, group in itertools.groupby(sources, key=lambda s: s[0])
@@ -338,7 +389,7 @@ def _pieces(shard: str, sources: list[_Source]) -> list[tuple[str, list[_Source]
     size = 0
     for source in oldest_first:
         piece.append(source)
-        size += len(source.data)
+        size += source.size
         if size >= limit:
             pieces.append(piece)
             piece, size = [], 0
@@ -353,7 +404,7 @@ def index_site(content: Content, out: Path, cache: Path | None = None) -> Path:
     """The search-index stage: index the website built in ``out`` with Pagefind, in :func:`index_order`;
     its bundle, made canonical, goes to ``out/pagefind/``, which is returned. ``cache``: the folder of
     the search cache (``.cache/search/`` of the project; None: none)."""
-    cut = shards(content, out)
+    cut = shards(content, out, cache)
     files = Index(out, cache).bundle(cut)
     # smaller to download, and the results page told which index chunks are large (search_transfer.py)
     files = search_transfer.for_transfer(files, search_transfer.Memo(cache / "transfer" if cache else None))

@@ -4,8 +4,10 @@ shards whose pages changed. The browser tests (test_search.py) search the merged
 
 from __future__ import annotations
 
+import os
 import random
 import re
+import shutil
 
 import pytest
 
@@ -194,3 +196,35 @@ def test_parts_kept_in_the_cache_give_the_full_builds_bundle(site_dir, tmp_path)
         for path in (cache / "merged").iterdir():
             path.unlink()  # (the merged bundle is reused when nothing changed)
         same_as_without_cache(cut)
+
+
+def test_pages_known_from_the_last_build_are_not_read_again(shipped, tmp_path):
+    """shards() with a cache reads only the pages whose files changed since the last build, and gives
+    the same shards, pages and digests as without a cache: after a page written anew, a page changed
+    in place, a page removed, and with its memo damaged."""
+    site_dir, _ = shipped
+    site, cache, content = tmp_path / "site", tmp_path / "cache", check(REPO)
+    shutil.copytree(site_dir, site, copy_function=os.link)  # the website stage links the pages it did not render
+
+    def listed(cut):
+        return [(name, [(source.path, source.digest, source.size, source.data) for source in sources]) for name, sources in cut]
+
+    def same_as_without_cache() -> list:
+        cut = search.shards(content, site, cache)
+        assert listed(cut) == listed(search.shards(content, site))
+        return cut
+
+    same_as_without_cache()
+    cut = search.shards(content, site, cache)
+    unread = [source for _, sources in cut for source in sources if source._data is None]
+    assert len(unread) == len([page for page in site.rglob("*.html") if b"data-pagefind-body" in page.read_bytes()])
+    notices = sorted(site.glob("gazette/2026/*/*/index.html"))
+    anew, in_place, removed = notices[0], notices[1], notices[2]
+    data = anew.read_bytes()
+    anew.unlink()
+    anew.write_bytes(data.replace("</h1>".encode(), "改</h1>".encode(), 1))
+    in_place.write_bytes(in_place.read_bytes().replace("臺".encode(), "台".encode(), 1))  # the same size, the same inode
+    removed.unlink()
+    same_as_without_cache()
+    (cache / "pages.json").write_bytes((cache / "pages.json").read_bytes()[:-100])
+    same_as_without_cache()
