@@ -47,11 +47,12 @@ import json
 import logging
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
@@ -402,22 +403,36 @@ def _pieces(shard: str, sources: list[_Source]) -> list[tuple[str, list[_Source]
 
 def index_site(content: Content, out: Path, cache: Path | None = None) -> Path:
     """The search-index stage: index the website built in ``out`` with Pagefind, in :func:`index_order`;
-    its bundle, made canonical, goes to ``out/pagefind/``, which is returned. ``cache``: the folder of
-    the search cache (``.cache/search/`` of the project; None: none)."""
+    its bundle, made canonical and then smaller to download (:mod:`search_transfer`), goes to
+    ``out/pagefind/``, which is returned. ``cache``: the folder of the search cache (``.cache/search/``
+    of the project; None: none)."""
     cut = shards(content, out, cache)
-    files = Index(out, cache).bundle(cut)
-    # smaller to download, and the results page told which index chunks are large (search_transfer.py)
-    files = search_transfer.for_transfer(files, search_transfer.Memo(cache / "transfer" if cache else None))
-    if "pagefind.js" not in files:
-        raise BuildError("Pagefind failed to index the site: its bundle has no pagefind.js")
     bundle = out / "pagefind"
-    for name, data in sorted(files.items()):
-        if PurePosixPath(name).is_absolute() or ".." in PurePosixPath(name).parts:
-            raise BuildError(f"Pagefind named a file outside its bundle: {name}")
-        (bundle / name).parent.mkdir(parents=True, exist_ok=True)
-        (bundle / name).write_bytes(data)
+    # smaller to download, and the results page told which index chunks are large (search_transfer.py)
+    Index(out, cache).place(cut, bundle, lambda files: search_transfer.for_transfer(
+        files, search_transfer.Memo(cache / "transfer" if cache else None)))
     log.info("indexed %d pages for search in %d shards", sum(len(sources) for _, sources in cut), len(cut))
     return bundle
+
+
+def _checked(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The bundle's files, if it is one that can be published."""
+    if "pagefind.js" not in files:
+        raise BuildError("Pagefind failed to index the site: its bundle has no pagefind.js")
+    for name in files:
+        if PurePosixPath(name).is_absolute() or ".." in PurePosixPath(name).parts or not name:
+            raise BuildError(f"Pagefind named a file outside its bundle: {name}")
+    return files
+
+
+def _transfer_version() -> str:
+    """What the published bundle follows from besides the merged one: search_transfer's code and Zopfli's version."""
+    from importlib import metadata
+
+    digest = hashlib.sha256(Path(search_transfer.__file__).read_bytes())
+    with contextlib.suppress(metadata.PackageNotFoundError):
+        digest.update(f"zopfli {metadata.version('zopfli')}".encode())
+    return digest.hexdigest()
 
 
 def _code_version() -> str:
@@ -495,11 +510,91 @@ class Index:
         self.programs: dict[str, bytes] = {}  # SHA-256 -> a program file of the bundle
         self.checked: set[str] = set()  # the program files found whole in the cache, or written, in this build
 
-    def bundle(self, cut: list[tuple[str, list[_Source]]]) -> dict[str, bytes]:
-        """The canonical bundle of the shards ``cut``."""
+    def place(self, cut: list[tuple[str, list[_Source]]], folder: Path,
+              transform: Callable[[dict[str, bytes]], dict[str, bytes]] = lambda files: files) -> None:
+        """The bundle of the shards ``cut``, changed by ``transform`` (the same bundle gives the same
+        files), as files in ``folder``. With a cache, the files of the last build are kept in
+        ``blobs/`` (named by their SHA-256, listed by ``published/<key>.json`` under the shards' keys
+        and the transform's code), and placed as hard links (a copy where links are refused): a build
+        where no shard changed neither merges nor writes a file's bytes, and one where some did writes
+        only the files that are new (the index chunks; not the fragments of the pages that did not change)."""
+        keys = [self._key(sources) for _, sources in cut]
+        key = hashlib.sha256("\n".join([self.version, _transfer_version(), "placed", *keys]).encode()).hexdigest()
+        listing = self._published(key)
+        if listing is None:
+            files = _checked(transform(self.bundle(cut, keep=False)))
+            listing = self._publish(key, files)
+        else:
+            log.info("search: no shard changed (%d shards)", len(cut))
+            self._prune(keys, [shard for shard, _ in cut], "")
+            files = {}
+        made: set[str] = set()
+        for name, source in listing:
+            target = os.path.join(folder, name)
+            parent = os.path.dirname(target)
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)
+                made.add(parent)
+            if source is None:
+                with open(target, "wb") as file:
+                    file.write(files[name])
+                continue
+            try:
+                os.link(source, target)
+            except OSError:  # another file system, or one without hard links
+                shutil.copyfile(source, target)
+
+    def _published(self, key: str) -> list[tuple[str, str | None]] | None:
+        """The files of the bundle placed under ``key`` (name, blob), if the list and every blob are there."""
+        if self.cache is None:
+            return None
+        try:
+            listed = json.loads((self.cache / "published" / f"{key}.json").read_bytes())
+            blobs = self.cache / "blobs"
+            listing: list[tuple[str, str | None]] = []
+            for name, digest, size in listed:
+                source = os.path.join(blobs, digest)
+                if os.stat(source).st_size != size:
+                    return None
+                listing.append((name, source))
+            _checked(dict.fromkeys((name for name, _ in listing), b""))
+        except (OSError, ValueError, TypeError, BuildError):
+            return None
+        return listing
+
+    def _publish(self, key: str, files: dict[str, bytes]) -> list[tuple[str, str | None]]:
+        """Keeps the files as blobs (those not kept already) and their list under ``key``; returns
+        (name, blob) of each file, the blob None without a cache."""
+        if self.cache is None:
+            return [(name, None) for name in sorted(files)]
+        blobs = self.cache / "blobs"
+        blobs.mkdir(parents=True, exist_ok=True)
+        kept = {entry.name: entry.stat().st_size for entry in os.scandir(blobs)}
+        listing: list[tuple[str, str | None]] = []
+        listed = []
+        for name in sorted(files):
+            data = files[name]
+            digest = hashlib.sha256(data).hexdigest()
+            if kept.get(digest) != len(data):  # not kept, or not whole
+                _write(blobs / digest, data, 0o644)  # published as it is: readable by the web server
+                kept[digest] = len(data)
+            listing.append((name, os.path.join(blobs, digest)))
+            listed.append([name, digest, len(data)])
+        _write(self.cache / "published" / f"{key}.json", json.dumps(listed, ensure_ascii=False).encode("utf-8"))
+        used = {digest for _, digest, _ in listed}
+        for folder, keep in (("blobs", used), ("published", {f"{key}.json"})):
+            for path in (self.cache / folder).iterdir():
+                if path.name not in keep:
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+        return listing
+
+    def bundle(self, cut: list[tuple[str, list[_Source]]], keep: bool = True) -> dict[str, bytes]:
+        """The canonical bundle of the shards ``cut``; with ``keep``, kept in the cache for a build
+        where no shard changed (:meth:`place` keeps its own files instead)."""
         keys = [self._key(sources) for _, sources in cut]
         merged_key = hashlib.sha256("\n".join([self.version, *keys]).encode()).hexdigest()
-        if (kept := self._cached(merged_key, "merged")) is not None:  # no shard changed: the last merge
+        if keep and (kept := self._cached(merged_key, "merged")) is not None:  # no shard changed: the last merge
             self._prune(keys, [shard for shard, _ in cut], merged_key)
             log.info("search: no shard changed (%d shards)", len(cut))
             return kept[0]
@@ -509,8 +604,9 @@ class Index:
             log.warning("search: the shards' bundles could not be merged (%s); indexing the site in one run", exc)
             everything = [source for _, sources in cut for source in sources]
             files = canonical(self._run("everything", everything)[0])
-        self._store(merged_key, (files, {}), "merged")
-        self._prune(keys, [shard for shard, _ in cut], merged_key)
+        if keep:
+            self._store(merged_key, (files, {}), "merged")
+        self._prune(keys, [shard for shard, _ in cut], merged_key if keep else "")
         return files
 
     def _merged(self, cut: list[tuple[str, list[_Source]]], keys: list[str]) -> dict[str, bytes]:
@@ -680,11 +776,14 @@ class Index:
 _SORT = re.compile(r'data-pagefind-sort="([^"]*)"')
 
 
-def _write(path: Path, data: bytes) -> None:
-    """``data`` into ``path`` whole or not at all (a temporary file renamed)."""
+def _write(path: Path, data: bytes, mode: int | None = None) -> None:
+    """``data`` into ``path`` whole or not at all (a temporary file renamed); ``mode``: its permissions
+    (else the temporary file's, 0600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as file:
         file.write(data)
+    if mode is not None:
+        os.chmod(file.name, mode)
     Path(file.name).replace(path)
 
 

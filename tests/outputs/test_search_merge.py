@@ -228,3 +228,40 @@ def test_pages_known_from_the_last_build_are_not_read_again(shipped, tmp_path):
     same_as_without_cache()
     (cache / "pages.json").write_bytes((cache / "pages.json").read_bytes()[:-100])
     same_as_without_cache()
+
+
+def test_the_placed_bundle_is_the_full_builds_and_unchanged_files_are_links(site_dir, tmp_path, monkeypatch):
+    """Index.place() with a cache writes the same files as without one; where no shard changed it
+    neither merges nor writes (hard links to the cache's files, readable by a web server); a missing
+    or cut blob, or a damaged list, gives the full build's files again."""
+    cut = synthetic_archive(site_dir, count=40)
+    cache = tmp_path / "cache"
+
+    def placed(cut, cache, folder) -> dict[str, bytes]:
+        search.Index(site_dir, cache).place(cut, tmp_path / folder)
+        return {path.relative_to(tmp_path / folder).as_posix(): path.read_bytes()
+                for path in (tmp_path / folder).rglob("*") if path.is_file()}
+
+    def same_as_without_cache(folder: str) -> dict[str, bytes]:
+        files = placed(cut, cache, folder)
+        assert files == placed(cut, None, f"{folder}-plain") == search.Index(site_dir).bundle(cut)
+        return files
+
+    first = same_as_without_cache("first")
+    merges: list[int] = []
+    real_merge = pagefind_bundle.merge_parts
+    monkeypatch.setattr(pagefind_bundle, "merge_parts", lambda parts, program: merges.append(1) or real_merge(parts, program))
+    assert placed(cut, cache, "again") == first and merges == []
+    for path in (tmp_path / "again").rglob("*"):
+        if path.is_file():
+            assert path.stat().st_nlink > 1 and path.stat().st_mode & 0o777 == 0o644
+    name, sources = cut[1]
+    cut[1] = (name, sources[1:])
+    same_as_without_cache("changed")
+    blobs = sorted((cache / "blobs").iterdir())
+    blobs[0].unlink()
+    blobs[1].write_bytes(blobs[1].read_bytes()[:-1])
+    same_as_without_cache("blobs damaged")
+    for listing in (cache / "published").iterdir():
+        listing.write_bytes(listing.read_bytes()[:-10])
+    same_as_without_cache("list damaged")
