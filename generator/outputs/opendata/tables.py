@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
@@ -88,17 +88,19 @@ def notice_rows(content: Content, pdfs: tuple[IssuePdf, ...] = (),
                  for issue in content.gazette.issues for notice in issue.notices)
 
 
-def plain_texts(content: Content, root: Path) -> dict[str, str]:
+def plain_texts(content: Content, root: Path, issues: Collection[str] | None = None) -> dict[str, str]:
     """Each notice's plain text (the ``text`` column) by its id, kept per issue in ``.cache/opendata/``
     (:class:`~generator.outputs.issuecache.IssueCache`): made again only for an issue whose notices'
     bodies changed, or when the code or libraries that make it did (the Markdown conversion is most
-    of the open data's time at 10,000 notices)."""
+    of the open data's time at 10,000 notices). ``issues``: only the notices of these (ids)."""
     from generator.outputs.issuecache import GENERATOR, IssueCache, code_digest, library_versions
 
     cache = IssueCache(root, "opendata", "plain-text\0" + library_versions("markdown", "nh3")
                        + code_digest(GENERATOR / "markup"))
     found: dict[str, str] = {}
     for issue in content.gazette.issues:
+        if issues is not None and issue.id not in issues:
+            continue
         bodies = [notice.body for notice in issue.notices]
         texts = cache.get(name := f"texts-{issue.year}-{issue.number:02d}", key := cache.key(*bodies))
         if texts is None:
