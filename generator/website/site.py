@@ -49,7 +49,7 @@ def notice_pages(made: Products, uris: Iterable[str]) -> list[Page]:
     content = made.content
     wanted = set(uris)
     notices = [notice for notice in content.gazette.notices if urls.notice(notice) in wanted]
-    texts = plain_texts(content, made.root) if notices else None
+    texts = plain_texts(content, made.root, {content.links.issue_of(notice).id for notice in notices}) if notices else None
     return gazette_pages.made_notice_pages(content, notices, pdfs=made.pdfs, texts=texts)
 
 
@@ -60,7 +60,8 @@ def assets(made: Products, feeds_made: bool = True) -> Iterator[Asset]:
     content, root = made.content, made.root
     yield from gazette_pages.assets(content, root, made.pdfs)
     if feeds_made:
-        yield from feeds.assets(content, made.pdfs)
+        # the summaries from the notices' plain texts in the open data's cache (made there this build)
+        yield from feeds.assets(content, made.pdfs, lambda issues: plain_texts(content, root, issues))
     else:
         yield from (Asset(uri, data=b"") for uri in feeds.uris(content))
     yield feeds.directory_feed(content, made.record, directory_pages.describe)

@@ -67,6 +67,10 @@ def changed(before: dict[str, int], after: dict[str, int], pattern: str = r"gaze
     return sorted(page for page in after if before.get(page) != after[page] and re.fullmatch(pattern, page))
 
 
+def folders(site: Path) -> list[str]:
+    return sorted(path.relative_to(site).as_posix() for path in site.rglob("*") if path.is_dir())
+
+
 def tree(site: Path) -> dict[str, bytes]:
     return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
 
@@ -213,6 +217,10 @@ def test_the_incremental_build_equals_a_build_from_scratch(project, tmp_path, mo
     scratch = tree(tmp_path / "site")
     assert sorted(scratch) == sorted(incremental)
     assert [name for name in scratch if scratch[name] != incremental[name]] == []
+    # and the same folders: the incremental builds reused the folders of the site before the last
+    # (build._reuse_spare), removing those left empty (a removed notice's)
+    assert folders(tmp_path / "site") == folders(project / "site")
+    assert (project / ".site-spare").is_dir()
 
 
 def test_workers_make_what_one_process_makes_in_its_order():
