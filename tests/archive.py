@@ -101,3 +101,38 @@ def add_daily_year(project: Path, year: int, issues: int, big_issue: int = 0, bi
             (folder / f"{seq:0{width}d}-daily.md").write_text(_variant(template, serial, day), encoding="utf-8")
         day += dt.timedelta(days=1)
     return serial
+
+
+def add_daily_archive(project: Path, notices: int, per_issue: int = 10, per_year: int = 250) -> int:
+    """A daily gazette's archive (issue 12, goal 5): ``notices`` notices in issues of ``per_issue``, on
+    the first ``per_year`` working days (Monday to Friday) of each year, in the years before the
+    shipped gazette (20 years for 50,000 notices); sets ``site.yml``'s schedule to working days.
+    Folders are named as a daily gazette's (``001``, ``002``, …). Returns how many issues."""
+    site = project / "content" / "site.yml"
+    text = site.read_text(encoding="utf-8")
+    if "schedule: [1, 16]" in text:
+        site.write_text(text.replace("schedule: [1, 16]", "schedule: {daily: working-days}", 1), encoding="utf-8")
+    gazette = project / "content" / "gazette"
+    templates = sorted(gazette.glob("*/*/*.md"))
+    shipped_first = min(int(p.name) for p in gazette.iterdir())
+    issues = -(-notices // per_issue)
+    years = -(-issues // per_year)
+    written = serial = made = 0
+    for year in range(shipped_first - years, shipped_first):
+        day = dt.date(year, 1, 1)
+        for number in range(1, per_year + 1):
+            if written >= notices:
+                return made
+            while day.weekday() >= 5:
+                day += dt.timedelta(days=1)
+            folder = gazette / str(year) / f"{number:03d}"
+            folder.mkdir(parents=True)
+            (folder / "issue.yml").write_text(f"date: {day.isoformat()}\n", encoding="utf-8")
+            for seq in range(1, min(per_issue, notices - written) + 1):
+                serial += 1
+                template = templates[serial % len(templates)].read_text(encoding="utf-8")
+                (folder / f"{seq:02d}-daily.md").write_text(_variant(template, serial, day), encoding="utf-8")
+                written += 1
+            made += 1
+            day += dt.timedelta(days=1)
+    return made

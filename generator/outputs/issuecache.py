@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,7 @@ class IssueCache:
         self.version = version_
         self.made = 0  # values made (not found) in this build, for the stage's log line
         self.found = 0
+        self._kept: dict[str, list[str]] | None = None  # the folder's files by name, listed once (see :meth:`put`)
 
     def key(self, *parts: str) -> str:
         """The key of a value made from ``parts`` (strings), by this stage's version."""
@@ -72,16 +74,36 @@ class IssueCache:
         self.found += 1
         return value
 
+    def has(self, name: str, key: str) -> bool:
+        """Whether a value is kept for ``name`` made from inputs hashed as ``key`` (not read)."""
+        return (self.folder / f"{name}-{key}.json").is_file()
+
     def put(self, name: str, key: str, value: object) -> None:
         """Keep ``value`` for ``name`` (its older versions removed), written whole, then renamed."""
         self.made += 1
         path = self.folder / f"{name}-{key}.json"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            for old in self.folder.glob(f"{name}-*.json"):
-                old.unlink()
+            for old in self._older(name):
+                old.unlink(missing_ok=True)
             partial = path.with_name(path.name + ".partial")
             partial.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
             partial.replace(path)
         except OSError as exc:  # a read-only checkout still builds, only without the cache
             log.warning("could not keep %s in %s: %s", name, self.folder, exc)
+
+    def _older(self, name: str) -> list[Path]:
+        """The files kept for ``name`` (``<name>-<key>.json``: a key is hexadecimal, without a dash).
+        The folder is listed once for the stage, not once for each value kept (issue 12: at 5,000
+        issues a listing for each was 5,000 listings of 5,000 files). Each name is made by one
+        process of a build, so the listing taken when the first value is kept is the truth for it."""
+        if self._kept is None:
+            self._kept = {}
+            try:
+                files = os.listdir(self.folder)
+            except OSError:
+                files = []
+            for file in files:
+                if file.endswith(".json"):
+                    self._kept.setdefault(file[:-5].rsplit("-", 1)[0], []).append(file)
+        return [self.folder / file for file in self._kept.pop(name, [])]

@@ -32,16 +32,17 @@ byte, the canonical bundle of one run.
 
 from __future__ import annotations
 
+import array
 import base64
 import gzip
 import hashlib
-import heapq
 import itertools
 import json
 import logging
 import re
 import struct
-from collections.abc import Iterable, Iterator, Sequence
+import sys
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import cbor2
@@ -94,15 +95,6 @@ def gzipped(body: bytes) -> bytes:
 def pagefind_hash(data: bytes) -> str:
     """Pagefind's hex of the SHA-1 of ``data``: each byte's digits, unpadded."""
     return "".join(f"{byte:x}" for byte in hashlib.sha1(data).digest())
-
-
-def _short(full: str, language: str, taken) -> str:
-    """The name Pagefind gives an index chunk or filter file: the language and 7 characters of the hash,
-    two more while the name is taken (as its loop does)."""
-    short = full[:len(language) + 8]
-    while short in taken and len(short) < len(full):
-        short = full[:len(short) + 2]
-    return short
 
 
 # -- canonical --------------------------------------------------------------------------------------
@@ -187,15 +179,17 @@ class _Names:
         if old in renamed:  # two pages with the same fragment: Pagefind gives them one file
             return renamed[old]
         path = f"{folder}/{old}{suffix}"
-        data = files[path]
-        digest = base64.b32encode(hashlib.sha1(data).digest()).decode("ascii").lower().rstrip("=")
+        name = renamed[old] = self.take(folder, _digest(files[path]))
+        files[f"{folder}/{name}{suffix}"] = files.pop(path)
+        return name
+
+    def take(self, folder: str, digest: str) -> str:
+        """The name of the file of ``digest`` (see :func:`_digest`) in ``folder``: the same for the same digest."""
         taken = self.taken.setdefault(folder, {})
         name = digest[:NAME_LENGTH]
         while taken.get(name, digest) != digest:
             name = digest[:len(name) + 1]
         taken[name] = digest
-        renamed[old] = name
-        files[f"{folder}/{name}{suffix}"] = files.pop(path)
         return name
 
 
@@ -233,154 +227,25 @@ def merge(bundles: Sequence[dict[str, bytes]], sorts: Sequence[dict[str, list[di
     keys and values. Raises :class:`FormatError` if a bundle is not in the known format."""
     if not bundles:
         raise ValueError("nothing to merge")
-    entries = [json.loads(bundle["pagefind-entry.json"]) for bundle in bundles]
-    for entry in entries:
-        if entry.get("version") not in MERGEABLE:
-            raise FormatError(f"Pagefind {entry.get('version')} wrote a bundle this build does not merge")
+    fields = [languages(bundle) for bundle in bundles]
+    unions = {language: sorted({field for run in fields for field in run.get(language, [])})
+              for language in {language for run in fields for language in run}}
+    parts: dict[str, list[Part]] = {}
+    for bundle, sort in zip(bundles, sorts, strict=True):
+        for language, part in read_parts(bundle, sort, unions).items():
+            parts.setdefault(language, []).append(part)
+    return merge_parts(parts, program(bundles))
+
+
+def program(bundles: Iterable[dict[str, bytes]]) -> dict[str, bytes]:
+    """The files of a bundle that are not its index (the entry, the program, its WebAssembly and
+    interface files): the same in every run but for the languages it holds; the first run's."""
     files: dict[str, bytes] = {}
-    for bundle in bundles:  # the program, its WebAssembly and interface files: the same in every run
+    for bundle in bundles:
         for name, data in bundle.items():
             if not name.startswith(("fragment/", "index/", "filter/")) and not name.endswith(".pf_meta"):
                 files.setdefault(name, data)
-    languages: dict[str, dict] = {}
-    for language in sorted({language for entry in entries for language in entry["languages"]}):
-        parts = [(bundle, entry["languages"][language], sort.get(language, []))
-                 for bundle, entry, sort in zip(bundles, entries, sorts, strict=True) if language in entry["languages"]]
-        about, made = _merge_language(language, parts)
-        files.update(made)
-        languages[language] = about
-    entry = dict(entries[0])
-    entry["languages"] = languages
-    files["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return canonical_or_raise(files)
-
-
-def canonical_or_raise(files: dict[str, bytes]) -> dict[str, bytes]:
-    return _canonical(files, recompress=False)
-
-
-def _merge_language(language: str, parts) -> tuple[dict, dict[str, bytes]]:
-    metas = [read_cbor(bundle[f"pagefind.{about['hash']}.pf_meta"]) for bundle, about, _ in parts]
-    for meta in metas:
-        if len(meta) != 6 or not all(isinstance(meta[i], list) for i in range(1, 6)):
-            raise FormatError(f"unexpected layout of a pf_meta of {language}")
-    fields = sorted({field for meta in metas for field in meta[5]})
-    files: dict[str, bytes] = {}
-    pages: list[list] = []
-    fragments: dict[str, str] = {}  # short hash -> full hash
-    offsets: list[int] = []  # the number of each run's first page
-    remaps: list[dict[int, int] | None] = []  # a run's metadata field markers -> the merged ones
-    filters: dict[str, dict[str, list[int]]] = {}
-    sort_values: list[dict[str, str]] = []
-    for (bundle, about, sorts), meta in zip(parts, metas, strict=True):
-        offset = len(pages)
-        offsets.append(offset)
-        if len(sorts) != len(meta[1]) or about.get("page_count", len(meta[1])) != len(meta[1]):
-            raise FormatError(f"a run of {language} has {len(meta[1])} pages, {len(sorts)} were given")
-        sort_values += sorts
-        for old, word_count in meta[1]:
-            data = bundle[f"fragment/{old}.pf_fragment"]
-            full = f"{language}_{pagefind_hash(gzip.decompress(data)[len(MAGIC):])}"
-            short = full[:len(language) + 8]
-            while short in fragments and fragments[short] != full:
-                short = full[:len(short) + 1]
-            fragments[short] = full
-            files[f"fragment/{short}.pf_fragment"] = data
-            pages.append([short, word_count])
-        remaps.append(None if meta[5] == fields else {-i - 1: -fields.index(field) - 1 for i, field in enumerate(meta[5])})
-        for _, chunk in meta[3]:
-            filter_name, values = read_cbor(bundle[f"filter/{chunk}.pf_filter"])
-            merged = filters.setdefault(filter_name, {})
-            for value, numbers in values:
-                merged.setdefault(value, []).extend(number + offset for number in numbers)
-    streams = [_words(bundle, meta, run) for run, ((bundle, _, _), meta) in enumerate(zip(parts, metas, strict=True))]
-    chunks: list[tuple[str, str]] = []  # (first word, last word)
-    index_chunks: list[list[str]] = []
-    names: set[str] = set()
-    with ThreadPoolExecutor(2) as pool:  # zlib lets go of the GIL: both cores
-        pending = []
-        for chunk in _chunks(_merged_words(streams, offsets, remaps)):
-            chunks.append((chunk[0][0], chunk[-1][0]))
-            body = cbor([chunk])
-            pending.append((pagefind_hash(body), pool.submit(gzipped, body)))
-        for (first, last), (digest, compressed) in zip(_ranges(chunks), pending, strict=True):
-            short = _short(f"{language}_{digest}", language, names)
-            names.add(short)
-            files[f"index/{short}.pf_index"] = compressed.result()
-            index_chunks.append([first, last, short])
-    meta_filters: list[list[str]] = []
-    for name, values in filters.items():
-        body = cbor([name, [[value, numbers] for value, numbers in values.items()]])
-        short = _short(f"{language}_{pagefind_hash(body)}", language, {f for _, f in meta_filters})
-        files[f"filter/{short}.pf_filter"] = gzipped(body)
-        meta_filters.append([name, short])
-    meta = [metas[0][0], pages, index_chunks, meta_filters, _sorts(sort_values), fields]
-    body = cbor(meta)
-    about = dict(parts[0][1])
-    about["hash"] = f"{language}_{pagefind_hash(body)[:len(language) + 8]}"
-    about["page_count"] = len(pages)
-    files[f"pagefind.{about['hash']}.pf_meta"] = gzipped(body)
-    return about, files
-
-
-def _words(bundle: dict[str, bytes], meta: list, run: int) -> Iterator[tuple[str, int, list, list]]:
-    """(word, run, postings, variants) of a run's index, by word: one chunk decoded at a time."""
-    for _, _, chunk in meta[2]:
-        for word, postings, variants in read_cbor(bundle[f"index/{chunk}.pf_index"], check=False)[0]:
-            if not all(isinstance(variant, list) and len(variant) == 2 for variant in variants):
-                raise FormatError(f"a word of an index chunk has variants this build does not read: {variants!r}")
-            yield word, run, postings, variants
-
-
-class _Postings:
-    """A word's (or a variant's) postings over every run: page numbers are deltas from the posting
-    before, so each run's first is renumbered from the last page so far."""
-
-    __slots__ = ("postings", "last")
-
-    def __init__(self) -> None:
-        self.postings: list = []
-        self.last = 0  # the number of the last page so far
-
-    def add(self, postings: list, offset: int, remap: dict[int, int] | None) -> None:
-        if not postings:
-            return
-        if remap is not None:
-            for posting in postings:
-                posting[2] = [remap.get(n, n) if n < 0 else n for n in posting[2]]
-        first = postings[0][0] + offset
-        end = offset + sum(posting[0] for posting in postings)
-        postings[0][0] = first - self.last
-        self.last = end
-        self.postings += postings
-
-
-def _merged_words(streams, offsets: list[int], remaps: list) -> Iterator[tuple[str, list, list]]:
-    """(word, postings, variants) over every run, by word (Rust orders strings by their UTF-8 bytes:
-    by code point, as Python does), each word's postings run after run, renumbered. Variants (the
-    word with diacritics: cafe -> café) keep the order of their first page, as Pagefind's do."""
-    merged = heapq.merge(*streams, key=lambda item: (item[0], item[1]))
-    for word, group in itertools.groupby(merged, key=lambda item: item[0]):
-        postings = _Postings()
-        variants: dict[str, _Postings] = {}
-        for _, run, found, found_variants in group:
-            postings.add(found, offsets[run], remaps[run])
-            for variant, variant_postings in found_variants:
-                variants.setdefault(variant, _Postings()).add(variant_postings, offsets[run], remaps[run])
-        yield word, postings.postings, [[variant, merged.postings] for variant, merged in variants.items()]
-
-
-def _chunks(words: Iterable[tuple[str, list, list]]) -> Iterator[list]:
-    """Pagefind's chunking of the sorted words (``chunk_index``)."""
-    chunk, size = [], 0
-    for word, postings, variants in words:
-        size += sum(len(posting[1]) + len(posting[2]) + 1 for posting in postings)
-        chunk.append([word, postings, variants])
-        if size >= CHUNK_SIZE:
-            yield chunk
-            chunk, size = [], 0
-    if chunk:
-        yield chunk
+    return files
 
 
 def _common(a: str, b: str) -> int:
@@ -440,3 +305,348 @@ def _total_order(number: float) -> int:
     """f32::total_cmp as an integer key."""
     bits = struct.unpack("<i", struct.pack("<f", number))[0]
     return bits ^ 0x7FFFFFFF if bits < 0 else bits
+
+
+# -- merge by parts: each run's index read once, its words' postings kept as CBOR bytes -----------------
+#
+# Why (issue 12): a new issue changes one shard, but its pages come first, so every page number after
+# them moves and every index chunk of the merged bundle changes. Decoding every shard's chunks into
+# Python objects to write them again took most of the search stage (30 s at 10,000 notices). Page
+# numbers in postings are deltas: a run's postings of a word, renumbered by an offset, keep every byte
+# but the first posting's page number. So each run is read once into a :class:`Part`: for each word its
+# postings as CBOR bytes without that first number (the "tail"), how many there are, the first page and
+# the last page (the sum of the deltas) and the word's share of Pagefind's chunk size. Merging is then
+# joining bytes: each run's first posting head is written with its delta from the word's last page so
+# far. Parts are cached by the search stage (search.Index), so a build reads only the changed runs.
+# A part's postings hold metadata field markers numbered in the union of every run's fields
+# (``union``): a part read for another union is read again from its run's bundle.
+
+_HEADS: dict[int, bytes] = {}
+
+
+def _head(major: int, value: int) -> bytes:
+    """A CBOR head: the major type and an unsigned argument in its shortest form (as minicbor writes)."""
+    if value < 24:
+        return bytes([major << 5 | value])
+    if value < 1 << 8:
+        return bytes([major << 5 | 24, value])
+    if value < 1 << 16:
+        return bytes([major << 5 | 25]) + value.to_bytes(2, "big")
+    if value < 1 << 32:
+        return bytes([major << 5 | 26]) + value.to_bytes(4, "big")
+    return bytes([major << 5 | 27]) + value.to_bytes(8, "big")
+
+
+def _posting_head(delta: int) -> bytes:
+    """The start of a posting whose page is ``delta`` after the one before: ``[delta, …``."""
+    head = _HEADS.get(delta)
+    if head is None:
+        head = _HEADS[delta] = b"\x83" + _head(0, delta)
+    return head
+
+
+def _head_size(first: int) -> int:
+    """How many bytes the CBOR head starting with the byte ``first`` takes."""
+    info = first & 0x1F
+    if info < 24:
+        return 1
+    if info > 27:
+        raise FormatError("an index chunk holds CBOR of indefinite length")
+    return 1 + (1 << (info - 24))
+
+
+class Postings:
+    """A word's postings in one run (or a variant's): ``count`` postings, the first on page ``first``, the
+    last on page ``last`` (numbers in the run), ``size`` (locations + metadata locations + 1 of each:
+    Pagefind's chunk size), and their CBOR without the array's head and the first posting's page."""
+
+    __slots__ = ("count", "first", "last", "size", "tail")
+
+    def __init__(self, count: int, first: int, last: int, size: int, tail: bytes):
+        self.count, self.first, self.last, self.size, self.tail = count, first, last, size, tail
+
+    @classmethod
+    def of(cls, postings: list, remap: dict[int, int] | None) -> Postings:
+        if not postings:
+            return cls(0, 0, 0, 0, b"")
+        if remap is not None:
+            for posting in postings:
+                posting[2] = [remap.get(n, n) if n < 0 else n for n in posting[2]]
+        if not all(isinstance(posting, list) and len(posting) == 3 for posting in postings):
+            raise FormatError("a posting of an index chunk is not [page, locations, metadata locations]")
+        data = cbor(postings)
+        at = _head_size(data[0])
+        if data[at] != 0x83:
+            raise FormatError("a posting of an index chunk is not an array of 3")
+        at += 1 + _head_size(data[at + 1])
+        size = sum(len(posting[1]) + len(posting[2]) + 1 for posting in postings)
+        return cls(len(postings), postings[0][0], sum(posting[0] for posting in postings), size, data[at:])
+
+
+class Part:
+    """One run's pages of one language, read for merging (see above): ``pages`` (each page's fragment,
+    by the base-32 SHA-1 that names it in a canonical bundle, and its word count), ``fragments`` (digest
+    -> the fragment without its text, as published), ``filters`` (name -> [[value, page numbers]]),
+    ``sorts`` (each page's sort values), ``fields`` (its own metadata fields), ``union`` (the fields its
+    postings are numbered in), ``version`` (of Pagefind's index), ``about`` (the entry's language
+    record), ``words`` (in the index's order) and their postings in columns (``counts``, ``firsts``,
+    ``lasts``, ``sizes``, ``tails``: see :class:`Postings`), and ``variants`` (word -> [(variant,
+    :class:`Postings`)])."""
+
+    def __init__(self) -> None:
+        self.language = ""
+        self.version = ""
+        self.about: dict = {}
+        self.pages: list[tuple[str, int]] = []
+        self.fragments: dict[str, bytes] = {}
+        self.filters: list[tuple[str, list]] = []
+        self.sorts: list[dict[str, str]] = []
+        self.fields: list[str] = []
+        self.union: list[str] = []
+        self.words: list[str] = []
+        self.counts: list[int] = []
+        self.firsts: list[int] = []
+        self.lasts: list[int] = []
+        self.sizes: list[int] = []
+        self.tails: list[bytes] = []
+        self.variants: dict[str, list[tuple[str, Postings]]] = {}
+
+    def add(self, word: str, postings: Postings) -> None:
+        self.words.append(word)
+        self.counts.append(postings.count)
+        self.firsts.append(postings.first)
+        self.lasts.append(postings.last)
+        self.sizes.append(postings.size)
+        self.tails.append(postings.tail)
+
+    # -- as bytes (the search stage's cache; read back in a few milliseconds): a JSON head, the words
+    # one a line, the postings' numbers as 64-bit integers, their tails, the fragments. The caller
+    # checks the bytes' integrity.
+
+    def dumps(self) -> bytes:
+        if any("\n" in word for word in self.words):
+            raise FormatError("a word holds a line break")
+        variants = [(word, variant, postings) for word, found in self.variants.items() for variant, postings in found]
+        numbers = array.array("q", itertools.chain.from_iterable(zip(
+            self.counts + [p.count for _, _, p in variants], self.firsts + [p.first for _, _, p in variants],
+            self.lasts + [p.last for _, _, p in variants], self.sizes + [p.size for _, _, p in variants],
+            [len(tail) for tail in self.tails] + [len(p.tail) for _, _, p in variants], strict=True)))
+        words = "\n".join(self.words).encode("utf-8")
+        fragments = sorted(self.fragments.items())
+        head = {"language": self.language, "version": self.version, "about": self.about, "pages": self.pages,
+                "filters": self.filters, "sorts": self.sorts, "fields": self.fields, "union": self.union,
+                "words": [len(self.words), len(words)], "variants": [[word, variant] for word, variant, _ in variants],
+                "numbers": [sys.byteorder, len(numbers)], "fragments": [[digest, len(data)] for digest, data in fragments]}
+        return b"".join([json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), b"\n", words,
+                         numbers.tobytes(), *self.tails, *(p.tail for _, _, p in variants), *(data for _, data in fragments)])
+
+    @classmethod
+    def loads(cls, data: bytes) -> Part:
+        end = data.index(b"\n")
+        head = json.loads(data[:end])
+        part = cls()
+        part.language, part.version, part.about = head["language"], head["version"], head["about"]
+        part.pages = [(digest, count) for digest, count in head["pages"]]
+        part.filters = [(name, values) for name, values in head["filters"]]
+        part.sorts, part.fields, part.union = head["sorts"], head["fields"], head["union"]
+        count, length = head["words"]
+        at = end + 1
+        part.words = data[at:at + length].decode("utf-8").split("\n") if count else []
+        at += length
+        byteorder, length = head["numbers"]
+        numbers = array.array("q")
+        numbers.frombytes(data[at:at + length * numbers.itemsize])
+        if byteorder != sys.byteorder:
+            numbers.byteswap()
+        at += length * numbers.itemsize
+        if len(part.words) != count or length != 5 * (count + len(head["variants"])):
+            raise FormatError("a part is not whole")
+        part.counts, part.firsts, part.lasts, part.sizes = (numbers[i:5 * count:5].tolist() for i in range(4))
+        ends = list(itertools.accumulate(numbers[4::5], initial=at))
+        part.tails = [data[start:stop] for start, stop in zip(ends[:count], ends[1:count + 1], strict=True)]
+        for (word, variant), start, stop, i in zip(head["variants"], ends[count:-1], ends[count + 1:],
+                                                   range(5 * count, length, 5), strict=True):
+            postings = Postings(numbers[i], numbers[i + 1], numbers[i + 2], numbers[i + 3], data[start:stop])
+            part.variants.setdefault(word, []).append((variant, postings))
+        at = ends[-1]
+        for digest, size in head["fragments"]:
+            part.fragments[digest] = data[at:at + size]
+            at += size
+        if at != len(data):
+            raise FormatError("a part is not whole")
+        return part
+
+
+def languages(bundle: dict[str, bytes]) -> dict[str, list[str]]:
+    """Each language of a run's bundle and its metadata fields."""
+    entry = json.loads(bundle["pagefind-entry.json"])
+    if entry.get("version") not in MERGEABLE:
+        raise FormatError(f"Pagefind {entry.get('version')} wrote a bundle this build does not merge")
+    fields = {}
+    for language, about in entry["languages"].items():
+        meta = read_cbor(bundle[f"pagefind.{about['hash']}.pf_meta"])
+        if len(meta) != 6 or not all(isinstance(meta[i], list) for i in range(1, 6)):
+            raise FormatError(f"unexpected layout of a pf_meta of {language}")
+        fields[language] = meta[5]
+    return fields
+
+
+def read_parts(bundle: dict[str, bytes], sorts: dict[str, list[dict[str, str]]],
+               unions: dict[str, list[str]]) -> dict[str, Part]:
+    """The parts of a run's bundle, by language; ``sorts[language]``: the sort values of its pages in
+    order; ``unions[language]``: the metadata fields of every run of that language (sorted)."""
+    entry = json.loads(bundle["pagefind-entry.json"])
+    if entry.get("version") not in MERGEABLE:
+        raise FormatError(f"Pagefind {entry.get('version')} wrote a bundle this build does not merge")
+    parts = {}
+    for language, about in entry["languages"].items():
+        meta = read_cbor(bundle[f"pagefind.{about['hash']}.pf_meta"])
+        if len(meta) != 6 or not all(isinstance(meta[i], list) for i in range(1, 6)):
+            raise FormatError(f"unexpected layout of a pf_meta of {language}")
+        part = Part()
+        part.language, part.version, part.about = language, meta[0], dict(about)
+        part.sorts = sorts.get(language, [])
+        if len(part.sorts) != len(meta[1]) or about.get("page_count", len(meta[1])) != len(meta[1]):
+            raise FormatError(f"a run of {language} has {len(meta[1])} pages, {len(part.sorts)} were given")
+        olds = [bundle[f"fragment/{old}.pf_fragment"] for old, _ in meta[1]]
+        with ThreadPoolExecutor(2) as pool:  # zlib lets go of the GIL: both cores
+            stripped = list(pool.map(_without_text, olds)) if len(olds) > 50 else [_without_text(old) for old in olds]
+        for (_, word_count), data in zip(meta[1], stripped, strict=True):
+            digest = _digest(data)
+            part.fragments[digest] = data
+            part.pages.append((digest, word_count))
+        for _, chunk in meta[3]:
+            name, values = read_cbor(bundle[f"filter/{chunk}.pf_filter"])
+            part.filters.append((name, values))
+        part.fields, part.union = meta[5], unions[language]
+        remap = None if meta[5] == part.union else {-i - 1: -part.union.index(field) - 1 for i, field in enumerate(meta[5])}
+        for _, _, chunk in meta[2]:
+            for word, postings, variants in read_cbor(bundle[f"index/{chunk}.pf_index"], check=False)[0]:
+                if not all(isinstance(variant, list) and len(variant) == 2 for variant in variants):
+                    raise FormatError(f"a word of an index chunk has variants this build does not read: {variants!r}")
+                part.add(word, Postings.of(postings, remap))
+                if variants:
+                    part.variants[word] = [(variant, Postings.of(found, remap)) for variant, found in variants]
+        parts[language] = part
+    return parts
+
+
+def _digest(data: bytes) -> str:
+    """The base-32 SHA-1 a canonical bundle names a file by (see :class:`_Names`)."""
+    return base64.b32encode(hashlib.sha1(data).digest()).decode("ascii").lower().rstrip("=")
+
+
+class _Words:
+    """A word's postings over runs: byte pieces, each run's first posting renumbered from the last page so far."""
+
+    __slots__ = ("count", "last", "size", "pieces")
+
+    def __init__(self) -> None:
+        self.count, self.last, self.size = 0, 0, 0
+        self.pieces: list[bytes] = []
+
+    def add(self, postings: Postings, offset: int) -> None:
+        if postings.count:
+            self.pieces += (_posting_head(postings.first + offset - self.last), postings.tail)
+            self.count += postings.count
+            self.last = postings.last + offset
+            self.size += postings.size
+
+    def cbor(self) -> bytes:
+        return _head(4, self.count) + b"".join(self.pieces)
+
+
+def merge_parts(parts: dict[str, list[Part]], program: dict[str, bytes]) -> dict[str, bytes]:
+    """The canonical bundle of consecutive runs from their parts (by language, in run order) and the
+    bundle's other files (``pagefind-entry.json`` of any run, the program and its interface files):
+    the same bytes as :func:`canonical` of one run over every page."""
+    entry = json.loads(program["pagefind-entry.json"])
+    if entry.get("version") not in MERGEABLE:
+        raise FormatError(f"Pagefind {entry.get('version')} wrote a bundle this build does not merge")
+    files = {name: data for name, data in program.items()
+             if not name.startswith(("fragment/", "index/", "filter/")) and not name.endswith(".pf_meta")}
+    names = _Names()
+    about_languages = {}
+    with ThreadPoolExecutor(2) as pool:  # zlib lets go of the GIL: both cores
+        for language in sorted(parts):
+            about_languages[language] = _merge_language_parts(language, parts[language], files, names, pool)
+    entry["languages"] = about_languages
+    files["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return files
+
+
+def _merge_language_parts(language: str, parts: list[Part], files: dict[str, bytes], names: _Names, pool) -> dict:
+    fields = parts[0].union
+    if any(part.union != fields for part in parts) or fields != sorted({f for part in parts for f in part.fields}):
+        raise FormatError(f"the parts of {language} are not read for the same metadata fields")
+    pages: list[list] = []
+    filters: dict[str, dict[str, list[int]]] = {}
+    sort_values: list[dict[str, str]] = []
+    words: dict[str, _Words] = {}
+    variants: dict[str, dict[str, _Words]] = {}
+    for part in parts:
+        offset = len(pages)
+        for digest, word_count in part.pages:
+            name = names.take("fragment", digest)
+            files[f"fragment/{name}.pf_fragment"] = part.fragments[digest]
+            pages.append([name, word_count])
+        sort_values += part.sorts
+        for filter_name, values in part.filters:
+            merged = filters.setdefault(filter_name, {})
+            for value, numbers in values:
+                merged.setdefault(value, []).extend(number + offset for number in numbers)
+        get = words.get
+        for word, count, first, last, size, tail in zip(part.words, part.counts, part.firsts, part.lasts, part.sizes,
+                                                        part.tails, strict=True):
+            found = get(word)
+            if found is None:
+                found = words[word] = _Words()
+            if count:  # as _Words.add, inline: this loop runs for every word of every run
+                found.pieces += (_posting_head(first + offset - found.last), tail)
+                found.count += count
+                found.last = last + offset
+                found.size += size
+        for word, found_variants in part.variants.items():
+            merged_variants = variants.setdefault(word, {})
+            for variant, postings in found_variants:
+                merged_variants.setdefault(variant, _Words()).add(postings, offset)
+    # the words, by word (Rust orders strings by their UTF-8 bytes: by code point, as Python does),
+    # chunked by Pagefind's rule (CHUNK_SIZE)
+    chunks: list[list[bytes]] = []
+    ranges: list[tuple[str, str]] = []
+    chunk: list[bytes] = []
+    first_word, size = "", 0
+    for word in sorted(words):
+        found = words[word]
+        if not chunk:
+            first_word = word
+        of_word = variants.get(word, {})
+        chunk.append(b"".join([b"\x83", cbor(word), found.cbor(), _head(4, len(of_word)),
+                               *(b"\x82" + cbor(variant) + postings.cbor() for variant, postings in of_word.items())]))
+        size += found.size
+        if size >= CHUNK_SIZE:
+            chunks.append(chunk)
+            ranges.append((first_word, word))
+            chunk, size = [], 0
+    if chunk:
+        chunks.append(chunk)
+        ranges.append((first_word, word))
+    compressed = pool.map(gzipped, [b"".join([b"\x81", _head(4, len(chunk)), *chunk]) for chunk in chunks])
+    index_chunks = []
+    for (first, last), data in zip(_ranges(ranges), compressed, strict=True):
+        name = names.take("index", _digest(data))
+        files[f"index/{name}.pf_index"] = data
+        index_chunks.append([first, last, name])
+    meta_filters = []
+    for filter_name in sorted(filters):
+        data = gzipped(cbor([filter_name, sorted(([value, numbers] for value, numbers in filters[filter_name].items()),
+                                                 key=lambda value: value[0])]))
+        name = names.take("filter", _digest(data))
+        files[f"filter/{name}.pf_filter"] = data
+        meta_filters.append([filter_name, name])
+    body = cbor([parts[0].version, pages, index_chunks, meta_filters, _sorts(sort_values), fields])
+    about = dict(parts[0].about)
+    about["hash"] = f"{language}_{pagefind_hash(body)[:len(language) + 8]}"
+    about["page_count"] = len(pages)
+    files[f"pagefind.{about['hash']}.pf_meta"] = gzipped(body)
+    return about

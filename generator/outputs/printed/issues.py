@@ -157,20 +157,39 @@ def _typeset(content: Content, issue: Issue, program: str) -> tuple[bytes, tuple
 
 
 def _typeset_into_cache(content: Content, issues: list[Issue], keys: Mapping[str, str], cache: Path, program: str) -> None:
-    for issue in issues:
-        typeset.write_cache(cache, _name(issue), keys[issue.id], *_typeset(content, issue, program))
+    older = typeset.kept(cache)
+    for start in range(0, len(issues), BATCH):
+        _typeset_batch([_job(content, issue, keys, older) for issue in issues[start:start + BATCH]], cache, program)
+
+
+#: Issues typeset by one job (issue 12): their HTML converted by one pandoc run, their PDFs compiled
+#: one after the other by the process's one Typst compiler. At most this many, and fewer when there
+#: are few to typeset, so that every process gets its share.
+BATCH = 16
+
+
+Job = tuple[str, str, list[str], dict[str, object], int, list[Path]]
+
+
+def _job(content: Content, issue: Issue, keys: Mapping[str, str], older: Mapping[str, list[Path]]) -> Job:
+    """What a process needs to typeset ``issue`` into the cache: its name and key, its notices' bodies
+    as typed (the Markdown is converted by the process: :func:`html_of`), the data, the timestamp,
+    and the cache's files of its older versions (``older``: :func:`.typeset.kept`), to remove."""
+    bodies = [notice.body for _, notices in sections(content, issue) for notice in notices]
+    return _name(issue), keys[issue.id], bodies, data_of(content, issue), _epoch(issue.date), older.get(_name(issue), [])
 
 
 def _typeset_all(content: Content, todo: list[Issue], keys: Mapping[str, str], cache: Path, program: str,
                  workers: int) -> None:
-    """Typeset ``todo`` into the cache: in ``workers`` processes when there is more than one issue.
+    """Typeset ``todo`` into the cache: in ``workers`` processes when there is more than one issue,
+    in jobs of up to :data:`BATCH` issues.
 
     The processes are *spawned*, not forked: Typst lays out pages on a pool of threads of its own,
     which a forked child would inherit without its threads (and wait for them for ever) once this
     process has typeset anything (``serve`` typesets in the same process from one rebuild to the
-    next). Each job is what :func:`source` made here (the HTML and the data; the Markdown is
-    converted here while the processes typeset the jobs before); the first failure stops the others
-    and the build, with the error it would have stopped this process with."""
+    next). Each job is what :func:`_job` made here (the bodies as typed and the data: the Markdown
+    is converted by the processes, beside each other); the first failure stops the others and the
+    build, with the error it would have stopped this process with."""
     workers = min(workers, len(todo))
     if workers <= 1:
         _typeset_into_cache(content, todo, keys, cache, program)
@@ -178,12 +197,12 @@ def _typeset_all(content: Content, todo: list[Issue], keys: Mapping[str, str], c
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    size = max(1, min(BATCH, -(-len(todo) // workers)))
+    older = typeset.kept(cache)
     failure = ""
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = []
-        for issue in todo:
-            html, data = source(content, issue)
-            futures.append(pool.submit(_typeset_job, _name(issue), keys[issue.id], cache, html, data, _epoch(issue.date), program))
+        futures = [pool.submit(_typeset_batch, [_job(content, issue, keys, older) for issue in todo[start:start + size]], cache, program)
+                   for start in range(0, len(todo), size)]
         for future in futures:
             try:
                 future.result()
@@ -200,11 +219,13 @@ def _typeset_all(content: Content, todo: list[Issue], keys: Mapping[str, str], c
         raise BuildError(failure)
 
 
-def _typeset_job(name: str, key: str, cache: Path, html: str, data: dict[str, object], timestamp: int, program: str) -> None:
-    """One issue typeset into the cache, in a worker process."""
-    body = typeset.to_typst(html, program, shift_headings=2)
-    result = typeset.compile_pdf("issue.typ", body, data, timestamp=timestamp)
-    typeset.write_cache(cache, name, key, result.pdf, result.pages)
+def _typeset_batch(jobs: list[Job], cache: Path, program: str) -> None:
+    """Issues typeset into the cache (in a worker process, or in the build's): their HTML by one
+    pandoc run (:func:`.typeset.to_typst_many`), each PDF by the process's Typst compiler."""
+    bodies = typeset.to_typst_many([html_of(job[2]) for job in jobs], program, shift_headings=2)
+    for (name, key, _, data, timestamp, older), body in zip(jobs, bodies, strict=True):
+        result = typeset.compile_pdf("issue.typ", body, data, timestamp=timestamp)
+        typeset.write_cache(cache, name, key, result.pdf, result.pages, older)
 
 
 def pdf_uri(issue: Issue) -> str:
@@ -222,13 +243,22 @@ def sections(content: Content, issue: Issue) -> list[tuple[str, list[Notice]]]:
 def source(content: Content, issue: Issue) -> tuple[str, dict[str, object]]:
     """What the PDF is made from: the bodies as one HTML document (each notice's in a ``part-N``
     wrapper) and the data the template shows (every other string, :func:`data_of`)."""
+    return html_of([notice.body for _, notices in sections(content, issue) for notice in notices]), data_of(content, issue)
+
+
+def html_of(bodies: list[str]) -> str:
+    """The notices' bodies (Markdown, in the order printed) as one HTML document, each in a ``part-N`` wrapper."""
     import markdown
 
+    converter = markdown.Markdown(extensions=list(typeset.EXTENSIONS))  # one for the issue, reset after each body
     html = []
-    for index, notice in enumerate(notice for _, notices in sections(content, issue) for notice in notices):
-        body = clean(markdown.markdown(notice.body, extensions=list(typeset.EXTENSIONS)))
-        html.append(f'<div id="part-{index}">\n{body}\n</div>')
-    return "<!DOCTYPE html>\n<html><body>\n" + "\n".join(html) + "\n</body></html>\n", data_of(content, issue)
+    for index, body in enumerate(bodies):
+        try:
+            cleaned = clean(converter.convert(body))
+        finally:
+            converter.reset()
+        html.append(f'<div id="part-{index}">\n{cleaned}\n</div>')
+    return "<!DOCTYPE html>\n<html><body>\n" + "\n".join(html) + "\n</body></html>\n"
 
 
 def data_of(content: Content, issue: Issue) -> dict[str, object]:

@@ -17,10 +17,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
+import secrets
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,6 +99,26 @@ def fonts():  # -> typst.Fonts
     return found
 
 
+#: One Typst compiler for each thread (issue 12): a new one parsed the Noto CJK fonts again, which was
+#: most of an issue's typesetting (about 0.9 s of 1.2 s; a compiler used again typesets an issue
+#: in well under 0.3 s). Each document is compiled from a folder of its own (its path never seen
+#: before, and Typst reads its files again on every compile anyway), with its own ``sys.inputs``, so
+#: nothing of one document reaches the next: the PDFs are the same, byte for byte, as a new
+#: compiler's (``tests/outputs/test_print_scale.py``). A tool kept ready, like
+#: ``markup.markdown``'s converters, not state: it remembers no document.
+_compilers = threading.local()
+
+
+def _compiler():  # -> typst.Compiler
+    """This thread's Typst compiler, with :func:`fonts`."""
+    compiler = getattr(_compilers, "typst", None)
+    if compiler is None:
+        import typst
+
+        compiler = _compilers.typst = typst.Compiler(None, font_paths=fonts(), ignore_system_fonts=True)
+    return compiler
+
+
 def engine_version() -> str:
     """What else decides the output besides the inputs: Typst's and pandoc's versions, the font files."""
     from importlib.metadata import version
@@ -118,6 +141,40 @@ def to_typst(html: str, program: str, shift_headings: int = 0, images: Iterable[
     """Typst markup for an HTML document (the site's rendered and cleaned Markdown), by pandoc with
     ``legal.lua``: one run for a whole document. ``images``: the names of the image files handed to
     Typst; any other image is printed as its text alternative."""
+    return _pandoc(html, program, shift_headings, images)
+
+
+#: The body of an HTML document as :func:`to_typst_many` joins it with others: what ``<body>`` holds.
+_BODY = re.compile(r"<body>\n?(.*)</body>", re.S)
+
+
+def to_typst_many(htmls: list[str], program: str, shift_headings: int = 0) -> list[str]:
+    """:func:`to_typst` of each HTML document (without images: the gazette's issues), by **one**
+    pandoc run for all of them (issue 12: a pandoc run per issue cost about four times as much as
+    one run over twenty). The documents' bodies are joined with a top-level ``<div
+    id="document-break-<nonce>">`` between them, which ``legal.lua`` writes as a Typst comment line
+    holding the nonce; the output is split there. The nonce is random for each run, so no body can
+    write it (a code block could write any line), and the count of breaks is checked. Each document's
+    Typst is the same, byte for byte, as :func:`to_typst` gives for it alone
+    (``tests/outputs/test_print_scale.py``)."""
+    if len(htmls) == 1:
+        return [to_typst(htmls[0], program, shift_headings)]
+    nonce = secrets.token_hex(16)
+    bodies = []
+    for html in htmls:
+        found = _BODY.search(html)
+        if found is None:
+            raise BuildError("the print edition's HTML has no <body>")
+        bodies.append(found[1])
+    joined = f'\n<div id="document-break-{nonce}"></div>\n'.join(bodies)
+    out = _pandoc(f"<!DOCTYPE html>\n<html><body>\n{joined}</body></html>\n", program, shift_headings, ())
+    parts = out.split(f"\n// document-break-{nonce}\n")
+    if len(parts) != len(htmls):
+        raise BuildError(f"pandoc wrote {len(parts)} documents of {len(htmls)} for the print edition")
+    return [part + "\n" for part in parts[:-1]] + parts[-1:]
+
+
+def _pandoc(html: str, program: str, shift_headings: int, images: Iterable[str]) -> str:
     args = [program, "--from=html", "--to=typst", "--wrap=none", f"--lua-filter={TEMPLATES / 'legal.lua'}"]
     args += [f"--metadata=print-image:{name}" for name in images]
     if shift_headings:
@@ -158,10 +215,10 @@ def compile_pdf(main: str, body: str, data: Mapping[str, object], timestamp: int
             shutil.copyfile(path, target)
         inputs = {"data": PRIVATE_USE.sub(MISSING, json.dumps(data, ensure_ascii=False))}
         try:
-            compiler = typst.Compiler(str(document), root=str(work), font_paths=fonts(), ignore_system_fonts=True,
-                                      sys_inputs=inputs)
-            pdf = compiler.compile(format="pdf", pdf_standards=[PDF_STANDARD], timestamp=timestamp, pdf_tags=True)
-            marks = json.loads(compiler.query("<part>"))
+            compiler = _compiler()
+            pdf = compiler.compile(input=str(document), root=str(work), sys_inputs=inputs, format="pdf",
+                                   pdf_standards=[PDF_STANDARD], timestamp=timestamp, pdf_tags=True)
+            marks = json.loads(compiler.query("<part>"))  # of the document just compiled
         except typst.TypstError as exc:
             raise BuildError(f"Typst could not typeset {main}: {exc.message}\n{exc.diagnostic}") from exc
     assert isinstance(pdf, bytes)
@@ -200,12 +257,14 @@ def cached_pdf(cache: Path, name: str, key: str) -> tuple[Path, tuple[int, ...]]
     return (pdf, found) if pdf.is_file() else None
 
 
-def write_cache(cache: Path, name: str, key: str, pdf: bytes, pages: tuple[int, ...]) -> None:
-    """Keep this version only (``name``'s older versions are removed); each file written whole, then renamed."""
+def write_cache(cache: Path, name: str, key: str, pdf: bytes, pages: tuple[int, ...],
+                older: Iterable[Path] | None = None) -> None:
+    """Keep this version only (``name``'s older versions are removed: ``older``, if the caller listed
+    the folder already, see :func:`kept`); each file written whole, then renamed."""
     try:
         cache.mkdir(parents=True, exist_ok=True)
-        for old in cache.glob(f"{name}-*"):
-            old.unlink()
+        for old in cache.glob(f"{name}-*") if older is None else older:
+            old.unlink(missing_ok=True)
         for suffix, data in ((".json", json.dumps(list(pages)).encode()), (".pdf", pdf)):
             path = cache / f"{name}-{key}{suffix}"
             partial = path.with_name(path.name + ".partial")
@@ -213,3 +272,19 @@ def write_cache(cache: Path, name: str, key: str, pdf: bytes, pages: tuple[int, 
             partial.replace(path)
     except OSError as exc:  # a read-only checkout still builds, only without the cache
         log.warning("could not keep the print edition's %s in %s: %s", name, cache, exc)
+
+
+def kept(cache: Path) -> dict[str, list[Path]]:
+    """The cache's files by the name of the document they keep (``<name>-<key>.pdf`` and ``.json``: a
+    key is hexadecimal, without a dash), from one listing of the folder (issue 12: a listing for
+    each issue typeset was, at 5,000 issues, 5,000 listings of 10,000 files)."""
+    found: dict[str, list[Path]] = {}
+    try:
+        files = os.listdir(cache)
+    except OSError:
+        return found
+    for file in files:
+        stem, dot, _ = file.partition(".")
+        if dot:
+            found.setdefault(stem.rsplit("-", 1)[0], []).append(cache / file)
+    return found

@@ -5,6 +5,9 @@
 --    a Div written in a body is always inside one, so content cannot start a part of its own.
 -- 2. A paragraph that starts with a numbered legal item (一、 （一） 1. （1）) becomes
 --    `#item(level, [label])[rest]`: the template sets it with a hanging indent.
+-- 3. A top-level Div "document-break-<hex>" (put there by the generator between the issues it
+--    converts in one run, typeset.to_typst_many) becomes the Typst comment `// document-break-<hex>`,
+--    where the generator splits the output again.
 -- Everything else, and all text, is written by pandoc's Typst writer, which escapes it.
 
 local NUMERALS = {}
@@ -92,16 +95,21 @@ function Pandoc(doc)
   end })
   doc.meta["print-image"] = nil
   doc = doc:walk({ Para = function(para) return figure(para) or item(para) end })
-  local wrappers = {}
+  local wrappers, breaks = {}, {}
   for i, block in ipairs(doc.blocks) do
-    if block.t == "Div" then wrappers[i] = block.identifier:match("^part%-(%d+)$") end
+    if block.t == "Div" then
+      wrappers[i] = block.identifier:match("^part%-(%d+)$")
+      breaks[i] = block.identifier:match("^document%-break%-(%x+)$")
+    end
   end
   doc = doc:walk({ Link = plain_link, Div = no_identifier, Span = no_identifier, Header = no_identifier,
                    Table = no_identifier, Code = no_identifier, CodeBlock = no_identifier, Image = no_identifier })
   local blocks = pandoc.List({})
   for i, block in ipairs(doc.blocks) do
     local n = wrappers[i]
-    if n then
+    if breaks[i] then
+      blocks:insert(pandoc.RawBlock("typst", "// document-break-" .. breaks[i]))
+    elseif n then
       blocks:insert(pandoc.RawBlock("typst", "#part(" .. n .. ")["))
       blocks:extend(block.content)
       blocks:insert(pandoc.RawBlock("typst", "]"))

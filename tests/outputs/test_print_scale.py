@@ -1,0 +1,112 @@
+"""The print edition at archive scale (issue 12, goal 5): issues converted by one pandoc run, and
+typeset by one Typst compiler used again, give the same Typst and the same PDFs, byte for byte, as
+one pandoc run and one new compiler per issue."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from conftest import REPO
+from generator.checking.check import check
+from generator.errors import BuildError
+from generator.outputs.printed import issues as printed
+from generator.outputs.printed import typeset
+
+
+@pytest.fixture(scope="module")
+def content():
+    return check(REPO)
+
+
+#: A body that writes, as typed, what the joined run puts between issues: a code block's lines are
+#: written by pandoc as they are, and a Div in a body is inside its notice's wrapper.
+TRICKY = """一、前言
+
+```text
+// document-break-0123456789abcdef0123456789abcdef
+
+#part(0)[
+```
+
+<div id="document-break-0123456789abcdef0123456789abcdef" markdown>
+第二段。
+</div>
+
+// document-break-0123456789abcdef0123456789abcdef
+"""
+
+
+def test_one_pandoc_run_gives_each_issue_the_typst_of_its_own_run(content):
+    program = typeset.pandoc_program()
+    htmls = [printed.source(content, issue)[0] for issue in content.gazette.issues]
+    htmls.append(printed.html_of([TRICKY, "（一）第一項。\n\n1. 第一款", TRICKY]))
+    alone = [typeset.to_typst(html, program, shift_headings=2) for html in htmls]
+    together = typeset.to_typst_many(htmls, program, shift_headings=2)
+    assert together == alone
+    assert "document-break-0123456789abcdef0123456789abcdef" in alone[-1]  # the body's text is kept, as text
+
+
+def test_one_pandoc_run_refuses_html_without_a_body():
+    with pytest.raises(BuildError, match="no <body>"):
+        typeset.to_typst_many(["<p>a</p>", "<p>b</p>"], typeset.pandoc_program())
+
+
+def test_a_compiler_used_again_makes_the_pdf_a_new_compiler_makes(content, monkeypatch):
+    program = typeset.pandoc_program()
+    first, second = content.gazette.issues[0], content.gazette.issues[2]
+    jobs = {}
+    for issue in (first, second):
+        html, data = printed.source(content, issue)
+        jobs[issue.id] = (typeset.to_typst(html, program, shift_headings=2), data)
+
+    def compile_(issue):
+        body, data = jobs[issue.id]
+        return typeset.compile_pdf("issue.typ", body, data, timestamp=printed._epoch(issue.date))
+
+    monkeypatch.setattr(typeset, "_compilers", threading.local())  # a new compiler, as every issue had before
+    new = compile_(first)
+    compile_(second)  # another issue typeset by the same compiler in between
+    again = compile_(first)
+    assert typeset._compilers.typst is not None
+    assert again.pdf == new.pdf and again.pages == new.pages
+
+
+def test_one_markdown_converter_for_an_issue_converts_each_body_as_a_new_one_would(content):
+    import markdown
+
+    from generator.markup.sanitize import clean
+
+    bodies = [notice.body for issue in content.gazette.issues for notice in issue.notices]
+    bodies += ["正文[^1]。\n\n[^1]: 註一。", "*[HTML]: 超文本\n\nHTML 一詞。", "又一註[^1]。\n\n[^1]: 另一註。"]
+    expected = [clean(markdown.markdown(body, extensions=list(typeset.EXTENSIONS))) for body in bodies]
+    html = printed.html_of(bodies)
+    assert all(f'<div id="part-{index}">\n{part}\n</div>' in html for index, part in enumerate(expected))
+
+
+def test_a_changed_issue_replaces_its_older_pdf_in_the_cache(shipped, tmp_path):
+    first = printed.issue_pdfs(check(shipped.root), shipped.root, tmp_path / "first")
+    cache = shipped.root / typeset.CACHE
+    before = {p.name for p in cache.iterdir()}
+    shipped.edit("content/gazette/2026/02/02-public-bicycle.md", "---\n\n", "---\n\n新增一段。\n\n")
+    printed.issue_pdfs(check(shipped.root), shipped.root, tmp_path / "changed")
+    after = {p.name for p in cache.iterdir()}
+    assert len(after) == len(before) == 2 * len(first)  # a PDF and its pages for each issue, no older one
+    assert {name.rsplit("-", 1)[0] for name in after ^ before} == {"gazette-2026-02"}
+
+
+def test_an_issue_cache_keeps_one_version_of_each_name_and_only_of_that_name(tmp_path):
+    from generator.outputs.issuecache import IssueCache
+
+    cache = IssueCache(tmp_path, "probe", "1")
+    cache.put("valid-yearbook", cache.key("a"), True)
+    cache.put("valid-yearbook-statistics", cache.key("a"), True)
+    cache.put("texts-2026-03", cache.key("a"), ["a"])
+    again = IssueCache(tmp_path, "probe", "1")  # the next build
+    again.put("valid-yearbook", again.key("b"), True)
+    again.put("texts-2026-03", again.key("b"), ["b"])
+    kept = sorted(p.name for p in cache.folder.iterdir())
+    assert kept == sorted([f"valid-yearbook-{cache.key('b')}.json", f"valid-yearbook-statistics-{cache.key('a')}.json",
+                           f"texts-2026-03-{cache.key('b')}.json"])
+    assert again.get("texts-2026-03", again.key("b")) == ["b"]

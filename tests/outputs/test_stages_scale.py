@@ -1,0 +1,50 @@
+"""The newsletters and the open data at archive scale (issue 12, goal 5): letters and plain texts
+missing from the caches are made by processes of their own, and the stages' products are then the
+same, byte for byte, as those they make themselves without any cache."""
+
+from __future__ import annotations
+
+import logging
+
+from generator.checking.check import check
+from generator.outputs import newsletter
+
+
+def test_letters_made_by_processes_equal_those_made_in_the_build(shipped, monkeypatch, caplog):
+    content = check(shipped.root)
+    published = frozenset()
+    alone = newsletter.newsletters(content, published)  # no cache: every letter made here
+    monkeypatch.setattr(newsletter, "SPAWN_FROM", 1)  # the four shipped issues, as many as an archive's
+    monkeypatch.setattr(newsletter, "JOB", 1)
+    monkeypatch.setenv("JIAHE_WORKERS", "2")
+    with caplog.at_level(logging.INFO):
+        aside = newsletter.newsletters(content, published, shipped.root)
+    assert len(aside) == len(alone) == len(content.gazette.issues)
+    assert aside == alone
+    assert f"newsletters: {len(alone)} made, 0 unchanged" in caplog.text
+    kept = sorted((shipped.root / ".cache" / "newsletter").iterdir())
+    assert len(kept) == len(alone)
+    # the next build finds them all
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        again = newsletter.newsletters(content, published, shipped.root)
+    assert again == alone and f"newsletters: 0 made, {len(alone)} unchanged" in caplog.text
+
+
+def test_plain_texts_made_by_processes_equal_those_made_in_the_build(shipped, monkeypatch):
+    from generator.markup.markdown import plain_text
+    from generator.outputs.opendata import tables
+
+    content = check(shipped.root)
+    expected = {notice.id: plain_text(notice.body) for notice in content.gazette.notices}
+    monkeypatch.setattr(tables, "SPAWN_FROM", 1)
+    monkeypatch.setattr(tables, "JOB", 1)
+    monkeypatch.setenv("JIAHE_WORKERS", "2")
+
+    def refuse(body):
+        raise AssertionError("a plain text was made by the stage, not by its processes")
+
+    monkeypatch.setattr(tables, "plain_text", refuse)  # in this process only: a spawned one imports its own
+    assert tables.plain_texts(content, shipped.root) == expected
+    kept = sorted(p.name for p in (shipped.root / ".cache" / "opendata").iterdir())
+    assert len(kept) == len(content.gazette.issues)
