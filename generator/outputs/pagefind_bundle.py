@@ -32,6 +32,7 @@ byte, the canonical bundle of one run.
 
 from __future__ import annotations
 
+import array
 import base64
 import gzip
 import hashlib
@@ -40,6 +41,7 @@ import json
 import logging
 import re
 import struct
+import sys
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
@@ -387,8 +389,9 @@ class Part:
     -> the fragment without its text, as published), ``filters`` (name -> [[value, page numbers]]),
     ``sorts`` (each page's sort values), ``fields`` (its own metadata fields), ``union`` (the fields its
     postings are numbered in), ``version`` (of Pagefind's index), ``about`` (the entry's language
-    record), ``words`` (word -> :class:`Postings`, in the index's order) and ``variants`` (word ->
-    [(variant, :class:`Postings`)])."""
+    record), ``words`` (in the index's order) and their postings in columns (``counts``, ``firsts``,
+    ``lasts``, ``sizes``, ``tails``: see :class:`Postings`), and ``variants`` (word -> [(variant,
+    :class:`Postings`)])."""
 
     def __init__(self) -> None:
         self.language = ""
@@ -400,23 +403,42 @@ class Part:
         self.sorts: list[dict[str, str]] = []
         self.fields: list[str] = []
         self.union: list[str] = []
-        self.words: dict[str, Postings] = {}
+        self.words: list[str] = []
+        self.counts: list[int] = []
+        self.firsts: list[int] = []
+        self.lasts: list[int] = []
+        self.sizes: list[int] = []
+        self.tails: list[bytes] = []
         self.variants: dict[str, list[tuple[str, Postings]]] = {}
 
-    # -- as bytes (the search stage's cache); the caller checks the bytes' integrity --
+    def add(self, word: str, postings: Postings) -> None:
+        self.words.append(word)
+        self.counts.append(postings.count)
+        self.firsts.append(postings.first)
+        self.lasts.append(postings.last)
+        self.sizes.append(postings.size)
+        self.tails.append(postings.tail)
+
+    # -- as bytes (the search stage's cache; read back in a few milliseconds): a JSON head, the words
+    # one a line, the postings' numbers as 64-bit integers, their tails, the fragments. The caller
+    # checks the bytes' integrity.
 
     def dumps(self) -> bytes:
-        words = list(self.words.items())
+        if any("\n" in word for word in self.words):
+            raise FormatError("a word holds a line break")
         variants = [(word, variant, postings) for word, found in self.variants.items() for variant, postings in found]
-        every = [postings for _, postings in words] + [postings for _, _, postings in variants]
+        numbers = array.array("q", itertools.chain.from_iterable(zip(
+            self.counts + [p.count for _, _, p in variants], self.firsts + [p.first for _, _, p in variants],
+            self.lasts + [p.last for _, _, p in variants], self.sizes + [p.size for _, _, p in variants],
+            [len(tail) for tail in self.tails] + [len(p.tail) for _, _, p in variants], strict=True)))
+        words = "\n".join(self.words).encode("utf-8")
         fragments = sorted(self.fragments.items())
         head = {"language": self.language, "version": self.version, "about": self.about, "pages": self.pages,
                 "filters": self.filters, "sorts": self.sorts, "fields": self.fields, "union": self.union,
-                "words": [word for word, _ in words], "variants": [[word, variant] for word, variant, _ in variants],
-                "postings": [[p.count, p.first, p.last, p.size, len(p.tail)] for p in every],
-                "fragments": [[digest, len(data)] for digest, data in fragments]}
-        return b"".join([json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), b"\n",
-                         *(p.tail for p in every), *(data for _, data in fragments)])
+                "words": [len(self.words), len(words)], "variants": [[word, variant] for word, variant, _ in variants],
+                "numbers": [sys.byteorder, len(numbers)], "fragments": [[digest, len(data)] for digest, data in fragments]}
+        return b"".join([json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), b"\n", words,
+                         numbers.tobytes(), *self.tails, *(p.tail for _, _, p in variants), *(data for _, data in fragments)])
 
     @classmethod
     def loads(cls, data: bytes) -> Part:
@@ -427,19 +449,30 @@ class Part:
         part.pages = [(digest, count) for digest, count in head["pages"]]
         part.filters = [(name, values) for name, values in head["filters"]]
         part.sorts, part.fields, part.union = head["sorts"], head["fields"], head["union"]
+        count, length = head["words"]
         at = end + 1
-        every = []
-        for count, first, last, size, length in head["postings"]:
-            every.append(Postings(count, first, last, size, data[at:at + length]))
-            at += length
-        words = head["words"]
-        part.words = dict(zip(words, every, strict=False))
-        for (word, variant), postings in zip(head["variants"], every[len(words):], strict=True):
+        part.words = data[at:at + length].decode("utf-8").split("\n") if count else []
+        at += length
+        byteorder, length = head["numbers"]
+        numbers = array.array("q")
+        numbers.frombytes(data[at:at + length * numbers.itemsize])
+        if byteorder != sys.byteorder:
+            numbers.byteswap()
+        at += length * numbers.itemsize
+        if len(part.words) != count or length != 5 * (count + len(head["variants"])):
+            raise FormatError("a part is not whole")
+        part.counts, part.firsts, part.lasts, part.sizes = (numbers[i:5 * count:5].tolist() for i in range(4))
+        ends = list(itertools.accumulate(numbers[4::5], initial=at))
+        part.tails = [data[start:stop] for start, stop in zip(ends[:count], ends[1:count + 1], strict=True)]
+        for (word, variant), start, stop, i in zip(head["variants"], ends[count:-1], ends[count + 1:],
+                                                   range(5 * count, length, 5), strict=True):
+            postings = Postings(numbers[i], numbers[i + 1], numbers[i + 2], numbers[i + 3], data[start:stop])
             part.variants.setdefault(word, []).append((variant, postings))
-        for digest, length in head["fragments"]:
-            part.fragments[digest] = data[at:at + length]
-            at += length
-        if at != len(data) or len(every) != len(words) + len(head["variants"]):
+        at = ends[-1]
+        for digest, size in head["fragments"]:
+            part.fragments[digest] = data[at:at + size]
+            at += size
+        if at != len(data):
             raise FormatError("a part is not whole")
         return part
 
@@ -491,7 +524,7 @@ def read_parts(bundle: dict[str, bytes], sorts: dict[str, list[dict[str, str]]],
             for word, postings, variants in read_cbor(bundle[f"index/{chunk}.pf_index"], check=False)[0]:
                 if not all(isinstance(variant, list) and len(variant) == 2 for variant in variants):
                     raise FormatError(f"a word of an index chunk has variants this build does not read: {variants!r}")
-                part.words[word] = Postings.of(postings, remap)
+                part.add(word, Postings.of(postings, remap))
                 if variants:
                     part.variants[word] = [(variant, Postings.of(found, remap)) for variant, found in variants]
         parts[language] = part
@@ -563,15 +596,16 @@ def _merge_language_parts(language: str, parts: list[Part], files: dict[str, byt
             for value, numbers in values:
                 merged.setdefault(value, []).extend(number + offset for number in numbers)
         get = words.get
-        for word, postings in part.words.items():
+        for word, count, first, last, size, tail in zip(part.words, part.counts, part.firsts, part.lasts, part.sizes,
+                                                        part.tails, strict=True):
             found = get(word)
             if found is None:
                 found = words[word] = _Words()
-            if postings.count:  # as _Words.add, inline: this loop runs for every word of every run
-                found.pieces += (_posting_head(postings.first + offset - found.last), postings.tail)
-                found.count += postings.count
-                found.last = postings.last + offset
-                found.size += postings.size
+            if count:  # as _Words.add, inline: this loop runs for every word of every run
+                found.pieces += (_posting_head(first + offset - found.last), tail)
+                found.count += count
+                found.last = last + offset
+                found.size += size
         for word, found_variants in part.variants.items():
             merged_variants = variants.setdefault(word, {})
             for variant, postings in found_variants:

@@ -45,12 +45,14 @@ import html
 import itertools
 import json
 import logging
+import os
 import re
+import shutil
 import subprocess
 import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
@@ -61,6 +63,7 @@ from generator.model import LANGUAGES, Content
 from generator.labels import labels
 from generator.markup.cjk import IDEOGRAPHS
 from generator.outputs import search_english
+from generator.outputs import search_transfer
 from generator.outputs import pagefind_bundle
 from generator.outputs.pagefind_bundle import canonical as canonical  # the benchmark's one-run index
 
@@ -280,30 +283,80 @@ def index_order(content: Content) -> dict[str, tuple[int, str]]:
 
 class _Source:
     """A page to index: its path (relative to the site), what it is made from (the built page, or an
-    English record), the URL Pagefind gives it (None: its path's) and the language of that HTML."""
+    English record), the URL Pagefind gives it (None: its path's) and the language of that HTML. A
+    built page known from an earlier build (:func:`shards`) is given by its ``file``, its ``digest``
+    and ``size``, and read only if its document is wanted."""
 
-    __slots__ = ("path", "data", "url", "language", "digest")
+    __slots__ = ("path", "_data", "url", "language", "digest", "size", "file")
 
-    def __init__(self, path: str, data: bytes, url: str | None, language: str):
-        self.path, self.data, self.url, self.language = path, data, url, language
-        self.digest = hashlib.sha256(language.encode() + b"\0" + data).hexdigest()
+    def __init__(self, path: str, data: bytes | None, url: str | None, language: str, *,
+                 digest: str | None = None, size: int = 0, file: Path | None = None):
+        self.path, self._data, self.url, self.language, self.file = path, data, url, language, file
+        if data is not None:
+            self.digest, self.size = hashlib.sha256(language.encode() + b"\0" + data).hexdigest(), len(data)
+        else:
+            assert digest is not None and file is not None
+            self.digest, self.size = digest, size
+
+    @property
+    def data(self) -> bytes:
+        if self._data is None:
+            assert self.file is not None
+            self._data = self.file.read_bytes()
+        return self._data
 
     def document(self) -> str | None:
         return indexing_document(self.data.decode("utf-8"), self.language)
 
 
-def shards(content: Content, site: Path) -> list[tuple[str, list[_Source]]]:
+def _built_pages(site: Path) -> dict[str, tuple[Path, os.stat_result]]:
+    """Every HTML page of the built site, by its path relative to the site: its file and status."""
+    found = {}
+    for folder, _, names in os.walk(site):
+        relative = os.path.relpath(folder, site)
+        for name in names:
+            if name.endswith(".html"):
+                path = Path(folder, name)
+                found[name if relative == "." else f"{relative}/{name}".replace(os.sep, "/")] = (path, path.stat())
+    return found
+
+
+def shards(content: Content, site: Path, cache: Path | None = None) -> list[tuple[str, list[_Source]]]:
     """The indexable pages of the site built in ``site`` and the English records, in :func:`index_order`,
-    cut into shards (runs of consecutive pages of one shard name)."""
+    cut into shards (runs of consecutive pages of one shard name). ``cache``: the search cache's folder,
+    where ``pages.json`` keeps, for each page of the last build, its file's size, modification time,
+    inode and device, and the page's digest and language (None: not indexed): a page whose file has
+    all four as before is not read again. (The website stage writes a page it did not render again as
+    a hard link to its cache's file, and a page it renders as a new file; a file's status changes when
+    its bytes do, so the digest stays the page's.)"""
     order = index_order(content)
-    paths = {path.relative_to(site).as_posix(): path for path in site.rglob("*.html")}
+    memo_path = cache / "pages.json" if cache is not None else None
+    known: dict[str, list] = {}
+    if memo_path is not None:
+        with contextlib.suppress(OSError, ValueError):
+            stored = json.loads(memo_path.read_bytes())
+            known = stored if isinstance(stored, dict) else {}
+    memo: dict[str, list] = {}
     sources: list[tuple[str, _Source]] = []
-    for name in sorted(paths, key=lambda name: (order.get(name, (len(order), ""))[0], name)):
-        data = paths[name].read_bytes()
-        if b"data-pagefind-body" not in data:
-            continue
-        language = _LANG.search(data.decode("utf-8", "replace")[:2000])
-        sources.append((order.get(name, (0, "other"))[1], _Source(name, data, None, language[1] if language else "unknown")))
+    pages = _built_pages(site)
+    for name in sorted(pages, key=lambda name: (order.get(name, (len(order), ""))[0], name)):
+        path, status = pages[name]
+        stamp = [status.st_size, status.st_mtime_ns, status.st_ino, status.st_dev]
+        entry = known.get(name)
+        if isinstance(entry, list) and len(entry) == 6 and entry[:4] == stamp:
+            digest, language = entry[4], entry[5]
+            source = None if language is None else _Source(name, None, None, language, digest=digest, size=stamp[0], file=path)
+        else:
+            data = path.read_bytes()
+            source = None
+            if b"data-pagefind-body" in data:
+                found = _LANG.search(data.decode("utf-8", "replace")[:2000])
+                source = _Source(name, data, None, found[1] if found else "unknown")
+        memo[name] = [*stamp, *((source.digest, source.language) if source else (None, None))]
+        if source is not None:
+            sources.append((order.get(name, (0, "other"))[1], source))
+    if memo_path is not None and memo != known:
+        _write(memo_path, json.dumps(memo, separators=(",", ":")).encode("utf-8"))
     sources += [("english", _Source(path, record.encode("utf-8"), url, search_english.LANGUAGE))
                 for path, record, url in search_english.records(content)]
     return [piece for shard, group in itertools.groupby(sources, key=lambda s: s[0])
@@ -316,41 +369,70 @@ def shards(content: Content, site: Path) -> list[tuple[str, list[_Source]]]:
 SHARD_BYTES = 4 << 20
 
 
+#: The English records (:mod:`search_english`, a notice's English title and metadata: short, dense
+#: text) are cut into pieces of this many bytes, so that a new issue's records run Pagefind over a
+#: small piece (about 1,000 records; 0.5 s on the 2-core machine) instead of every record.
+ENGLISH_SHARD_BYTES = 1 << 20
+
+
 def _pieces(shard: str, sources: list[_Source]) -> list[tuple[str, list[_Source]]]:
     """A gazette year's pages (newest first) cut into pieces of :data:`SHARD_BYTES`, counted from its
-    oldest page, so that a new issue leaves every piece but the newest as it was (and cached)."""
-    if not shard.startswith("gazette-"):
+    oldest page, so that a new issue leaves every piece but the newest as it was (and cached); the
+    English records (oldest first) likewise, in pieces of :data:`ENGLISH_SHARD_BYTES`."""
+    if shard.startswith("gazette-"):
+        oldest_first, limit = sources[::-1], SHARD_BYTES
+    elif shard == "english":
+        oldest_first, limit = sources, ENGLISH_SHARD_BYTES
+    else:
         return [(shard, sources)]
     pieces: list[list[_Source]] = []
     piece: list[_Source] = []
     size = 0
-    for source in reversed(sources):
+    for source in oldest_first:
         piece.append(source)
-        size += len(source.data)
-        if size >= SHARD_BYTES:
+        size += source.size
+        if size >= limit:
             pieces.append(piece)
             piece, size = [], 0
     if piece:
         pieces.append(piece)
+    if shard == "english":
+        return [(f"{shard}.{number}", piece) for number, piece in enumerate(pieces)]
     return [(f"{shard}.{number}", piece[::-1]) for number, piece in reversed(list(enumerate(pieces)))]
 
 
 def index_site(content: Content, out: Path, cache: Path | None = None) -> Path:
     """The search-index stage: index the website built in ``out`` with Pagefind, in :func:`index_order`;
-    its bundle, made canonical, goes to ``out/pagefind/``, which is returned. ``cache``: the folder of
-    the search cache (``.cache/search/`` of the project; None: none)."""
-    cut = shards(content, out)
-    files = Index(out, cache).bundle(cut)
-    if "pagefind.js" not in files:
-        raise BuildError("Pagefind failed to index the site: its bundle has no pagefind.js")
+    its bundle, made canonical and then smaller to download (:mod:`search_transfer`), goes to
+    ``out/pagefind/``, which is returned. ``cache``: the folder of the search cache (``.cache/search/``
+    of the project; None: none)."""
+    cut = shards(content, out, cache)
     bundle = out / "pagefind"
-    for name, data in sorted(files.items()):
-        if PurePosixPath(name).is_absolute() or ".." in PurePosixPath(name).parts:
-            raise BuildError(f"Pagefind named a file outside its bundle: {name}")
-        (bundle / name).parent.mkdir(parents=True, exist_ok=True)
-        (bundle / name).write_bytes(data)
+    # smaller to download, and the results page told which index chunks are large (search_transfer.py)
+    Index(out, cache).place(cut, bundle, lambda files: search_transfer.for_transfer(
+        files, search_transfer.Memo(cache / "transfer" if cache else None)))
     log.info("indexed %d pages for search in %d shards", sum(len(sources) for _, sources in cut), len(cut))
     return bundle
+
+
+def _checked(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The bundle's files, if it is one that can be published."""
+    if "pagefind.js" not in files:
+        raise BuildError("Pagefind failed to index the site: its bundle has no pagefind.js")
+    for name in files:
+        if PurePosixPath(name).is_absolute() or ".." in PurePosixPath(name).parts or not name:
+            raise BuildError(f"Pagefind named a file outside its bundle: {name}")
+    return files
+
+
+def _transfer_version() -> str:
+    """What the published bundle follows from besides the merged one: search_transfer's code and Zopfli's version."""
+    from importlib import metadata
+
+    digest = hashlib.sha256(Path(search_transfer.__file__).read_bytes())
+    with contextlib.suppress(metadata.PackageNotFoundError):
+        digest.update(f"zopfli {metadata.version('zopfli')}".encode())
+    return digest.hexdigest()
 
 
 def _code_version() -> str:
@@ -428,11 +510,91 @@ class Index:
         self.programs: dict[str, bytes] = {}  # SHA-256 -> a program file of the bundle
         self.checked: set[str] = set()  # the program files found whole in the cache, or written, in this build
 
-    def bundle(self, cut: list[tuple[str, list[_Source]]]) -> dict[str, bytes]:
-        """The canonical bundle of the shards ``cut``."""
+    def place(self, cut: list[tuple[str, list[_Source]]], folder: Path,
+              transform: Callable[[dict[str, bytes]], dict[str, bytes]] = lambda files: files) -> None:
+        """The bundle of the shards ``cut``, changed by ``transform`` (the same bundle gives the same
+        files), as files in ``folder``. With a cache, the files of the last build are kept in
+        ``blobs/`` (named by their SHA-256, listed by ``published/<key>.json`` under the shards' keys
+        and the transform's code), and placed as hard links (a copy where links are refused): a build
+        where no shard changed neither merges nor writes a file's bytes, and one where some did writes
+        only the files that are new (the index chunks; not the fragments of the pages that did not change)."""
+        keys = [self._key(sources) for _, sources in cut]
+        key = hashlib.sha256("\n".join([self.version, _transfer_version(), "placed", *keys]).encode()).hexdigest()
+        listing = self._published(key)
+        if listing is None:
+            files = _checked(transform(self.bundle(cut, keep=False)))
+            listing = self._publish(key, files)
+        else:
+            log.info("search: no shard changed (%d shards)", len(cut))
+            self._prune(keys, [shard for shard, _ in cut], "")
+            files = {}
+        made: set[str] = set()
+        for name, source in listing:
+            target = os.path.join(folder, name)
+            parent = os.path.dirname(target)
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)
+                made.add(parent)
+            if source is None:
+                with open(target, "wb") as file:
+                    file.write(files[name])
+                continue
+            try:
+                os.link(source, target)
+            except OSError:  # another file system, or one without hard links
+                shutil.copyfile(source, target)
+
+    def _published(self, key: str) -> list[tuple[str, str | None]] | None:
+        """The files of the bundle placed under ``key`` (name, blob), if the list and every blob are there."""
+        if self.cache is None:
+            return None
+        try:
+            listed = json.loads((self.cache / "published" / f"{key}.json").read_bytes())
+            blobs = self.cache / "blobs"
+            listing: list[tuple[str, str | None]] = []
+            for name, digest, size in listed:
+                source = os.path.join(blobs, digest)
+                if os.stat(source).st_size != size:
+                    return None
+                listing.append((name, source))
+            _checked(dict.fromkeys((name for name, _ in listing), b""))
+        except (OSError, ValueError, TypeError, BuildError):
+            return None
+        return listing
+
+    def _publish(self, key: str, files: dict[str, bytes]) -> list[tuple[str, str | None]]:
+        """Keeps the files as blobs (those not kept already) and their list under ``key``; returns
+        (name, blob) of each file, the blob None without a cache."""
+        if self.cache is None:
+            return [(name, None) for name in sorted(files)]
+        blobs = self.cache / "blobs"
+        blobs.mkdir(parents=True, exist_ok=True)
+        kept = {entry.name: entry.stat().st_size for entry in os.scandir(blobs)}
+        listing: list[tuple[str, str | None]] = []
+        listed = []
+        for name in sorted(files):
+            data = files[name]
+            digest = hashlib.sha256(data).hexdigest()
+            if kept.get(digest) != len(data):  # not kept, or not whole
+                _write(blobs / digest, data, 0o644)  # published as it is: readable by the web server
+                kept[digest] = len(data)
+            listing.append((name, os.path.join(blobs, digest)))
+            listed.append([name, digest, len(data)])
+        _write(self.cache / "published" / f"{key}.json", json.dumps(listed, ensure_ascii=False).encode("utf-8"))
+        used = {digest for _, digest, _ in listed}
+        for folder, keep in (("blobs", used), ("published", {f"{key}.json"})):
+            for path in (self.cache / folder).iterdir():
+                if path.name not in keep:
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+        return listing
+
+    def bundle(self, cut: list[tuple[str, list[_Source]]], keep: bool = True) -> dict[str, bytes]:
+        """The canonical bundle of the shards ``cut``; with ``keep``, kept in the cache for a build
+        where no shard changed (:meth:`place` keeps its own files instead)."""
         keys = [self._key(sources) for _, sources in cut]
         merged_key = hashlib.sha256("\n".join([self.version, *keys]).encode()).hexdigest()
-        if (kept := self._cached(merged_key, "merged")) is not None:  # no shard changed: the last merge
+        if keep and (kept := self._cached(merged_key, "merged")) is not None:  # no shard changed: the last merge
             self._prune(keys, [shard for shard, _ in cut], merged_key)
             log.info("search: no shard changed (%d shards)", len(cut))
             return kept[0]
@@ -442,8 +604,9 @@ class Index:
             log.warning("search: the shards' bundles could not be merged (%s); indexing the site in one run", exc)
             everything = [source for _, sources in cut for source in sources]
             files = canonical(self._run("everything", everything)[0])
-        self._store(merged_key, (files, {}), "merged")
-        self._prune(keys, [shard for shard, _ in cut], merged_key)
+        if keep:
+            self._store(merged_key, (files, {}), "merged")
+        self._prune(keys, [shard for shard, _ in cut], merged_key if keep else "")
         return files
 
     def _merged(self, cut: list[tuple[str, list[_Source]]], keys: list[str]) -> dict[str, bytes]:
@@ -613,11 +776,14 @@ class Index:
 _SORT = re.compile(r'data-pagefind-sort="([^"]*)"')
 
 
-def _write(path: Path, data: bytes) -> None:
-    """``data`` into ``path`` whole or not at all (a temporary file renamed)."""
+def _write(path: Path, data: bytes, mode: int | None = None) -> None:
+    """``data`` into ``path`` whole or not at all (a temporary file renamed); ``mode``: its permissions
+    (else the temporary file's, 0600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as file:
         file.write(data)
+    if mode is not None:
+        os.chmod(file.name, mode)
     Path(file.name).replace(path)
 
 

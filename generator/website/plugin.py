@@ -190,6 +190,8 @@ class GeneratorPlugin(BasePlugin):
         assert self.made is not None
         language = chrome.language_of(page.meta)
         context["chrome"] = chrome.frame(self.made.content, language, page.file.src_uri)
+        if unused := page.meta.get("unused_assets"):  # mkdocs.yml's CSS and scripts this page has no use for
+            context["config"] = _WithoutAssets(config, unused)
         if language != DEFAULT_LANGUAGE and not page.meta.get("description"):  # not mkdocs.yml's, in Chinese
             city = self.made.content.site.city.get(language)
             page.meta["description"] = labels("chrome", language)["description"].format(city=city)
@@ -225,6 +227,30 @@ class GeneratorPlugin(BasePlugin):
         if self.scratch is not None:
             self.scratch.cleanup()
             self.scratch = None
+
+
+class _WithoutAssets:
+    """The configuration as one page's templates see it: mkdocs.yml's ``extra_css`` and
+    ``extra_javascript`` without the files the page names in its front matter (``unused_assets``);
+    everything else is the configuration's own. The search results page leaves out the directory's
+    and the yearbook's (generator/website/pages/search.py): every byte of it counts in a first query."""
+
+    def __init__(self, config, unused) -> None:
+        self._config, self._unused = config, frozenset(str(path) for path in unused)
+
+    def __getattr__(self, name: str):
+        return getattr(self._config, name)
+
+    def __getitem__(self, name: str):
+        return self._config[name]
+
+    @property
+    def extra_css(self) -> list:
+        return [path for path in self._config.extra_css if str(path) not in self._unused]
+
+    @property
+    def extra_javascript(self) -> list:
+        return [script for script in self._config.extra_javascript if str(script) not in self._unused]
 
 
 class _Dirty(logging.Filter):

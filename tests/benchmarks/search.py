@@ -204,9 +204,9 @@ def make_queries(recs: list[dict[str, str]], seed: int, per_kind: int = 40) -> l
 
 # -- indexing ------------------------------------------------------------------------------------------
 
-def shipped_site(work: Path) -> Path:
+def shipped_site(work: Path, fresh: bool = False) -> Path:
     site = work / "shipped"
-    if not (site / "search" / "index.html").is_file():
+    if fresh or not (site / "search" / "index.html").is_file():
         subprocess.run([sys.executable, "-m", "generator", "build", "-q", "--root", str(REPO), "--site-dir", str(site)],
                        check=True, cwd=REPO)
     return site
@@ -219,6 +219,8 @@ def index_into(site: Path, pages: list[tuple[str, str]], module) -> float:
         sources = [module._Source(name, page.encode("utf-8"), None, "zh-TW") for name, page in pages]
         index = module.Index(site)
         files = index.bundle(module._pieces("gazette-bench", sources))
+        if transfer := getattr(module, "search_transfer", None):  # as the search stage does (index_site)
+            files = transfer.for_transfer(files)
         print(f"  Pagefind: {len(index.peaks)} runs, the largest peaked at {max(index.peaks.values()) / 2**20:.0f} MB "
               f"(VmHWM); {time.perf_counter() - start:.0f} s in all")
         shutil.rmtree(site / "pagefind", ignore_errors=True)
@@ -256,7 +258,24 @@ def make_site(work: Path, name: str, recs, copies: int, module, script: Path | N
     site = work / name
     script = script or REPO / "themes/material/assets/javascripts/search.js"  # the page's script as it is now
     if reuse and (site / "pagefind" / "pagefind-entry.json").is_file():
+        # the page and its assets as the build makes them now, the index kept (made smaller for
+        # transfer as the search stage does now: search_transfer.for_transfer() gives the same
+        # bundle again when given its own)
+        for path in shipped_site(work, fresh=True).rglob("*"):
+            relative = path.relative_to(work / "shipped")
+            if path.is_file() and relative.parts[0] != "pagefind":
+                (site / relative).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(path, site / relative)
         shutil.copy(script, site / "assets/javascripts/search.js")
+        if transfer := getattr(module, "search_transfer", None):
+            bundle = site / "pagefind"
+            files = {path.relative_to(bundle).as_posix(): path.read_bytes() for path in bundle.rglob("*") if path.is_file()}
+            made = transfer.for_transfer(files)
+            for name in set(files) - set(made):
+                (bundle / name).unlink()
+            for name, data in made.items():
+                if files.get(name) != data:
+                    (bundle / name).write_bytes(data)
         return site
     if site.exists():
         shutil.rmtree(site)

@@ -4,8 +4,10 @@ shards whose pages changed. The browser tests (test_search.py) search the merged
 
 from __future__ import annotations
 
+import os
 import random
 import re
+import shutil
 
 import pytest
 
@@ -34,7 +36,7 @@ def shipped(site_dir):
 def test_the_site_is_indexed_in_shards_by_publication_and_year(shipped):
     _, cut = shipped
     names = [name for name, _ in cut]
-    assert names[0].startswith("gazette-") and names[-3:] == ["yearbook", "directory", "english"]
+    assert names[0].startswith("gazette-") and names[-3:] == ["yearbook", "directory", "english.0"]
     assert len(names) == len(set(names))  # each shard is one run of consecutive pages
 
 
@@ -115,6 +117,14 @@ def test_the_cache_runs_pagefind_over_changed_shards_only(site_dir, tmp_path, mo
     monkeypatch.setattr(search.Index, "_run", counted_run)
     monkeypatch.setattr(search._Source, "document", counted_document)
     monkeypatch.setattr(pagefind_bundle, "merge_parts", counted_merge)
+    read: list[int] = []
+    real_read = pagefind_bundle.read_parts
+
+    def counted_read(bundle, sorts, unions):
+        read.append(1)
+        return real_read(bundle, sorts, unions)
+
+    monkeypatch.setattr(pagefind_bundle, "read_parts", counted_read)
     assert search.Index(site_dir, cache).bundle(cut) == first  # nothing changed: ...
     assert ran == [] and parsed == [] and merges == []  # ... no run, no page parsed, no merge
     name, sources = cut[1]
@@ -126,7 +136,7 @@ def test_the_cache_runs_pagefind_over_changed_shards_only(site_dir, tmp_path, mo
     assert parsed == [edited.path]  # ... whose other pages were not parsed again
     assert again != first
     assert_same_bundle(again, one_run(site_dir, cut))
-    assert merges == [len(cut)]
+    assert merges == [len(cut)] and len(read) == 1  # the other shards' parts came from the cache
     assert len(list((cache / "shards").iterdir())) == len(cut)  # the shard's earlier bundle is gone
     assert len(list((cache / "merged").iterdir())) == 1
 
@@ -141,6 +151,17 @@ def test_a_year_is_cut_in_pieces_from_its_oldest_page_so_a_new_issue_leaves_the_
     again = search._pieces("gazette-2020", newer + year)
     assert again[1:] == pieces and again[0] == ("gazette-2020.6", newer)
     assert search._pieces("yearbook", year) == [("yearbook", year)]
+
+
+def test_the_english_records_are_cut_in_pieces_from_the_oldest_so_new_records_leave_the_others_alone(monkeypatch):
+    monkeypatch.setattr(search, "ENGLISH_SHARD_BYTES", 1000)
+    records = [search._Source(f"en/gazette/{n:03d}.html", b"x" * 300, "/u", "en") for n in range(1, 25)]  # oldest first
+    pieces = search._pieces("english", records)
+    assert [source for _, piece in pieces for source in piece] == records
+    assert [name for name, _ in pieces] == [f"english.{n}" for n in range(6)]
+    newer = [search._Source(f"en/gazette/{n:03d}.html", b"x" * 300, "/u", "en") for n in (25, 26)]
+    again = search._pieces("english", records + newer)
+    assert again[:-1] == pieces and again[-1] == ("english.6", newer)
 
 
 def test_chunk_ranges_are_cut_as_pagefind_cuts_them():
@@ -175,3 +196,72 @@ def test_parts_kept_in_the_cache_give_the_full_builds_bundle(site_dir, tmp_path)
         for path in (cache / "merged").iterdir():
             path.unlink()  # (the merged bundle is reused when nothing changed)
         same_as_without_cache(cut)
+
+
+def test_pages_known_from_the_last_build_are_not_read_again(shipped, tmp_path):
+    """shards() with a cache reads only the pages whose files changed since the last build, and gives
+    the same shards, pages and digests as without a cache: after a page written anew, a page changed
+    in place, a page removed, and with its memo damaged."""
+    site_dir, _ = shipped
+    site, cache, content = tmp_path / "site", tmp_path / "cache", check(REPO)
+    shutil.copytree(site_dir, site, copy_function=os.link)  # the website stage links the pages it did not render
+
+    def listed(cut):
+        return [(name, [(source.path, source.digest, source.size, source.data) for source in sources]) for name, sources in cut]
+
+    def same_as_without_cache() -> list:
+        cut = search.shards(content, site, cache)
+        assert listed(cut) == listed(search.shards(content, site))
+        return cut
+
+    same_as_without_cache()
+    cut = search.shards(content, site, cache)
+    unread = [source for _, sources in cut for source in sources if source._data is None]
+    assert len(unread) == len([page for page in site.rglob("*.html") if b"data-pagefind-body" in page.read_bytes()])
+    notices = sorted(site.glob("gazette/2026/*/*/index.html"))
+    anew, in_place, removed = notices[0], notices[1], notices[2]
+    data = anew.read_bytes()
+    anew.unlink()
+    anew.write_bytes(data.replace("</h1>".encode(), "改</h1>".encode(), 1))
+    in_place.write_bytes(in_place.read_bytes().replace("臺".encode(), "台".encode(), 1))  # the same size, the same inode
+    removed.unlink()
+    same_as_without_cache()
+    (cache / "pages.json").write_bytes((cache / "pages.json").read_bytes()[:-100])
+    same_as_without_cache()
+
+
+def test_the_placed_bundle_is_the_full_builds_and_unchanged_files_are_links(site_dir, tmp_path, monkeypatch):
+    """Index.place() with a cache writes the same files as without one; where no shard changed it
+    neither merges nor writes (hard links to the cache's files, readable by a web server); a missing
+    or cut blob, or a damaged list, gives the full build's files again."""
+    cut = synthetic_archive(site_dir, count=40)
+    cache = tmp_path / "cache"
+
+    def placed(cut, cache, folder) -> dict[str, bytes]:
+        search.Index(site_dir, cache).place(cut, tmp_path / folder)
+        return {path.relative_to(tmp_path / folder).as_posix(): path.read_bytes()
+                for path in (tmp_path / folder).rglob("*") if path.is_file()}
+
+    def same_as_without_cache(folder: str) -> dict[str, bytes]:
+        files = placed(cut, cache, folder)
+        assert files == placed(cut, None, f"{folder}-plain") == search.Index(site_dir).bundle(cut)
+        return files
+
+    first = same_as_without_cache("first")
+    merges: list[int] = []
+    real_merge = pagefind_bundle.merge_parts
+    monkeypatch.setattr(pagefind_bundle, "merge_parts", lambda parts, program: merges.append(1) or real_merge(parts, program))
+    assert placed(cut, cache, "again") == first and merges == []
+    for path in (tmp_path / "again").rglob("*"):
+        if path.is_file():
+            assert path.stat().st_nlink > 1 and path.stat().st_mode & 0o777 == 0o644
+    name, sources = cut[1]
+    cut[1] = (name, sources[1:])
+    same_as_without_cache("changed")
+    blobs = sorted((cache / "blobs").iterdir())
+    blobs[0].unlink()
+    blobs[1].write_bytes(blobs[1].read_bytes()[:-1])
+    same_as_without_cache("blobs damaged")
+    for listing in (cache / "published").iterdir():
+        listing.write_bytes(listing.read_bytes()[:-10])
+    same_as_without_cache("list damaged")

@@ -11,6 +11,7 @@ const PAGE_SIZE = 10;
 // cut the same way; each space-separated part is an exact phrase of those words, all parts required.
 let ideographs = null; // a character class, from the page
 let folding = new Map();
+let sizes = null; // the index's large chunks, once asked for (chunkSizes())
 
 function fold(text) {
   let out = "";
@@ -108,28 +109,92 @@ async function openIndex(indexLanguage) {
   return pagefind;
 }
 
+// Index chunks much larger than the usual one ({typical, large: [[from, to, bytes], …]}, written by the
+// search stage: generator/outputs/search_transfer.py): a common word (公司, 有限) has a chunk of its
+// own holding every place it occurs, up to 20 times the usual one. Fetched once, and only for a query
+// with a part long enough to be looked up by some of its words; it guides which, nothing else (a
+// missing or stale copy makes a query cost more, never find other pages).
+function chunkSizes(index) {
+  sizes ??= fetch(new URL("pagefind/large-chunks.json", root))
+    .then((response) => (response.ok ? response.json() : {}))
+    .catch(() => ({}))
+    .then((all) => all[index.toLowerCase()] || { typical: 1, large: [] });
+  return sizes;
+}
+
+function chunkSize(word, known) {
+  for (const [from, to, bytes] of known.large) if (from <= word && (word <= to || word.startsWith(to))) return bytes;
+  return known.typical;
+}
+
+// A part of 9 Han characters or more (a regulation's name) may leave a character unchecked where that
+// saves a chunk this many times the usual one (a common word's), never two characters side by side.
+const UNCHECKED = 4;
+
 // What Pagefind is asked for a query part (its words, from phraseWords()), and how the part is
 // checked to occur as written. Fewer words mean fewer index chunks to download:
 // - a part holding a long number (5 digits or more, as every document number does): the numbers
 //   alone, which are as selective as the whole part (府財產字第1150010234號 -> 1150010234);
-// - a part of 6 Han characters or more (a regulation's name, a long title phrase): every other
-//   bigram, and the last, whose positions are checked here (ABCDEFGHIJ -> AB CD EF GH IJ at p, p+2,
-//   p+4, p+6, p+8), half the words of an exact phrase, so half the index chunks of a first query.
-//   (A page matches wrongly only if it holds the bigrams with a break at every skipped place,
-//   「AB，CD，EF」 for 6 characters: the last character of a run is a word of its own and takes that
-//   place. Shorter parts, where one break would do (「相關，事項」), are exact phrases.)
+// - a part of 6 Han characters or more (a regulation's name, a long title phrase): the bigrams that
+//   cover each character at least once for the fewest bytes (about every other one, the common words'
+//   large chunks avoided where another choice covers their characters: ABCDEFG -> AB CD EF FG or
+//   AB CD DE FG), their positions checked here (p, p+2, …). A page matches wrongly only if it holds
+//   the bigrams with a break at every skipped place (「AB，CD，EF」: the last character of a run is a
+//   word of its own and takes that place). From 9 characters, a character whose only bigrams are in
+//   chunks UNCHECKED times the usual one or more is left unchecked (公司購置節約能源…辦法 is looked up
+//   from 司購 on: 168 KB less at 10,108 notices): a page then matches wrongly only if it holds every
+//   other character of the part in place and another one there. Shorter parts, where one break would
+//   do (「相關，事項」), are exact phrases;
 // - anything else: all its words, as Pagefind's exact phrase.
-function plan(part) {
+function plan(part, known) {
   const numbers = part.filter((word) => /[0-9]{5,}/.test(word));
   if (numbers.length) return { terms: numbers, check: "none" };
   const han = new RegExp(`^${ideographs}{2}$`, "u");
   if (part.length > 4 && part.every((word) => han.test(word))) {
-    const offsets = [];
-    for (let i = 0; i < part.length; i += 2) offsets.push(i);
-    if (offsets[offsets.length - 1] !== part.length - 1) offsets.push(part.length - 1);
+    const offsets = cover(part.map((word) => chunkSize(word, known)), part.length >= 8 ? UNCHECKED * known.typical : Infinity);
     return { terms: offsets.map((i) => part[i]), offsets, check: "positions" };
   }
   return { terms: part, check: part.length > 1 ? "phrase" : "none" };
+}
+
+// The bigrams to ask for (their places in the part), by dynamic programming over the places: bigram i
+// covers characters i and i+1; a character that no chosen bigram covers costs `unchecked` (Infinity:
+// never), and two such characters side by side are not allowed (no three bigrams in a row left out,
+// counting one left out before the first and after the last). The cheapest choice, the fewest bigrams
+// among equals.
+function cover(costs, unchecked) {
+  const n = costs.length;
+  // best[a][b]: the cheapest choice of bigrams 0..i whose last two choices are a (i-1) and b (i)
+  let best = [[null, null], [null, null]];
+  best[0][0] = { cost: unchecked, count: 0, chosen: [] }; // character 0 unchecked (nothing before bigram 0)
+  best[0][1] = { cost: costs[0], count: 1, chosen: [0] };
+  const better = (x, y) => !y || x.cost < y.cost || (x.cost === y.cost && x.count < y.count);
+  for (let i = 1; i < n; i++) {
+    const next = [[null, null], [null, null]];
+    for (const a of [0, 1]) {
+      for (const b of [0, 1]) {
+        const was = best[a][b];
+        if (!was) continue;
+        for (const c of [0, 1]) {
+          if (!a && !b && !c) continue; // two characters side by side unchecked
+          const cost = was.cost + (c ? costs[i] : 0) + (!b && !c ? unchecked : 0);
+          const made = { cost, count: was.count + c, chosen: c ? [...was.chosen, i] : was.chosen };
+          if (better(made, next[b][c])) next[b][c] = made;
+        }
+      }
+    }
+    best = next;
+  }
+  let answer = null;
+  for (const a of [0, 1]) {
+    for (const b of [0, 1]) {
+      const was = best[a][b];
+      if (!was || (!a && !b)) continue; // the last two characters unchecked
+      const made = b ? was : { ...was, cost: was.cost + unchecked };
+      if (made.cost < Infinity && better(made, answer)) answer = made;
+    }
+  }
+  return answer.chosen;
 }
 
 // The pages where a planned part occurs as written: Map of result id -> one of its results, whose
@@ -152,7 +217,7 @@ async function occurrences(pagefind, p, filters) {
     const at = per.map((positions) => positions.get(result.id));
     if (at.some((positions) => !positions)) continue;
     const start = (position) => p.offsets.every((offset, k) => at[k].has(position + offset));
-    if ([...at[0]].some(start)) out.set(result.id, result);
+    if ([...at[0]].some((position) => start(position - p.offsets[0]))) out.set(result.id, result);
   }
   return out;
 }
@@ -170,7 +235,9 @@ async function startResultsPage(app) {
   const params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
 
-  const pagefind = await openIndex(app.dataset.index || document.documentElement.lang);
+  const index = app.dataset.index || document.documentElement.lang;
+  if (input.value.split(/\s+/).some((part) => phraseWords(part).length > 4)) chunkSizes(index); // beside the index's
+  const pagefind = await openIndex(index);
 
   const selected = {};
   for (const [name] of menus) if (params.get(name)) selected[name] = params.get(name);
@@ -215,7 +282,9 @@ async function startResultsPage(app) {
     // Ranked: the words asked for (plan()), in any order (Pagefind's BM25 over the bigrams, titles
     // weighted); then, per part, the pages where it occurs as written. Every later search reads the
     // index chunks the first one loaded, so only the first costs a download.
-    const plans = parts.map(plan);
+    const known = parts.some((part) => part.length > 4) ? await chunkSizes(index) : { typical: 1, large: [] };
+    if (mine !== generation) return;
+    const plans = parts.map((part) => plan(part, known));
     const all = parts.length ? [...new Set(plans.flatMap((p) => p.terms))].join(" ") : null;
     const ranked = await pagefind.debouncedSearch(all, { filters }, 200);
     if (ranked === null || mine !== generation) return; // a newer query took over
@@ -363,3 +432,5 @@ function renderResult(data, terms, loose) {
   if (meta.summary) item.append(element("p", { class: "search-result__excerpt" }, highlighted(meta.summary, terms)));
   return item;
 }
+
+export { cover }; // for tests/outputs/test_search_transfer.py

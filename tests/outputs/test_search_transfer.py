@@ -1,0 +1,159 @@
+"""What a first query downloads (issue 14): the bundle made smaller for transfer (word counts rounded,
+Zopfli), the large index chunks the results page is told of and how it picks a long part's words,
+and the results page loading only what it uses."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import statistics
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+from generator.outputs import search_transfer
+from generator.outputs.pagefind_bundle import MAGIC, read_cbor
+
+
+def bundle(site_dir: Path) -> dict[str, bytes]:
+    folder = site_dir / "pagefind"
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+
+
+def page_lists(files: dict[str, bytes]) -> dict[str, list]:
+    entry = json.loads(files["pagefind-entry.json"])
+    return {language: read_cbor(files[f"pagefind.{about['hash']}.pf_meta"], check=False)
+            for language, about in entry["languages"].items()}
+
+
+def test_rounded_keeps_four_significant_bits():
+    assert [search_transfer.rounded(n) for n in (0, 1, 15, 16, 17, 31, 32, 35)] == [0, 1, 15, 17, 17, 31, 34, 34]
+    assert search_transfer.rounded(1000) == 992  # the step 960-1023, its middle
+    for count in range(1, 20_000):
+        rounded = search_transfer.rounded(count)
+        assert abs(rounded - count) / count <= 1 / 16
+        assert search_transfer.rounded(rounded) == rounded  # a bundle given again stays the same
+
+
+def test_the_shipped_page_lists_give_rounded_word_counts(site_dir):
+    files = bundle(site_dir)
+    for language, meta in page_lists(files).items():
+        for fragment, count in meta[1]:
+            page = json.loads(gzip.decompress(files[f"fragment/{fragment}.pf_fragment"])[len(MAGIC):])
+            assert count == search_transfer.rounded(page["word_count"]), (language, page["url"])
+
+
+def test_page_lists_and_webassembly_are_zopfli_compressed_and_inflate_as_pagefind_reads_them(site_dir):
+    files = bundle(site_dir)
+    entry = json.loads(files["pagefind-entry.json"])
+    squeezed = [f"pagefind.{about['hash']}.pf_meta" for about in entry["languages"].values()]
+    squeezed += [name for name in files if name.startswith("wasm.")]
+    assert len(squeezed) == 4  # Chinese and English
+    for name in squeezed:
+        body = gzip.decompress(files[name])
+        assert body.startswith(MAGIC if name.endswith(".pf_meta") else MAGIC + b"\0asm"), name
+        assert len(files[name]) < len(gzip.compress(body, compresslevel=9)), name  # smaller than zlib's best
+
+
+def test_giving_the_bundle_again_changes_nothing_and_the_memo_keeps_only_what_it_used(site_dir, tmp_path):
+    files = bundle(site_dir)
+    memo = tmp_path / "transfer"
+    again = search_transfer.for_transfer(files, search_transfer.Memo(memo))
+    assert again == files
+    kept = sorted(path.name for path in memo.iterdir())
+    assert len(kept) == 4  # two page lists, two WebAssembly files
+    (memo / ("0" * 64 + ".gz")).write_bytes(b"stale")
+    assert search_transfer.for_transfer(files, search_transfer.Memo(memo)) == files
+    assert sorted(path.name for path in memo.iterdir()) == kept
+
+
+def test_large_chunks_names_pagefinds_ranges_with_their_sizes(site_dir):
+    files = bundle(site_dir)
+    listed = json.loads(search_transfer.for_transfer(files, large_chunk=1)["large-chunks.json"])
+    for language, meta in page_lists(files).items():
+        sizes = sorted(len(files[f"index/{chunk[2]}.pf_index"]) for chunk in meta[2])
+        typical = listed[language]["typical"]
+        assert typical == int(statistics.median(sizes))
+        expected = [[chunk[0], chunk[1], len(files[f"index/{chunk[2]}.pf_index"])] for chunk in meta[2]
+                    if len(files[f"index/{chunk[2]}.pf_index"]) >= typical]
+        assert listed[language]["large"] == expected and expected
+    shipped = json.loads(files["large-chunks.json"])  # twice the usual size or more: none on the small shipped site
+    assert set(shipped) == set(listed) and all(about["large"] == [] for about in shipped.values())
+
+
+# -- the results page ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tab(browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    yield page
+    page.close()
+
+
+def requested(tab, site_url: str, query: str, table: dict | None = None) -> tuple[list[str], list[str], str]:
+    """(paths fetched, result paths, status) for ``query`` on the results page; ``table`` stands for
+    large-chunks.json."""
+    paths: list[str] = []
+    tab.on("request", lambda request: paths.append(request.url.removeprefix(site_url).split("?")[0]))
+    if table is not None:
+        tab.route("**/pagefind/large-chunks.json", lambda route: route.fulfill(json=table))
+    tab.goto(f"{site_url}/search/?{urlencode({'q': query})}")
+    tab.wait_for_function("() => /\\d|找不到/.test(document.getElementById('search-status').textContent)")
+    tab.wait_for_load_state("networkidle")
+    results = tab.eval_on_selector_all(".search-result__title a", "els => els.map(a => new URL(a.href).pathname)")
+    return paths, results, tab.text_content("#search-status")
+
+
+def test_the_results_page_loads_only_what_it_uses(tab, site_url, site_dir):
+    paths, results, _ = requested(tab, site_url, "停車場收費")
+    assert results[0] == "/gazette/2026/01/03/"
+    unused = ("/assets/directory.css", "/assets/yearbook.css", "/assets/javascripts/directory-filter.js")
+    assert not set(unused) & set(paths)
+    assert "/assets/search.css" in paths and "/assets/a11y.css" in paths
+    assert "/pagefind/large-chunks.json" not in paths  # a short query has no words to choose among
+    directory = (site_dir / "directory" / "index.html").read_text(encoding="utf-8")
+    yearbook = (site_dir / "yearbook" / "index.html").read_text(encoding="utf-8")
+    assert "assets/directory.css" in directory and "directory-filter.js" in directory and "assets/yearbook.css" in yearbook
+
+
+def cover(tab, costs: list[float], unchecked: float) -> list[int]:
+    return tab.evaluate("([costs, unchecked]) => import(new URL('assets/javascripts/search.js', document.baseURI + '../').href)"
+                        ".then((module) => module.cover(costs, unchecked === null ? Infinity : unchecked))",
+                        [costs, None if unchecked == float("inf") else unchecked])
+
+
+def covered(chosen: list[int], characters: int) -> list[bool]:
+    return [any(i in chosen for i in (c - 1, c)) for c in range(characters)]
+
+
+def test_a_long_part_is_asked_for_by_the_cheapest_bigrams_that_check_it(tab, site_url):
+    tab.goto(site_url + "/search/")
+    inf = float("inf")
+    assert cover(tab, [1] * 5, inf) == [0, 2, 4]  # 6 characters: every other bigram
+    seven = cover(tab, [1] * 6, inf)
+    assert len(seven) == 4 and all(covered(seven, 7))
+    assert cover(tab, [9, 9, 9, 40, 9, 9], inf) == [0, 2, 4, 5]  # a common word's chunk avoided …
+    assert cover(tab, [9, 9, 9, 9, 26], inf) == [0, 2, 4]  # … unless it alone checks a character
+    # 30 characters whose first bigram has a chunk 18 times the usual one: that character unchecked
+    name = cover(tab, [168] + [9] * 28, 36)
+    assert 0 not in name and covered(name, 30) == [False] + [True] * 29
+    # never two characters side by side unchecked, however large their chunks
+    for costs in ([9, 9, 9, 9, 9, 115, 113, 134, 136, 171], [200] * 12, [9, 300, 300, 9, 9, 9, 9, 9, 300, 300, 9]):
+        chosen = cover(tab, costs, 36)
+        checked = covered(chosen, len(costs) + 1)
+        assert not any(not a and not b for a, b in zip(checked, checked[1:], strict=False)), (costs, chosen)
+    assert all(covered(cover(tab, [500] * 7, inf), 8))  # up to 8 characters: every character checked
+
+
+def test_a_long_name_whose_common_word_is_left_out_is_still_found_exactly(tab, site_url):
+    name = "嘉和市住宅用火災警報器設置補助辦法"  # 17 characters; 嘉和 is on nearly every page
+    table = {"und-hani": {"typical": 1000, "large": [["嘉和", "嘉和", 100_000], ["辦法", "辦法", 100_000]]}}
+    paths, results, status = requested(tab, site_url, name, table)
+    assert "/pagefind/large-chunks.json" in paths
+    assert results[0] == "/gazette/2026/03/01/"
+    assert re.fullmatch(r"找到 \d+ 筆結果", status), status  # an exact match, not the looser results
+    _, shorter, status = requested(tab, site_url, "嘉和市住宅用火災警報器設置補助辦理", table)  # the last character differs
+    assert "找不到完全相符" in status or "找不到" in status, (status, shorter)
