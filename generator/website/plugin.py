@@ -142,6 +142,9 @@ class GeneratorPlugin(BasePlugin):
         for file in list(files):
             if not file.is_documentation_page() and theme.unused(file.src_uri):
                 files.remove(file)
+            elif file.abs_src_path is not None and theme.is_own_source(file.src_uri, file.abs_src_path):
+                files.remove(file)
+                files.append(File.generated(config, file.src_uri, content=theme.minified(Path(file.abs_src_path))))
             elif theme.is_bundle(file.src_uri) and file.abs_src_path is not None:
                 files.remove(file)
                 try:

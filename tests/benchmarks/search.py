@@ -255,8 +255,7 @@ def baseline_module(work: Path):
 
 
 def make_site(work: Path, name: str, recs, copies: int, module, script: Path | None = None, reuse: bool = False) -> Path:
-    site = work / name
-    script = script or REPO / "themes/material/assets/javascripts/search.js"  # the page's script as it is now
+    site = work / name  # the page's script as the build publishes it now, unless another is given (baseline)
     if reuse and (site / "pagefind" / "pagefind-entry.json").is_file():
         # the page and its assets as the build makes them now, the index kept (made smaller for
         # transfer as the search stage does now: search_transfer.for_transfer() gives the same
@@ -266,21 +265,23 @@ def make_site(work: Path, name: str, recs, copies: int, module, script: Path | N
             if path.is_file() and relative.parts[0] != "pagefind":
                 (site / relative).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy(path, site / relative)
-        shutil.copy(script, site / "assets/javascripts/search.js")
+        if script:
+            shutil.copy(script, site / "assets/javascripts/search.js")
         if transfer := getattr(module, "search_transfer", None):
             bundle = site / "pagefind"
             files = {path.relative_to(bundle).as_posix(): path.read_bytes() for path in bundle.rglob("*") if path.is_file()}
             made = transfer.for_transfer(files)
-            for name in set(files) - set(made):
-                (bundle / name).unlink()
-            for name, data in made.items():
-                if files.get(name) != data:
-                    (bundle / name).write_bytes(data)
+            for gone in set(files) - set(made):
+                (bundle / gone).unlink()
+            for file, data in made.items():
+                if files.get(file) != data:
+                    (bundle / file).write_bytes(data)
         return site
     if site.exists():
         shutil.rmtree(site)
     shutil.copytree(shipped_site(work), site)
-    shutil.copy(script, site / "assets/javascripts/search.js")
+    if script:
+        shutil.copy(script, site / "assets/javascripts/search.js")
     # newest first, as the build gives Pagefind the gazette (generator.outputs.search.index_order)
     pages = [(url_of(r, copy).strip("/") + "/index.html", notice_page(r, f"-{copy}" if copy else "", copy))
              for copy in range(copies) for r in sorted(recs, key=lambda r: r["published"], reverse=True)]

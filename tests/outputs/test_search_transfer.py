@@ -13,6 +13,8 @@ from urllib.parse import urlencode
 
 import pytest
 
+from conftest import REPO
+
 from generator.outputs import search_transfer
 from generator.outputs.pagefind_bundle import MAGIC, read_cbor
 
@@ -157,3 +159,13 @@ def test_a_long_name_whose_common_word_is_left_out_is_still_found_exactly(tab, s
     assert re.fullmatch(r"找到 \d+ 筆結果", status), status  # an exact match, not the looser results
     _, shorter, status = requested(tab, site_url, "嘉和市住宅用火災警報器設置補助辦理", table)  # the last character differs
     assert "找不到完全相符" in status or "找不到" in status, (status, shorter)
+
+
+def test_our_own_scripts_and_styles_are_published_minified(site_dir):
+    own = REPO / "themes" / "material" / "assets"
+    for name in ("javascripts/search.js", "javascripts/directory-filter.js", "site.css", "search.css", "a11y.css"):
+        source, published = (own / name).read_bytes(), (site_dir / "assets" / name).read_bytes()
+        assert b"/*" not in published and b"\n//" not in published, name  # no comments left
+        assert len(gzip.compress(published)) < 0.9 * len(gzip.compress(source)), name
+    bundle = next((site_dir / "assets" / "javascripts").glob("bundle.*.min.js"))  # Material's: as it ships (narrowed)
+    assert bundle.stat().st_size > 100_000
