@@ -250,4 +250,4 @@ def test_build_failure_in_mkdocs_leaves_site_untouched(project):
     assert "Traceback" not in result.stderr
     assert "error:" in result.stderr
     assert (site / "index.html").read_text(encoding="utf-8") == "old"
-    assert not list(project.root.glob(".site-*"))  # no staging folder left behind
+    assert not list(project.root.glob(".site-new-*"))  # no staging folder left behind (the failed one is the spare)

@@ -24,6 +24,10 @@ class Page:
     text: str
     #: rendered by the plugin apart from MkDocs' per-page pipeline (``website/apart.py``): the notices
     apart: bool = False
+    #: the hash of every value the page shows, when its Markdown is made only if that changed since
+    #: the last build (the notices' pages: ``website/pages/gazette.py``'s ``notice_inputs``); ``text``
+    #: is then empty
+    inputs: str | None = None
 
 
 @dataclass(frozen=True)

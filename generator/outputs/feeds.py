@@ -17,7 +17,7 @@ from generator.dates import TAIPEI
 from generator.labels import labels
 from generator.model import Content, Notice
 from generator.model.common import DEFAULT_LANGUAGE
-from generator.markup.markdown import Asset, summary
+from generator.markup.markdown import Asset, shortened, summary
 from generator.model.directory import Entry
 from generator.outputs.printed.issues import IssuePdf
 from generator.reading.history import ChangeRecord
@@ -30,22 +30,26 @@ def stamp(date: dt.date) -> str:
     return dt.datetime(date.year, date.month, date.day, tzinfo=TAIPEI).isoformat()
 
 
-def assets(content: Content, pdfs: tuple[IssuePdf, ...] = ()) -> Iterator[Asset]:
-    """The feeds; ``pdfs``: the print edition, each entry's issue PDF as its enclosure."""
+def assets(content: Content, pdfs: tuple[IssuePdf, ...] = (),
+           texts: Callable[[set[str]], Mapping[str, str]] | None = None) -> Iterator[Asset]:
+    """The feeds; ``pdfs``: the print edition, each entry's issue PDF as its enclosure; ``texts``:
+    the notices' plain texts (for their summaries) of the issues it is given (their ids), if made
+    already (the open data's cache), else each entry's body is converted here."""
     notices = content.gazette.notices
     title = content.site.gazette.title.zh_hant
     printed = {pdf.issue: pdf for pdf in pdfs}
-    yield Asset(urls.gazette_feed(), data=feed(content, title, urls.gazette_feed(), urls.gazette_home(), notices, printed))
+    made = [(urls.gazette_feed(), title, urls.gazette_home(), notices)]
     for category in content.site.categories:
         selected = tuple(n for n in notices if n.category == category.slug)
-        yield Asset(urls.category_feed(category.slug), data=feed(
-            content, f"{title}：{category.name.zh_hant}", urls.category_feed(category.slug), urls.category(category.slug), selected,
-            printed))
+        made.append((urls.category_feed(category.slug), f"{title}：{category.name.zh_hant}", urls.category(category.slug), selected))
     for agency_id in agencies(content):
         selected = tuple(n for n in notices if agency_id in n.agencies)  # a joint notice is in each of its agencies' feeds
-        yield Asset(urls.agency_feed(agency_id), data=feed(
-            content, f"{title}：{content.links.agencies[agency_id].name.zh_hant}", urls.agency_feed(agency_id),
-            urls.gazette_agency(agency_id), selected, printed))
+        made.append((urls.agency_feed(agency_id), f"{title}：{content.links.agencies[agency_id].name.zh_hant}",
+                     urls.gazette_agency(agency_id), selected))
+    shown = {content.links.issue_of(n).id for *_, selected in made for n in selected[-ENTRIES:]}
+    plain = texts(shown) if texts is not None else None
+    for uri, name, page, selected in made:
+        yield Asset(uri, data=feed(content, name, uri, page, selected, printed, plain))
 
 
 def uris(content: Content) -> list[str]:
@@ -98,8 +102,8 @@ def directory_feed(content: Content, record: ChangeRecord, describe: Callable[[E
 
 
 def feed(content: Content, title: str, self_page: str, html_page: str, notices: tuple[Notice, ...],
-         printed: Mapping[str, IssuePdf] | None = None) -> bytes:
-    """An Atom document with the newest notices first."""
+         printed: Mapping[str, IssuePdf] | None = None, texts: Mapping[str, str] | None = None) -> bytes:
+    """An Atom document with the newest notices first; ``texts``: their plain texts by id, if made already."""
     base = content.site.base_url
     issue_of = content.links.issue_of
     latest = list(reversed(notices))[:ENTRIES]
@@ -116,13 +120,15 @@ def feed(content: Content, title: str, self_page: str, html_page: str, notices: 
     _text(author, "name", content.site.publisher.zh_hant)
     _text(root, "rights", content.site.licence.name.zh_hant)
     for notice in latest:
-        root.append(entry(content, notice, issue_of(notice).date, (printed or {}).get(issue_of(notice).id)))
+        root.append(entry(content, notice, issue_of(notice).date, (printed or {}).get(issue_of(notice).id),
+                          texts[notice.id] if texts is not None else None))
     ET.indent(root)
     document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return document + b"\n"
 
 
-def entry(content: Content, notice: Notice, published: dt.date, pdf: IssuePdf | None = None) -> ET.Element:
+def entry(content: Content, notice: Notice, published: dt.date, pdf: IssuePdf | None = None, text: str | None = None) -> ET.Element:
+    """A notice's entry; ``text``: its body's plain text, if made already (else made here, for the summary)."""
     base = content.site.base_url
     category = content.links.category_of(notice)
     element = ET.Element(f"{{{ATOM}}}entry")
@@ -138,7 +144,7 @@ def entry(content: Content, notice: Notice, published: dt.date, pdf: IssuePdf | 
         author = ET.SubElement(element, f"{{{ATOM}}}author")
         _text(author, "name", agency.name.zh_hant)
     ET.SubElement(element, f"{{{ATOM}}}category", term=category.slug, label=category.name.zh_hant)
-    _text(element, "summary", f"{'、'.join(notice.doc_numbers)}：{summary(notice.body)}")
+    _text(element, "summary", f"{'、'.join(notice.doc_numbers)}：{summary(notice.body) if text is None else shortened(text)}")
     # what it corrects, amends or repeals, and what corrected, amended or repealed it: related links,
     # titled with the relation (RFC 4287 4.2.7.2: rel="related")
     words = labels("gazette", DEFAULT_LANGUAGE)

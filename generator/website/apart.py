@@ -26,6 +26,7 @@ What MkDocs skips for them: anchor validation (their anchors are generated, thei
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
@@ -118,13 +119,34 @@ class Frame:
             config._current_page = None
 
 
-def render_all(frame: Frame, pages: Iterable[tuple[File, str]], cache: PageCache, workers: int | None = None) -> tuple[int, int]:
+def render_all(frame: Frame, pages: Iterable[tuple[File, str]], cache: PageCache, workers: int | None = None,
+               keyed: Sequence[tuple[File, str]] = (), make: Callable[[list[str]], Sequence[Any]] | None = None) -> tuple[int, int, int]:
     """Write every page (its file and its generated Markdown) into the site: from the cache when
-    its key is there, else rendered (in worker processes when there are many). Returns (rendered,
-    reused)."""
+    its key is there, else rendered (in worker processes when there are many). ``keyed``: pages
+    without their Markdown, each with the hash of every value it shows (the notices': issue 12);
+    one whose hash is the last build's is placed as the last build placed it, the others get their
+    Markdown from ``make`` (their source paths -> pages with ``.text``, in order) and go on as
+    ``pages`` do. Returns (rendered, reused, keyed pages whose Markdown was made)."""
     todo: list[tuple[File, str, str]] = []
     reused = 0
-    for file, text in pages:
+    known = cache.inputs() if keyed else {}
+    kept: dict[str, str] = {}  # this build's keyed pages, for the next
+    missing: list[tuple[File, str]] = []
+    for file, inputs in keyed:
+        key = known.get(inputs)
+        if key is not None and cache.place(key, file.abs_dest_path):
+            cache.use(key)
+            kept[inputs] = key
+            reused += 1
+        else:
+            missing.append((file, inputs))
+    made: list[tuple[File, str]] = []
+    if missing:
+        assert make is not None, "keyed pages need the function that makes their Markdown"
+        for (file, inputs), page in zip(missing, make([file.src_uri for file, _ in missing]), strict=True):
+            kept[inputs] = cache.key(file.src_uri, page.text)
+            made.append((file, page.text))
+    for file, text in itertools.chain(pages, made):
         key = cache.key(file.src_uri, text)
         if cache.place(key, file.abs_dest_path):
             reused += 1
@@ -136,7 +158,9 @@ def render_all(frame: Frame, pages: Iterable[tuple[File, str]], cache: PageCache
     else:
         for item in todo:
             _render_one(frame, item, cache)  # MkDocs logs its warnings itself
-    return len(todo), reused
+    if keyed:
+        cache.keep_inputs(kept)
+    return len(todo), reused, len(missing)
 
 
 def _render_one(frame: Frame, item: tuple[File, str, str], cache: PageCache) -> None:

@@ -18,12 +18,19 @@ Entries are content-addressed files, written once (to a temporary name, then ren
 changed, so the site's files are hard links to them (a copy where links are refused); the build
 removes the entries it did not use, so the cache holds one build (per frame: the last build's and
 the preview's, ``.cache/pages/<frame>/``).
+
+The notices' pages are keyed one step earlier too (issue 12): the frame's folder keeps, in
+``inputs.json``, the hash of every value each notice's page showed (``website/pages/gazette.py``'s
+``notice_inputs``) and the key of the page placed for it, so that a build makes the Markdown only of
+the notices whose values changed (at 10,000 notices, making every notice's Markdown to key its page
+took most of the website stage when nothing changed).
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -106,6 +113,9 @@ def add_tree(add: Any, folder: Path) -> None:
             add(path.relative_to(folder).as_posix(), path.read_bytes())
 
 
+#: The file, in a frame's folder, of the last build's keyed pages (:meth:`PageCache.inputs`).
+INPUTS = "inputs.json"
+
 #: How many frames' caches a project keeps: a build's and a preview's (``serve`` shows the site at
 #: another address, so its pages differ), the most recently used.
 FRAMES_KEPT = 2
@@ -134,6 +144,25 @@ class PageCache:
         key = hashlib.sha256(f"{self.frame}\0{uri}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
         self.used.update((key, self._filled_key(key)))  # here, in the build's process (not a worker's)
         return key
+
+    def use(self, key: str) -> None:
+        """Keep the page ``key`` (and as placed) at the prune: placed by :meth:`place` without :meth:`key`."""
+        self.used.update((key, self._filled_key(key)))
+
+    def inputs(self) -> dict[str, str]:
+        """The last build's keyed pages (website/apart.py): the hash of what each showed -> its page's key."""
+        if self.folder is None:
+            return {}
+        try:
+            found = json.loads((self.folder / INPUTS).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}  # none yet, or unreadable: every keyed page's Markdown is made again
+        return found if isinstance(found, dict) else {}
+
+    def keep_inputs(self, pages: Mapping[str, str]) -> None:
+        """What :meth:`inputs` gives the next build: this build's keyed pages, and no others."""
+        if self.folder is not None:
+            _keep_file(self.folder / INPUTS, json.dumps(pages, sort_keys=True).encode("utf-8"))
 
     def _filled_key(self, key: str) -> str:
         """The key of a page as placed: with this build's volatile values."""

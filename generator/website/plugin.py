@@ -60,6 +60,7 @@ class GeneratorPlugin(BasePlugin):
         self.updated: dt.date | None = None  # the day the content last changed, in the footer
         self.dirty = False  # MkDocs builds "dirty": the gazette's pages can be rendered apart (see on_files)
         self.apart: list[tuple[File, str]] = []  # this build's pages rendered apart, and their Markdown
+        self.keyed: list[tuple[File, str]] = []  # this build's notices' pages, and the hash of what each shows
         self.nav = None  # this build's
         self.cache: PageCache | None = None  # this build's
 
@@ -108,13 +109,18 @@ class GeneratorPlugin(BasePlugin):
         # build and serve always do): MkDocs then neither reads nor writes a page it is told is unmodified.
         apart = self.dirty or bool(config.get(APART_KEY))
         preview = config.get(PREVIEW_KEY)  # serve: every generated page is made when asked for (generator/preview.py)
-        self.apart = []
-        for item in site.pages(self.made, self.updated, notices=preview is None):
+        self.apart, self.keyed = [], []
+        # the notices' pages keyed by what they show, their Markdown made only when that changed (issue 12)
+        keyed = apart and preview is None
+        for item in site.pages(self.made, self.updated, notices=preview is None, keyed=keyed):
             if (existing := files.get_file_from_path(item.uri)) is not None:
                 files.remove(existing)
             if preview is not None:
                 file = ApartFile.generated(config, item.uri, content=item.text)
                 preview.page(item.uri, item.text, file.dest_uri)
+            elif item.inputs is not None:
+                file = ApartFile.generated(config, item.uri, content="")  # MkDocs reads no page it is told is unmodified
+                self.keyed.append((file, item.inputs))
             elif apart and item.apart:
                 file = ApartFile.generated(config, item.uri, content=item.text)
                 self.apart.append((file, item.text))
@@ -136,6 +142,9 @@ class GeneratorPlugin(BasePlugin):
         for file in list(files):
             if not file.is_documentation_page() and theme.unused(file.src_uri):
                 files.remove(file)
+            elif file.abs_src_path is not None and theme.is_own_source(file.src_uri, file.abs_src_path):
+                files.remove(file)
+                files.append(File.generated(config, file.src_uri, content=theme.minified(Path(file.abs_src_path))))
             elif theme.is_bundle(file.src_uri) and file.abs_src_path is not None:
                 files.remove(file)
                 try:
@@ -156,7 +165,7 @@ class GeneratorPlugin(BasePlugin):
         env.globals["frame"] = frame.frame(self.made.content, self.updated, pages)  # the footer, home and 404 words
         if (preview := config.get(PREVIEW_KEY)) is not None:
             self._hand_over(preview, env, config, files)
-        elif self.apart:
+        elif self.apart or self.keyed:
             self._render_apart(env, config, files)
         return env
 
@@ -180,10 +189,13 @@ class GeneratorPlugin(BasePlugin):
         started = time.perf_counter()
         env.globals["frame"] = volatile.masked
         try:
-            rendered, reused = render_all(shared, self.apart, cache)
+            made = self.made
+            rendered, reused, generated = render_all(shared, self.apart, cache, keyed=self.keyed,
+                                                     make=lambda uris: site.notice_pages(made, uris))
         finally:
             env.globals["frame"] = shown
-        progress.info("gazette pages: %d rendered, %d reused unchanged (%.1f s)", rendered, reused, time.perf_counter() - started)
+        progress.info("gazette pages: %d rendered, %d reused unchanged (%.1f s); notices' Markdown made for %d of %d",
+                      rendered, reused, time.perf_counter() - started, generated, len(self.keyed))
 
     def on_page_context(self, context, *, page, config, nav):
         """The frame around the page in its language (generator/website/chrome.py), as ``chrome``."""
@@ -223,7 +235,7 @@ class GeneratorPlugin(BasePlugin):
         self._clean()
 
     def _clean(self) -> None:
-        self.apart, self.nav, self.cache = [], None, None
+        self.apart, self.keyed, self.nav, self.cache = [], [], None, None
         if self.scratch is not None:
             self.scratch.cleanup()
             self.scratch = None

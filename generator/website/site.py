@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from generator import urls
 from generator.model import Content
@@ -23,22 +23,34 @@ from generator.website.pages import yearbook as yearbook_pages
 from generator.markup.markdown import Asset, Page
 
 
-def pages(made: Products, updated: dt.date, notices: bool = True) -> Iterator[Page]:
+def pages(made: Products, updated: dt.date, notices: bool = True, keyed: bool = False) -> Iterator[Page]:
     """Every generated page, from the content and what the stages before the website made;
     ``updated``: the day the content last changed; ``notices``: False leaves out the notices' own
-    pages (``serve`` makes each when asked: :func:`generator.website.pages.gazette.notice_pages`)."""
+    pages (``serve`` makes each when asked: :func:`generator.website.pages.gazette.notice_pages`);
+    ``keyed``: the notices' pages without their Markdown, keyed by what they show (made when
+    needed: :func:`notice_pages`)."""
     content = made.content
     templates = Templates()  # compiled once per build, each template once
     yield home(content, updated, templates)
     yield from home_other.pages(content, templates)
     # the notices' plain text for their summaries, from the open data's cache (made there this build)
-    texts = plain_texts(content, made.root) if notices and content.gazette.notices else None
-    yield from gazette_pages.pages(content, templates, made.pdfs, notices, texts)
+    texts = plain_texts(content, made.root) if notices and not keyed and content.gazette.notices else None
+    yield from gazette_pages.pages(content, templates, made.pdfs, notices, texts, keyed)
     yield from yearbook_pages.pages(content, made.ebooks, templates, made.book_pdfs)
     yield from directory_pages.pages(content, made.record, templates)
     yield from search_pages.pages(content, templates)
     yield from data_pages.pages(content, made.packages, templates)
     yield from newsletter_pages.pages(content, made.newsletters, templates)
+
+
+def notice_pages(made: Products, uris: Iterable[str]) -> list[Page]:
+    """The pages of the notices at ``uris`` (source paths), with their Markdown: those whose keyed
+    page (:func:`pages`) the last build did not make from the same values."""
+    content = made.content
+    wanted = set(uris)
+    notices = [notice for notice in content.gazette.notices if urls.notice(notice) in wanted]
+    texts = plain_texts(content, made.root, {content.links.issue_of(notice).id for notice in notices}) if notices else None
+    return gazette_pages.made_notice_pages(content, notices, pdfs=made.pdfs, texts=texts)
 
 
 def assets(made: Products, feeds_made: bool = True) -> Iterator[Asset]:
@@ -48,7 +60,8 @@ def assets(made: Products, feeds_made: bool = True) -> Iterator[Asset]:
     content, root = made.content, made.root
     yield from gazette_pages.assets(content, root, made.pdfs)
     if feeds_made:
-        yield from feeds.assets(content, made.pdfs)
+        # the summaries from the notices' plain texts in the open data's cache (made there this build)
+        yield from feeds.assets(content, made.pdfs, lambda issues: plain_texts(content, root, issues))
     else:
         yield from (Asset(uri, data=b"") for uri in feeds.uris(content))
     yield feeds.directory_feed(content, made.record, directory_pages.describe)

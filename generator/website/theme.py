@@ -17,12 +17,21 @@ would copy them, less the ones no page uses, and its script with one selector na
   them (feed autodiscovery, hreflang). The theme's alternate-language selector (``extra.alternate``),
   which the script exists for, would keep working. If a theme upgrade changes that part of the
   script, the build stops and says so rather than publish a site that fails requests.
+- **Our own CSS and scripts minified.** The overrides' stylesheets and scripts
+  (``themes/material/assets/``) are written to be read, with comments that explain them; the site
+  publishes them without comments and spaces (rcssmin and rjsmin, the minifiers of the same author
+  made for this): the results page's search.js 7.5 KB -> 4.5 KB gzipped, its three stylesheets 4.7 KB
+  -> 3.2 KB, which every first query downloads (README, "Search": what a first query downloads).
+  Material's own files are minified already.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+
+import rcssmin
+import rjsmin
 
 from generator.errors import BuildError
 
@@ -52,3 +61,18 @@ def narrowed_bundle(path: Path) -> bytes:
         raise BuildError(f"{path.name}: mkdocs-material's script no longer has {SELECTOR.decode()} exactly once; "
                          "check generator/website/theme.py against the new version of the theme")
     return SOURCE_MAP.sub(b"\n", script.replace(SELECTOR, NARROWED))
+
+
+#: The theme overrides' folder: its CSS and scripts are published minified.
+OWN = Path(__file__).resolve().parent.parent.parent / "themes" / "material"
+
+
+def is_own_source(uri: str, path: str) -> bool:
+    """Whether a file to publish is one of our overrides' stylesheets or scripts (not Material's)."""
+    return uri.endswith((".css", ".js")) and Path(path).resolve().is_relative_to(OWN)
+
+
+def minified(path: Path) -> bytes:
+    """The stylesheet or script at ``path`` without comments and spaces (what it does unchanged)."""
+    text = path.read_text(encoding="utf-8")
+    return (rcssmin.cssmin(text) if path.suffix == ".css" else rjsmin.jsmin(text)).encode("utf-8")

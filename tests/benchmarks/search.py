@@ -255,8 +255,7 @@ def baseline_module(work: Path):
 
 
 def make_site(work: Path, name: str, recs, copies: int, module, script: Path | None = None, reuse: bool = False) -> Path:
-    site = work / name
-    script = script or REPO / "themes/material/assets/javascripts/search.js"  # the page's script as it is now
+    site = work / name  # the page's script as the build publishes it now, unless another is given (baseline)
     if reuse and (site / "pagefind" / "pagefind-entry.json").is_file():
         # the page and its assets as the build makes them now, the index kept (made smaller for
         # transfer as the search stage does now: search_transfer.for_transfer() gives the same
@@ -266,21 +265,23 @@ def make_site(work: Path, name: str, recs, copies: int, module, script: Path | N
             if path.is_file() and relative.parts[0] != "pagefind":
                 (site / relative).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy(path, site / relative)
-        shutil.copy(script, site / "assets/javascripts/search.js")
+        if script:
+            shutil.copy(script, site / "assets/javascripts/search.js")
         if transfer := getattr(module, "search_transfer", None):
             bundle = site / "pagefind"
             files = {path.relative_to(bundle).as_posix(): path.read_bytes() for path in bundle.rglob("*") if path.is_file()}
             made = transfer.for_transfer(files)
-            for name in set(files) - set(made):
-                (bundle / name).unlink()
-            for name, data in made.items():
-                if files.get(name) != data:
-                    (bundle / name).write_bytes(data)
+            for gone in set(files) - set(made):
+                (bundle / gone).unlink()
+            for file, data in made.items():
+                if files.get(file) != data:
+                    (bundle / file).write_bytes(data)
         return site
     if site.exists():
         shutil.rmtree(site)
     shutil.copytree(shipped_site(work), site)
-    shutil.copy(script, site / "assets/javascripts/search.js")
+    if script:
+        shutil.copy(script, site / "assets/javascripts/search.js")
     # newest first, as the build gives Pagefind the gazette (generator.outputs.search.index_order)
     pages = [(url_of(r, copy).strip("/") + "/index.html", notice_page(r, f"-{copy}" if copy else "", copy))
              for copy in range(copies) for r in sorted(recs, key=lambda r: r["published"], reverse=True)]
@@ -412,6 +413,8 @@ def main() -> None:
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--reuse", action="store_true", help="keep indexes a previous run made in --work")
     parser.add_argument("--bytes-only", action="store_true", help="only the download figures")
+    parser.add_argument("--bytes-all", action="store_true",
+                        help="the download of every seeded title, regulation and agency query as a first query (with --copies)")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     recs = records(args.work)
@@ -446,6 +449,22 @@ def main() -> None:
             limit = LIMIT if han <= 8 else LONG_LIMIT
             print(f"  {first / 1024:6.0f} KB in {count:2d} requests  {'ok  ' if first <= limit else 'OVER'}  "
                   f"next query {again / 1024:4.0f} KB  {query} ({han} Han characters)")
+        if args.bytes_all:
+            print(f"\nevery seeded query as a first query, {len(recs) * args.copies:,} notices (KB: median, largest):")
+            for kind in ("title", "regulation", "agency"):
+                asked = [q[1] for q in queries if q[0] == kind]
+                measured = first_query_bytes(big, asked)
+                for short in (True, False):
+                    rows = [(query, first) for query, first, _, _ in measured
+                            if (sum(len(run) for run in HAN.findall(query)) <= 8) == short]
+                    if not rows:
+                        continue
+                    limit = LIMIT if short else LONG_LIMIT
+                    over = [(query, first) for query, first in rows if first > limit]
+                    sizes = sorted(first for _, first in rows)
+                    print(f"  {kind:10s} {'up to 8' if short else '9 or more'} characters: {len(rows) - len(over)}/{len(rows)} "
+                          f"within {limit // 1024} KB; {statistics.median(sizes) / 1024:.0f}, {sizes[-1] / 1024:.0f}"
+                          + "".join(f"\n      over: {query} {first / 1024:.0f} KB" for query, first in over))
 
 
 if __name__ == "__main__":

@@ -136,3 +136,21 @@ def test_the_directory_changes_feed_has_one_entry_per_commit(project):
     first = parsed.entries[0]
     assert first.title == "2026-03-20 電話號碼表異動：1 筆"
     assert first.content[0].value == "嘉和市政府：異動：總務科 科長 王小明 (05)225-4321 分機101"
+
+
+def test_the_summaries_from_the_open_datas_plain_texts_equal_those_made_from_the_bodies(content, tmp_path):
+    """The build gives the feeds the notices' plain texts the open data keeps (issue 12), for only
+    the issues the feeds show: the same feeds, byte for byte, as converting each entry's body."""
+    from generator.outputs import feeds as feed_module
+    from generator.outputs.opendata.tables import plain_texts
+
+    asked: list[set[str]] = []
+
+    def texts(issues: set[str]) -> dict[str, str]:
+        asked.append(set(issues))
+        return plain_texts(content, tmp_path, issues)
+
+    made = list(feed_module.assets(content, texts=texts))
+    assert made == list(feed_module.assets(content))
+    latest = {content.links.issue_of(n).id for _, notices in feeds(content) for n in notices[-feed_module.ENTRIES:]}
+    assert asked == [latest]

@@ -13,6 +13,8 @@ from urllib.parse import urlencode
 
 import pytest
 
+from conftest import REPO
+
 from generator.outputs import search_transfer
 from generator.outputs.pagefind_bundle import MAGIC, read_cbor
 
@@ -93,15 +95,15 @@ def tab(browser):
     page.close()
 
 
-def requested(tab, site_url: str, query: str, table: dict | None = None) -> tuple[list[str], list[str], str]:
+def requested(tab, site_url: str, query: str, table: dict | None = None, page: str = "/search/") -> tuple[list[str], list[str], str]:
     """(paths fetched, result paths, status) for ``query`` on the results page; ``table`` stands for
     large-chunks.json."""
     paths: list[str] = []
     tab.on("request", lambda request: paths.append(request.url.removeprefix(site_url).split("?")[0]))
     if table is not None:
         tab.route("**/pagefind/large-chunks.json", lambda route: route.fulfill(json=table))
-    tab.goto(f"{site_url}/search/?{urlencode({'q': query})}")
-    tab.wait_for_function("() => /\\d|找不到/.test(document.getElementById('search-status').textContent)")
+    tab.goto(f"{site_url}{page}?{urlencode({'q': query})}")
+    tab.wait_for_function("() => /\\d|找不到|No results/.test(document.getElementById('search-status').textContent)")
     tab.wait_for_load_state("networkidle")
     results = tab.eval_on_selector_all(".search-result__title a", "els => els.map(a => new URL(a.href).pathname)")
     return paths, results, tab.text_content("#search-status")
@@ -114,6 +116,8 @@ def test_the_results_page_loads_only_what_it_uses(tab, site_url, site_dir):
     assert not set(unused) & set(paths)
     assert "/assets/search.css" in paths and "/assets/a11y.css" in paths
     assert "/pagefind/large-chunks.json" not in paths  # a short query has no words to choose among
+    paths, results, _ = requested(tab, site_url, "subtropical monsoon climate with hot wet summers", page="/en/search/")
+    assert "/pagefind/large-chunks.json" not in paths and results  # nor an English one, however long
     directory = (site_dir / "directory" / "index.html").read_text(encoding="utf-8")
     yearbook = (site_dir / "yearbook" / "index.html").read_text(encoding="utf-8")
     assert "assets/directory.css" in directory and "directory-filter.js" in directory and "assets/yearbook.css" in yearbook
@@ -157,3 +161,13 @@ def test_a_long_name_whose_common_word_is_left_out_is_still_found_exactly(tab, s
     assert re.fullmatch(r"找到 \d+ 筆結果", status), status  # an exact match, not the looser results
     _, shorter, status = requested(tab, site_url, "嘉和市住宅用火災警報器設置補助辦理", table)  # the last character differs
     assert "找不到完全相符" in status or "找不到" in status, (status, shorter)
+
+
+def test_our_own_scripts_and_styles_are_published_minified(site_dir):
+    own = REPO / "themes" / "material" / "assets"
+    for name in ("javascripts/search.js", "javascripts/directory-filter.js", "site.css", "search.css", "a11y.css"):
+        source, published = (own / name).read_bytes(), (site_dir / "assets" / name).read_bytes()
+        assert b"/*" not in published and b"\n//" not in published, name  # no comments left
+        assert len(gzip.compress(published)) < 0.9 * len(gzip.compress(source)), name
+    bundle = next((site_dir / "assets" / "javascripts").glob("bundle.*.min.js"))  # Material's: as it ships (narrowed)
+    assert bundle.stat().st_size > 100_000

@@ -8,16 +8,18 @@ import logging
 import re
 import shutil
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
 from generator import build as build_module
+from generator.markup.markdown import file_size
 from generator.website import apart
 
 from archive import copy_project
 from gitrepo import commit, init
 
-RENDERED = re.compile(r"gazette pages: (\d+) rendered, (\d+) reused unchanged")
+RENDERED = re.compile(r"gazette pages: (\d+) rendered, (\d+) reused unchanged.*; notices' Markdown made for (\d+) of \d+")
 
 
 class Lines(logging.Handler):
@@ -29,8 +31,15 @@ class Lines(logging.Handler):
         self.lines.append(record.getMessage())
 
 
-def build(project: Path, site: Path | None = None) -> tuple[int, int]:
-    """Build ``project`` in this process; how many notice pages were rendered and reused."""
+class Built(NamedTuple):
+    rendered: int  # pages rendered apart (notices, issues, years, listings, newsletters)
+    reused: int  # the same, placed from the cache
+    made: int  # notices whose Markdown was made (the others' inputs were the last build's)
+
+
+def build(project: Path, site: Path | None = None) -> Built:
+    """Build ``project`` in this process; how many pages rendered apart were rendered and reused,
+    and how many notices' Markdown was made."""
     lines = Lines()
     logger = logging.getLogger("generator")
     level = logger.level
@@ -43,7 +52,7 @@ def build(project: Path, site: Path | None = None) -> tuple[int, int]:
         logger.setLevel(level)
     (found,) = [RENDERED.search(line) for line in lines.lines if RENDERED.search(line)]
     assert found is not None
-    return int(found[1]), int(found[2])
+    return Built(int(found[1]), int(found[2]), int(found[3]))
 
 
 def inodes(site: Path) -> dict[str, int]:
@@ -58,8 +67,22 @@ def changed(before: dict[str, int], after: dict[str, int], pattern: str = r"gaze
     return sorted(page for page in after if before.get(page) != after[page] and re.fullmatch(pattern, page))
 
 
+def folders(site: Path) -> list[str]:
+    return sorted(path.relative_to(site).as_posix() for path in site.rglob("*") if path.is_dir())
+
+
 def tree(site: Path) -> dict[str, bytes]:
     return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
+
+
+def notices_of(project: Path, issue: str) -> int:
+    return len(list((project / "content/gazette" / issue).glob("*.md")))
+
+
+def pdf_size(site: Path, issue: str) -> str:
+    """The size of an issue's PDF as its notices' pages show it."""
+    (pdf,) = (site / "gazette" / issue).glob("*.pdf")
+    return file_size(pdf.stat().st_size)
 
 
 def add_issue(project: Path) -> list[str]:
@@ -94,9 +117,10 @@ def test_a_new_issue_renders_its_notices_and_the_notice_before_it(project):
     before = inodes(site)
     last = max(changed({}, before))  # the last notice so far: its "next" link now goes to the new issue
     new = add_issue(project)
-    rendered, reused = build(project)
+    rendered, reused, made = build(project)
     after = inodes(site)
     assert changed(before, after) == sorted([last, *new])
+    assert made == len(new) + 1  # the new notices' Markdown, and the "next" link of the one before
     assert changed(before, after, r"gazette/\d{4}/\d\d") == ["gazette/2026/04", "gazette/2026/05"]  # "next issue"
     assert (rendered, reused) == (len(changed(before, after, ".*")), len(after) - len(changed(before, after, ".*")))
     assert "gazette/2026" in changed(before, after, ".*")  # the year's page lists the new issue
@@ -111,11 +135,56 @@ def test_a_neighbours_title_re_renders_exactly_the_pages_showing_it(project):
     notice = next((project / "content/gazette/2026/02").glob("03-*.md"))
     text = notice.read_text(encoding="utf-8")
     notice.write_text(re.sub(r"^title: (.*)$", r"title: \1（更正）", text, count=1, flags=re.M), encoding="utf-8")
-    rendered, _ = build(project)
+    rendered, _, made = build(project)
     after = inodes(site)
     assert changed(before, after) == ["gazette/2026/02/02", "gazette/2026/02/03", "gazette/2026/02/04"]
     assert changed(before, after, r"gazette/\d{4}/\d\d") == ["gazette/2026/02"]
     assert rendered == len(changed(before, after, ".*"))
+    assert made == len(changed(before, after))  # their Markdown, and no other notice's
+
+
+def test_what_another_notice_or_the_directory_shows_re_renders_exactly_the_notices_showing_it(project):
+    """A notice's Markdown is made only when a value its page shows changed (website/pages/gazette.py,
+    ``notice_inputs``), including values of other files: the notice a correction corrects names the
+    correction, a joint notice names each agency from the directory, a removed notice's neighbour
+    loses its link. Each makes again exactly the notices showing it (and the full-build comparison
+    below checks their bytes)."""
+    site = project / "site"
+    before = inodes(site)
+    correction = project / "content/gazette/2026/03/08-corrigendum.md"
+    text = correction.read_text(encoding="utf-8")
+    correction.write_text(re.sub(r"^title: (.*)$", r"title: \1（再更正）", text, count=1, flags=re.M), encoding="utf-8")
+    size = pdf_size(site, "2026/03")
+    made = build(project).made
+    after = inodes(site)
+    # the corrected notice's banner, the correction itself and its neighbours' links (and every notice
+    # of the issue when its PDF, which each links with its size, is shown with another size)
+    expected = {"gazette/2026/02/04", "gazette/2026/03/07", "gazette/2026/03/08", "gazette/2026/04/01"}
+    if pdf_size(site, "2026/03") != size:
+        expected |= {f"gazette/2026/03/{seq:02d}" for seq in range(1, notices_of(project, "2026/03") + 1)}
+    assert changed(before, after) == sorted(expected)
+    assert made == len(expected)
+
+    before = after
+    police = project / "content/directory/police.yml"
+    police.write_text(police.read_text(encoding="utf-8").replace("zh-Hant: 警察局\n", "zh-Hant: 警政局\n", 1), encoding="utf-8")
+    sizes = {issue: pdf_size(site, issue) for issue in ("2026/02", "2026/04")}
+    made = build(project).made
+    after = inodes(site)
+    expected = {"gazette/2026/02/06", "gazette/2026/04/08"}  # the police's, one of them joint
+    for issue, size in sizes.items():  # the PDFs print the name too
+        if pdf_size(site, issue) != size:
+            expected |= {f"gazette/{issue}/{seq:02d}" for seq in range(1, notices_of(project, issue) + 1)}
+    assert changed(before, after) == sorted(expected)
+    assert made == len(expected)
+    assert "警政局" in (site / "gazette/2026/04/08/index.html").read_text(encoding="utf-8")
+
+    before = after
+    (project / "content/gazette/2026/05/02-new.md").unlink()
+    assert build(project).made == 1
+    after = inodes(site)
+    assert "gazette/2026/05/02" not in after and not (site / "gazette/2026/05/02").exists()
+    assert changed(before, after) == ["gazette/2026/05/01"]  # no "next" link any more
 
 
 def test_a_theme_template_re_renders_every_page_showing_it(project):
@@ -123,9 +192,10 @@ def test_a_theme_template_re_renders_every_page_showing_it(project):
     before = inodes(site)
     main = project / "themes/material/main.html"
     main.write_text(main.read_text(encoding="utf-8") + "\n{# changed #}\n", encoding="utf-8")
-    rendered, reused = build(project)
+    rendered, reused, made = build(project)
     after = inodes(site)
     assert (rendered, reused) == (len(before), 0)
+    assert made == len(changed({}, after))  # a new frame: every notice's Markdown again
     assert all(before[page] != after[page] for page in after)
 
 
@@ -135,18 +205,22 @@ def test_the_incremental_build_equals_a_build_from_scratch(project, tmp_path, mo
     build from the cache of the one before: the same files, byte for byte, as a build without any
     cache."""
     commit(project, "issue 5, a corrected title, a theme change", "2026-03-01T10:00:00+08:00")
-    rendered, reused = build(project)
-    assert rendered == 0 and reused > 0
+    rendered, reused, made = build(project)
+    assert rendered == 0 and reused > 0 and made == 0
     assert "2026-03-01" in (project / "site/gazette/2026/01/01/index.html").read_text(encoding="utf-8")
     incremental = tree(project / "site")
     shutil.rmtree(project / ".cache")
     monkeypatch.setattr(apart, "WORKER_THRESHOLD", 1)  # the workers' pages, too, are the same bytes
     monkeypatch.setattr(apart, "GENERATE_THRESHOLD", 1)  # and so is the notices' Markdown, made by workers
-    rendered, reused = build(project, tmp_path / "site")
-    assert reused == 0 and rendered == len(inodes(tmp_path / "site"))
+    rendered, reused, made = build(project, tmp_path / "site")
+    assert reused == 0 and rendered == len(inodes(tmp_path / "site")) and made == len(changed({}, inodes(tmp_path / "site")))
     scratch = tree(tmp_path / "site")
     assert sorted(scratch) == sorted(incremental)
     assert [name for name in scratch if scratch[name] != incremental[name]] == []
+    # and the same folders: the incremental builds reused the folders of the site before the last
+    # (build._reuse_spare), removing those left empty (a removed notice's)
+    assert folders(tmp_path / "site") == folders(project / "site")
+    assert (project / ".site-spare").is_dir()
 
 
 def test_workers_make_what_one_process_makes_in_its_order():

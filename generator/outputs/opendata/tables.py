@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import multiprocessing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
 from pathlib import Path
@@ -28,7 +28,7 @@ from urllib.parse import quote
 
 from generator import urls
 from generator.reading.history import ChangeRecord
-from generator.model import Book, Content, Notice, StatTable
+from generator.model import Book, Content, Issue, Notice, StatTable
 from generator.outputs.printed.issues import IssuePdf
 from generator.model.common import LANGUAGES
 from generator.model.directory import Entry, entries, unit_entry_id
@@ -95,18 +95,19 @@ def notice_rows(content: Content, pdfs: tuple[IssuePdf, ...] = (),
                  for issue in content.gazette.issues for notice in issue.notices)
 
 
-def plain_texts(content: Content, root: Path) -> dict[str, str]:
+def plain_texts(content: Content, root: Path, issues: Collection[str] | None = None) -> dict[str, str]:
     """Each notice's plain text (the ``text`` column) by its id, kept per issue in ``.cache/opendata/``
     (:class:`~generator.outputs.issuecache.IssueCache`): made again only for an issue whose notices'
     bodies changed, or when the code or libraries that make it did (the Markdown conversion is most
-    of the open data's time at 10,000 notices)."""
+    of the open data's time at 10,000 notices). ``issues``: only the notices of these (ids)."""
     from generator.outputs.issuecache import GENERATOR, IssueCache, code_digest, library_versions
 
     cache = IssueCache(root, "opendata", "plain-text\0" + library_versions("markdown", "nh3")
                        + code_digest(GENERATOR / "markup"))
     found: dict[str, str] = {}
-    _texts_aside(content, cache)
-    for issue in content.gazette.issues:
+    wanted = [issue for issue in content.gazette.issues if issues is None or issue.id in issues]
+    _texts_aside(wanted, cache)
+    for issue in wanted:
         bodies = [notice.body for notice in issue.notices]
         texts = cache.get(name := f"texts-{issue.year}-{issue.number:02d}", key := cache.key(*bodies))
         if texts is None:
@@ -123,13 +124,13 @@ SPAWN_FROM = 100
 JOB = 64
 
 
-def _texts_aside(content: Content, cache: IssueCache) -> None:
+def _texts_aside(issues: list[Issue], cache: IssueCache) -> None:
     """The plain texts missing from ``cache`` made into it by processes of their own, side by side
     (issue 12: 50,000 notices' Markdown, built from nothing); :func:`plain_texts` then finds them in
     the cache (and counts them as found). Spawned, not forked: the build may run threads meanwhile
     (a fork copies no thread but every lock). A job is each issue's name, key and bodies."""
     jobs = []
-    for issue in content.gazette.issues:
+    for issue in issues:
         bodies = [notice.body for notice in issue.notices]
         name, key = f"texts-{issue.year}-{issue.number:02d}", cache.key(*bodies)
         if not cache.has(name, key):

@@ -123,13 +123,16 @@ def check_aside(data: OpenData, out: Path, root: Path | None = None) -> Callable
     package is the one validated before."""
     import multiprocessing
 
+    from generator.workers import frozen_for_fork
+
     todo = unvalidated(data, root)
     if not todo:
         return lambda: None
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_check_in_child, args=(data, out, root, todo, sender), daemon=True)
-    process.start()
+    with frozen_for_fork():  # in the child: its collections do not copy the build's objects (it inherits the freeze)
+        process.start()
     sender.close()
 
     def wait() -> None:

@@ -8,8 +8,9 @@ the template shows.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from itertools import groupby
@@ -21,7 +22,7 @@ from generator import urls
 from generator.dates import roc_date, roc_year
 from generator.labels import labels
 from generator.markup.markdown import Asset, Page, file_size, page, shortened, summary
-from generator.model import Attachment, Content, Issue, Named, Notice
+from generator.model import Agency, Attachment, Content, Issue, Named, Notice
 from generator.model.common import DEFAULT_LANGUAGE
 from generator.model.schedule import WEEKDAYS
 from generator.outputs import search
@@ -48,13 +49,16 @@ def context(content: Content) -> dict[str, object]:
 
 
 def pages(content: Content, templates: Templates | None = None, pdfs: tuple[IssuePdf, ...] = (),
-          notices: bool = True, texts: Mapping[str, str] | None = None) -> Iterator[Page]:
+          notices: bool = True, texts: Mapping[str, str] | None = None, keyed: bool = False) -> Iterator[Page]:
     """Every gazette page, rendered apart from MkDocs' per-page pipeline (``website/apart.py``): with
     thousands of notices they are almost all of the site's pages, and the archive's never change.
     ``pdfs``: the print edition, linked from each issue and notice, and cited by page. ``notices``:
     False leaves out the notices' own pages (``serve`` makes each when it is asked for: :func:`notice_pages`).
-    ``texts``: each notice's plain text by its id, if made already (the open data's cache), for its summary."""
-    for made in _pages(content, templates or Templates(), pdfs, notices, texts):
+    ``texts``: each notice's plain text by its id, if made already (the open data's cache), for its summary.
+    ``keyed``: each notice's page without its Markdown, only the hash of what it shows
+    (:func:`notice_inputs`, ``Page.inputs``): the build makes the Markdown of those whose inputs changed
+    (:func:`made_notice_pages`)."""
+    for made in _pages(content, templates or Templates(), pdfs, notices, texts, keyed):
         yield replace(made, apart=True)
 
 
@@ -73,7 +77,7 @@ def notice_pages(content: Content, templates: Templates | None = None,
 
 
 def _pages(content: Content, templates: Templates, pdfs: tuple[IssuePdf, ...], notices: bool = True,
-           texts: Mapping[str, str] | None = None) -> Iterator[Page]:
+           texts: Mapping[str, str] | None = None, keyed: bool = False) -> Iterator[Page]:
     shared = context(content)
     printed = {pdf.issue: pdf for pdf in pdfs}
     yield gazette_home(content, templates, shared)
@@ -81,13 +85,72 @@ def _pages(content: Content, templates: Templates, pdfs: tuple[IssuePdf, ...], n
         yield year_page(content, year, list(issues), templates, shared)
     for issue in content.gazette.issues:
         yield issue_page(content, issue, templates, shared, printed.get(issue.id))
-    # the notices' Markdown, made on each build (it keys the page cache), by both cores at archive scale
-    def make(notice: Notice) -> Page:
-        return notice_page(content, notice, templates, shared, printed.get(content.links.issue_of(notice).id),
-                           texts.get(notice.id) if texts is not None else None)
-
-    yield from generated_in_workers(make, content.gazette.notices if notices else ())
+    if notices and keyed:
+        for notice, inputs in zip(content.gazette.notices, notice_inputs(content, pdfs), strict=True):
+            yield Page(urls.notice(notice), "", inputs=inputs)
+    elif notices:
+        yield from made_notice_pages(content, content.gazette.notices, templates, pdfs, texts)
     yield from gazette_lists.pages(content, templates, shared)
+
+
+def made_notice_pages(content: Content, notices: Sequence[Notice], templates: Templates | None = None,
+                      pdfs: tuple[IssuePdf, ...] = (), texts: Mapping[str, str] | None = None) -> list[Page]:
+    """The pages of ``notices``, with their Markdown: by both cores at archive scale (a full build)."""
+    shared = context(content)
+    printed = {pdf.issue: pdf for pdf in pdfs}
+    templates = templates or Templates()
+
+    def make(notice: Notice) -> Page:
+        return replace(notice_page(content, notice, templates, shared, printed.get(content.links.issue_of(notice).id),
+                                   texts.get(notice.id) if texts is not None else None), apart=True)
+
+    return generated_in_workers(make, notices)
+
+
+def notice_inputs(content: Content, pdfs: tuple[IssuePdf, ...] = ()) -> list[str]:
+    """For each notice (in the gazette's order), the hash of every value its page shows (issue 12):
+    the notice itself (every field: its text, numbers, attachments and their sizes, ...), its issue,
+    category and agencies, the notices before and after it, the notices it corrects, amends or
+    repeals and those that do so to it (each with its issue), the page its issue's PDF prints it on
+    and the PDF's size (as shown) and address, and the site's settings (names, address, the issue's label).
+    What it is made with (the generator's code, templates and words, the libraries) keys the page
+    cache's folder (website/cache.py's frame), which holds these hashes. A notice whose hash is the
+    last build's needs no Markdown: its page is the one the last build placed. Every value is
+    taken whole, by its ``repr`` (the model's frozen dataclasses print every field), so a value the
+    page does not show only makes its Markdown again, never a stale page: when one is made, the page
+    cache still keys its HTML by that Markdown."""
+    links = content.links
+    site = _digest(repr(content.site))
+    digests = {notice.id: _digest(repr(notice)) for notice in content.gazette.notices}
+    issues = {issue.id: _digest(repr(replace(issue, notices=()))) for issue in content.gazette.issues}
+    agencies: dict[str, str] = {}
+    printed = {pdf.issue: pdf for pdf in pdfs}
+
+    def agency(item: Agency) -> str:
+        if item.id not in agencies:
+            agencies[item.id] = _digest(repr(item))
+        return agencies[item.id]
+
+    def notice_and_issue(relation: str, other: Notice) -> str:
+        return f"{relation}:{digests[other.id]}:{issues[links.issue_of(other).id]}"
+
+    found = []
+    for notice in content.gazette.notices:
+        issue = links.issue_of(notice)
+        before, after = links.neighbours(notice)
+        pdf = printed.get(issue.id)
+        parts = [site, digests[notice.id], issues[issue.id], repr(links.category_of(notice)),
+                 *(agency(item) for item in links.agencies_of(notice)),
+                 digests[before.id] if before else "-", digests[after.id] if after else "-",
+                 *(notice_and_issue(relation, earlier) for relation, earlier in links.relations(notice)), "|",
+                 *(notice_and_issue(relation, later) for relation, later in links.related_by(notice)), "|",
+                 repr((pdf.uri, file_size(pdf.size), pdf.pages.get(notice.id))) if pdf else "-"]  # the size as shown
+        found.append(_digest("\0".join(parts)))
+    return found
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def assets(content: Content, root: Path, pdfs: tuple[IssuePdf, ...] = ()) -> Iterator[Asset]:
