@@ -413,6 +413,8 @@ def main() -> None:
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--reuse", action="store_true", help="keep indexes a previous run made in --work")
     parser.add_argument("--bytes-only", action="store_true", help="only the download figures")
+    parser.add_argument("--bytes-all", action="store_true",
+                        help="the download of every seeded title, regulation and agency query as a first query (with --copies)")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     recs = records(args.work)
@@ -447,6 +449,22 @@ def main() -> None:
             limit = LIMIT if han <= 8 else LONG_LIMIT
             print(f"  {first / 1024:6.0f} KB in {count:2d} requests  {'ok  ' if first <= limit else 'OVER'}  "
                   f"next query {again / 1024:4.0f} KB  {query} ({han} Han characters)")
+        if args.bytes_all:
+            print(f"\nevery seeded query as a first query, {len(recs) * args.copies:,} notices (KB: median, largest):")
+            for kind in ("title", "regulation", "agency"):
+                asked = [q[1] for q in queries if q[0] == kind]
+                measured = first_query_bytes(big, asked)
+                for short in (True, False):
+                    rows = [(query, first) for query, first, _, _ in measured
+                            if (sum(len(run) for run in HAN.findall(query)) <= 8) == short]
+                    if not rows:
+                        continue
+                    limit = LIMIT if short else LONG_LIMIT
+                    over = [(query, first) for query, first in rows if first > limit]
+                    sizes = sorted(first for _, first in rows)
+                    print(f"  {kind:10s} {'up to 8' if short else '9 or more'} characters: {len(rows) - len(over)}/{len(rows)} "
+                          f"within {limit // 1024} KB; {statistics.median(sizes) / 1024:.0f}, {sizes[-1] / 1024:.0f}"
+                          + "".join(f"\n      over: {query} {first / 1024:.0f} KB" for query, first in over))
 
 
 if __name__ == "__main__":

@@ -95,15 +95,15 @@ def tab(browser):
     page.close()
 
 
-def requested(tab, site_url: str, query: str, table: dict | None = None) -> tuple[list[str], list[str], str]:
+def requested(tab, site_url: str, query: str, table: dict | None = None, page: str = "/search/") -> tuple[list[str], list[str], str]:
     """(paths fetched, result paths, status) for ``query`` on the results page; ``table`` stands for
     large-chunks.json."""
     paths: list[str] = []
     tab.on("request", lambda request: paths.append(request.url.removeprefix(site_url).split("?")[0]))
     if table is not None:
         tab.route("**/pagefind/large-chunks.json", lambda route: route.fulfill(json=table))
-    tab.goto(f"{site_url}/search/?{urlencode({'q': query})}")
-    tab.wait_for_function("() => /\\d|找不到/.test(document.getElementById('search-status').textContent)")
+    tab.goto(f"{site_url}{page}?{urlencode({'q': query})}")
+    tab.wait_for_function("() => /\\d|找不到|No results/.test(document.getElementById('search-status').textContent)")
     tab.wait_for_load_state("networkidle")
     results = tab.eval_on_selector_all(".search-result__title a", "els => els.map(a => new URL(a.href).pathname)")
     return paths, results, tab.text_content("#search-status")
@@ -116,6 +116,8 @@ def test_the_results_page_loads_only_what_it_uses(tab, site_url, site_dir):
     assert not set(unused) & set(paths)
     assert "/assets/search.css" in paths and "/assets/a11y.css" in paths
     assert "/pagefind/large-chunks.json" not in paths  # a short query has no words to choose among
+    paths, results, _ = requested(tab, site_url, "subtropical monsoon climate with hot wet summers", page="/en/search/")
+    assert "/pagefind/large-chunks.json" not in paths and results  # nor an English one, however long
     directory = (site_dir / "directory" / "index.html").read_text(encoding="utf-8")
     yearbook = (site_dir / "yearbook" / "index.html").read_text(encoding="utf-8")
     assert "assets/directory.css" in directory and "directory-filter.js" in directory and "assets/yearbook.css" in yearbook

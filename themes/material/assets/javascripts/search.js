@@ -149,12 +149,17 @@ const UNCHECKED = 4;
 function plan(part, known) {
   const numbers = part.filter((word) => /[0-9]{5,}/.test(word));
   if (numbers.length) return { terms: numbers, check: "none" };
-  const han = new RegExp(`^${ideographs}{2}$`, "u");
-  if (part.length > 4 && part.every((word) => han.test(word))) {
+  if (choosable(part)) {
     const offsets = cover(part.map((word) => chunkSize(word, known)), part.length >= 8 ? UNCHECKED * known.typical : Infinity);
     return { terms: offsets.map((i) => part[i]), offsets, check: "positions" };
   }
   return { terms: part, check: part.length > 1 ? "phrase" : "none" };
+}
+
+// Whether a part's words are chosen among (by cover()): 6 Han characters or more, nothing else.
+function choosable(part) {
+  const han = new RegExp(`^${ideographs}{2}$`, "u");
+  return part.length > 4 && part.every((word) => han.test(word));
 }
 
 // The bigrams to ask for (their places in the part), by dynamic programming over the places: bigram i
@@ -236,7 +241,7 @@ async function startResultsPage(app) {
   input.value = params.get("q") || "";
 
   const index = app.dataset.index || document.documentElement.lang;
-  if (input.value.split(/\s+/).some((part) => phraseWords(part).length > 4)) chunkSizes(index); // beside the index's
+  if (input.value.split(/\s+/).some((part) => choosable(phraseWords(part)))) chunkSizes(index); // beside the index's
   const pagefind = await openIndex(index);
 
   const selected = {};
@@ -282,7 +287,7 @@ async function startResultsPage(app) {
     // Ranked: the words asked for (plan()), in any order (Pagefind's BM25 over the bigrams, titles
     // weighted); then, per part, the pages where it occurs as written. Every later search reads the
     // index chunks the first one loaded, so only the first costs a download.
-    const known = parts.some((part) => part.length > 4) ? await chunkSizes(index) : { typical: 1, large: [] };
+    const known = parts.some(choosable) ? await chunkSizes(index) : { typical: 1, large: [] };
     if (mine !== generation) return;
     const plans = parts.map((part) => plan(part, known));
     const all = parts.length ? [...new Set(plans.flatMap((p) => p.terms))].join(" ") : null;
