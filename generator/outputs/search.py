@@ -488,18 +488,24 @@ class _Parts:
 class Index:
     """The search index in shards (issue 12). Each shard (a year of the gazette, the yearbook, the
     directory, the English records, any other page) is indexed by its own Pagefind run, two at a time
-    (two cores), and the runs' bundles are merged into one (:func:`pagefind_bundle.merge`), which is
-    byte for byte the bundle one run over all the pages would give. With a cache folder:
+    (two cores), and the runs' parts are merged into one bundle (:func:`pagefind_bundle.merge_parts`),
+    which is byte for byte the bundle one run over all the pages would give. With a cache folder:
 
     - ``shards/<key>.bundle``: a run's bundle, under a hash of Pagefind's version, this code and the
       shard's pages (path, URL, language and bytes of each), so a new issue runs Pagefind over its
       year only and the other shards come from the cache;
     - ``documents/<shard>.json``: each page's indexing document, under a hash of its bytes, so a
       shard that runs again parses only its new or changed pages;
-    - ``merged/<key>.bundle``: the last merged bundle, under the shards' keys, so a build where no
-      shard changed does not merge again.
+    - ``parts/<key>.part`` and ``program/``: each run read for merging (:class:`pagefind_bundle.Part`),
+      and the bundle's program files, so a run is decoded once;
+    - ``groups/``: stretches of shards that did not change, each combined into one part (:meth:`_merged`);
+    - ``blobs/`` and ``published/<key>.json``: the files the last build published (:meth:`place`),
+      so a build where no shard changed neither merges nor writes, and one where some did writes
+      only its new files;
+    - ``merged/<key>.bundle``: the last merged bundle, for :meth:`bundle` called alone (the tests).
 
-    Each build keeps only what it used. Removing the folder only makes the next build slower."""
+    Each build keeps only what it used. Removing the folder only makes the next build slower; a
+    damaged file is made again (see README, "The search stage after one new issue")."""
 
     WORKERS = 2
 
