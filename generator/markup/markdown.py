@@ -8,7 +8,7 @@ import posixpath
 import re
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +25,10 @@ class Page:
     #: rendered by the plugin apart from MkDocs' per-page pipeline (``website/apart.py``): the notices
     apart: bool = False
     #: the hash of every value the page shows, when its Markdown is made only if that changed since
-    #: the last build (the notices' pages: ``website/pages/gazette.py``'s ``notice_inputs``); ``text``
-    #: is then empty
+    #: the last build (the gazette's pages: ``website/pages/shown.py``); ``text`` is then empty, and
+    #: ``make`` makes the page with its Markdown
     inputs: str | None = None
+    make: Callable[[], Page] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -537,23 +537,97 @@ def _digest(data: bytes) -> str:
 
 
 class _Words:
-    """A word's postings over runs: byte pieces, each run's first posting renumbered from the last page so far."""
+    """A word's (or a variant's) postings over runs: the first posting's page and the byte pieces that
+    follow it, each later run's first posting renumbered from the last page so far."""
 
-    __slots__ = ("count", "last", "size", "pieces")
+    __slots__ = ("count", "first", "last", "size", "pieces")
 
     def __init__(self) -> None:
-        self.count, self.last, self.size = 0, 0, 0
+        self.count, self.first, self.last, self.size = 0, 0, 0, 0
         self.pieces: list[bytes] = []
 
     def add(self, postings: Postings, offset: int) -> None:
-        if postings.count:
+        if not postings.count:
+            return
+        if self.count:
             self.pieces += (_posting_head(postings.first + offset - self.last), postings.tail)
-            self.count += postings.count
-            self.last = postings.last + offset
-            self.size += postings.size
+        else:
+            self.first = postings.first + offset
+            self.pieces.append(postings.tail)
+        self.count += postings.count
+        self.last = postings.last + offset
+        self.size += postings.size
 
     def cbor(self) -> bytes:
-        return _head(4, self.count) + b"".join(self.pieces)
+        return _head(4, self.count) + (_posting_head(self.first) + b"".join(self.pieces) if self.count else b"")
+
+    def postings(self) -> Postings:
+        return Postings(self.count, self.first, self.last, self.size, b"".join(self.pieces))
+
+
+class _Gathered:
+    """Consecutive parts of one language put together: pages (digest, word count), fragments,
+    filters (name -> value -> page numbers), sort values, words (word -> [postings, last page, size,
+    first page, byte pieces…]: :class:`_Words` in a list, made for each of 70,000 words) and variants."""
+
+    def __init__(self, parts: list[Part]):
+        if not parts:
+            raise ValueError("no parts")
+        self.fields = parts[0].union
+        if any(part.union != self.fields for part in parts) or self.fields != sorted({f for part in parts for f in part.fields}):
+            raise FormatError(f"the parts of {parts[0].language} are not read for the same metadata fields")
+        self.pages: list[tuple[str, int]] = []
+        self.fragments: dict[str, bytes] = {}
+        self.filters: dict[str, dict[str, list[int]]] = {}
+        self.sorts: list[dict[str, str]] = []
+        self.words: dict[str, list] = {}
+        self.variants: dict[str, dict[str, _Words]] = {}
+        words = self.words
+        get = words.get
+        for part in parts:
+            offset = len(self.pages)
+            self.pages += part.pages
+            self.fragments.update(part.fragments)
+            self.sorts += part.sorts
+            for filter_name, values in part.filters:
+                merged = self.filters.setdefault(filter_name, {})
+                for value, numbers in values:
+                    merged.setdefault(value, []).extend(number + offset for number in numbers)
+            for word, count, first, last, size, tail in zip(part.words, part.counts, part.firsts, part.lasts, part.sizes,
+                                                            part.tails, strict=True):
+                found = get(word)
+                if found is None:
+                    found = words[word] = [0, 0, 0, 0]
+                if not count:  # as _Words.add, inline: this loop runs for every word of every run
+                    continue
+                if found[0]:
+                    found += (_posting_head(first + offset - found[1]), tail)
+                else:
+                    found[3] = first + offset
+                    found.append(tail)
+                found[0] += count
+                found[1] = last + offset
+                found[2] += size
+            for word, found_variants in part.variants.items():
+                merged_variants = self.variants.setdefault(word, {})
+                for variant, postings in found_variants:
+                    merged_variants.setdefault(variant, _Words()).add(postings, offset)
+
+
+def combine(parts: list[Part]) -> Part:
+    """One part for consecutive parts of one language, read for the same metadata fields: merged with
+    other parts, it gives the bundle its parts would (tests/outputs/test_search_merge.py)."""
+    gathered = _Gathered(parts)
+    part = Part()
+    part.language, part.version, part.about = parts[0].language, parts[0].version, parts[0].about
+    part.pages, part.fragments, part.sorts = gathered.pages, gathered.fragments, gathered.sorts
+    part.filters = [(name, [[value, numbers] for value, numbers in values.items()]) for name, values in gathered.filters.items()]
+    part.fields = part.union = gathered.fields
+    for word, found in gathered.words.items():
+        part.add(word, Postings(found[0], found[3], found[1], found[2], b"".join(found[4:])))
+    part.variants = {word: [(variant, words.postings()) for variant, words in found.items()]
+                     for word, found in gathered.variants.items()}
+    return part
 
 
 def merge_parts(parts: dict[str, list[Part]], program: dict[str, bytes]) -> dict[str, bytes]:
@@ -576,40 +650,14 @@ def merge_parts(parts: dict[str, list[Part]], program: dict[str, bytes]) -> dict
 
 
 def _merge_language_parts(language: str, parts: list[Part], files: dict[str, bytes], names: _Names, pool) -> dict:
-    fields = parts[0].union
-    if any(part.union != fields for part in parts) or fields != sorted({f for part in parts for f in part.fields}):
-        raise FormatError(f"the parts of {language} are not read for the same metadata fields")
+    gathered = _Gathered(parts)
+    fields, filters, sort_values, words, variants = (gathered.fields, gathered.filters, gathered.sorts,
+                                                     gathered.words, gathered.variants)
     pages: list[list] = []
-    filters: dict[str, dict[str, list[int]]] = {}
-    sort_values: list[dict[str, str]] = []
-    words: dict[str, _Words] = {}
-    variants: dict[str, dict[str, _Words]] = {}
-    for part in parts:
-        offset = len(pages)
-        for digest, word_count in part.pages:
-            name = names.take("fragment", digest)
-            files[f"fragment/{name}.pf_fragment"] = part.fragments[digest]
-            pages.append([name, word_count])
-        sort_values += part.sorts
-        for filter_name, values in part.filters:
-            merged = filters.setdefault(filter_name, {})
-            for value, numbers in values:
-                merged.setdefault(value, []).extend(number + offset for number in numbers)
-        get = words.get
-        for word, count, first, last, size, tail in zip(part.words, part.counts, part.firsts, part.lasts, part.sizes,
-                                                        part.tails, strict=True):
-            found = get(word)
-            if found is None:
-                found = words[word] = _Words()
-            if count:  # as _Words.add, inline: this loop runs for every word of every run
-                found.pieces += (_posting_head(first + offset - found.last), tail)
-                found.count += count
-                found.last = last + offset
-                found.size += size
-        for word, found_variants in part.variants.items():
-            merged_variants = variants.setdefault(word, {})
-            for variant, postings in found_variants:
-                merged_variants.setdefault(variant, _Words()).add(postings, offset)
+    for digest, word_count in gathered.pages:
+        name = names.take("fragment", digest)
+        files[f"fragment/{name}.pf_fragment"] = gathered.fragments[digest]
+        pages.append([name, word_count])
     # the words, by word (Rust orders strings by their UTF-8 bytes: by code point, as Python does),
     # chunked by Pagefind's rule (CHUNK_SIZE)
     chunks: list[list[bytes]] = []
@@ -621,9 +669,10 @@ def _merge_language_parts(language: str, parts: list[Part], files: dict[str, byt
         if not chunk:
             first_word = word
         of_word = variants.get(word, {})
-        chunk.append(b"".join([b"\x83", cbor(word), found.cbor(), _head(4, len(of_word)),
+        chunk.append(b"".join([b"\x83", cbor(word), _head(4, found[0]), _posting_head(found[3]) if found[0] else b"",
+                               *found[4:], _head(4, len(of_word)),
                                *(b"\x82" + cbor(variant) + postings.cbor() for variant, postings in of_word.items())]))
-        size += found.size
+        size += found[2]
         if size >= CHUNK_SIZE:
             chunks.append(chunk)
             ranges.append((first_word, word))

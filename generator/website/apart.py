@@ -120,32 +120,30 @@ class Frame:
 
 
 def render_all(frame: Frame, pages: Iterable[tuple[File, str]], cache: PageCache, workers: int | None = None,
-               keyed: Sequence[tuple[File, str]] = (), make: Callable[[list[str]], Sequence[Any]] | None = None) -> tuple[int, int, int]:
+               keyed: Sequence[tuple[File, str, Callable[[], Any]]] = ()) -> tuple[int, int, int]:
     """Write every page (its file and its generated Markdown) into the site: from the cache when
     its key is there, else rendered (in worker processes when there are many). ``keyed``: pages
-    without their Markdown, each with the hash of every value it shows (the notices': issue 12);
-    one whose hash is the last build's is placed as the last build placed it, the others get their
-    Markdown from ``make`` (their source paths -> pages with ``.text``, in order) and go on as
-    ``pages`` do. Returns (rendered, reused, keyed pages whose Markdown was made)."""
+    without their Markdown, each with the hash of every value it shows and the function that makes
+    it (the gazette's: website/pages/shown.py, issue 12); one whose hash is the last build's is
+    placed as the last build placed it, the others are made (by workers when many: a page's
+    ``.text``) and go on as ``pages`` do. Returns (rendered, reused, keyed pages made)."""
     todo: list[tuple[File, str, str]] = []
     reused = 0
     known = cache.inputs() if keyed else {}
     kept: dict[str, str] = {}  # this build's keyed pages, for the next
-    missing: list[tuple[File, str]] = []
-    for file, inputs in keyed:
+    missing: list[tuple[File, str, Callable[[], Any]]] = []
+    for file, inputs, make in keyed:
         key = known.get(inputs)
         if key is not None and cache.place(key, file.abs_dest_path):
             cache.use(key)
             kept[inputs] = key
             reused += 1
         else:
-            missing.append((file, inputs))
+            missing.append((file, inputs, make))
     made: list[tuple[File, str]] = []
-    if missing:
-        assert make is not None, "keyed pages need the function that makes their Markdown"
-        for (file, inputs), page in zip(missing, make([file.src_uri for file, _ in missing]), strict=True):
-            kept[inputs] = cache.key(file.src_uri, page.text)
-            made.append((file, page.text))
+    for (file, inputs, _), page in zip(missing, generated_in_workers(_made, [make for *_, make in missing], workers), strict=True):
+        kept[inputs] = cache.key(file.src_uri, page.text)
+        made.append((file, page.text))
     for file, text in itertools.chain(pages, made):
         key = cache.key(file.src_uri, text)
         if cache.place(key, file.abs_dest_path):
@@ -212,6 +210,10 @@ def generated_in_workers(make: Callable[[T], R], items: Sequence[T], workers: in
     for share, found in enumerate(shares):
         results[share::workers] = found
     return results
+
+
+def _made(make: Callable[[], R]) -> R:
+    return make()
 
 
 class _Problems(logging.Handler):

@@ -29,6 +29,7 @@ import html
 import logging
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from markupsafe import Markup
@@ -42,6 +43,7 @@ from generator.markup import sanitize, tables
 from generator.products import APART_KEY, CONFIG_KEY, PREVIEW_KEY, Products
 from generator.reading.history import Blobs
 from generator.labels import labels
+from generator.markup.markdown import Page
 from generator.model.common import DEFAULT_LANGUAGE
 from generator.website import chrome, frame, site, theme
 from generator.website.pages import gazette as gazette_pages
@@ -60,7 +62,7 @@ class GeneratorPlugin(BasePlugin):
         self.updated: dt.date | None = None  # the day the content last changed, in the footer
         self.dirty = False  # MkDocs builds "dirty": the gazette's pages can be rendered apart (see on_files)
         self.apart: list[tuple[File, str]] = []  # this build's pages rendered apart, and their Markdown
-        self.keyed: list[tuple[File, str]] = []  # this build's notices' pages, and the hash of what each shows
+        self.keyed: list[tuple[File, str, Callable[[], Page]]] = []  # this build's pages keyed by the hash of what each shows, and how to make each
         self.nav = None  # this build's
         self.cache: PageCache | None = None  # this build's
 
@@ -110,7 +112,7 @@ class GeneratorPlugin(BasePlugin):
         apart = self.dirty or bool(config.get(APART_KEY))
         preview = config.get(PREVIEW_KEY)  # serve: every generated page is made when asked for (generator/preview.py)
         self.apart, self.keyed = [], []
-        # the notices' pages keyed by what they show, their Markdown made only when that changed (issue 12)
+        # the gazette's pages keyed by what they show, their Markdown made only when that changed (issue 12)
         keyed = apart and preview is None
         for item in site.pages(self.made, self.updated, notices=preview is None, keyed=keyed):
             if (existing := files.get_file_from_path(item.uri)) is not None:
@@ -118,9 +120,9 @@ class GeneratorPlugin(BasePlugin):
             if preview is not None:
                 file = ApartFile.generated(config, item.uri, content=item.text)
                 preview.page(item.uri, item.text, file.dest_uri)
-            elif item.inputs is not None:
+            elif item.inputs is not None and item.make is not None:
                 file = ApartFile.generated(config, item.uri, content="")  # MkDocs reads no page it is told is unmodified
-                self.keyed.append((file, item.inputs))
+                self.keyed.append((file, item.inputs, item.make))
             elif apart and item.apart:
                 file = ApartFile.generated(config, item.uri, content=item.text)
                 self.apart.append((file, item.text))
@@ -189,12 +191,10 @@ class GeneratorPlugin(BasePlugin):
         started = time.perf_counter()
         env.globals["frame"] = volatile.masked
         try:
-            made = self.made
-            rendered, reused, generated = render_all(shared, self.apart, cache, keyed=self.keyed,
-                                                     make=lambda uris: site.notice_pages(made, uris))
+            rendered, reused, generated = render_all(shared, self.apart, cache, keyed=self.keyed)
         finally:
             env.globals["frame"] = shown
-        progress.info("gazette pages: %d rendered, %d reused unchanged (%.1f s); notices' Markdown made for %d of %d",
+        progress.info("gazette pages: %d rendered, %d reused unchanged (%.1f s); Markdown made for %d of %d pages keyed by what they show",
                       rendered, reused, time.perf_counter() - started, generated, len(self.keyed))
 
     def on_page_context(self, context, *, page, config, nav):

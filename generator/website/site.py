@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Mapping
 
 from generator import urls
 from generator.model import Content
@@ -13,7 +13,7 @@ from generator.website.pages import data as data_pages
 from generator.outputs import directory_files as directory_data
 from generator.website.pages import directory as directory_pages
 from generator.outputs import feeds
-from generator.outputs.opendata.tables import plain_texts
+from generator.outputs.opendata.tables import PlainTexts, plain_texts
 from generator.website.pages import gazette as gazette_pages
 from generator.website.pages.home import home
 from generator.website.pages import home_other
@@ -27,30 +27,24 @@ def pages(made: Products, updated: dt.date, notices: bool = True, keyed: bool = 
     """Every generated page, from the content and what the stages before the website made;
     ``updated``: the day the content last changed; ``notices``: False leaves out the notices' own
     pages (``serve`` makes each when asked: :func:`generator.website.pages.gazette.notice_pages`);
-    ``keyed``: the notices' pages without their Markdown, keyed by what they show (made when
-    needed: :func:`notice_pages`)."""
+    ``keyed``: the gazette's pages without their Markdown, keyed by what they show and made when
+    that changed (``website/pages/shown.py``)."""
     content = made.content
     templates = Templates()  # compiled once per build, each template once
     yield home(content, updated, templates)
     yield from home_other.pages(content, templates)
     # the notices' plain text for their summaries, from the open data's cache (made there this build)
-    texts = plain_texts(content, made.root) if notices and not keyed and content.gazette.notices else None
+    texts: Mapping[str, str] | None = None
+    if keyed:
+        texts = PlainTexts(content, made.root)  # read when a notice's page is made
+    elif notices and content.gazette.notices:
+        texts = plain_texts(content, made.root)
     yield from gazette_pages.pages(content, templates, made.pdfs, notices, texts, keyed)
     yield from yearbook_pages.pages(content, made.ebooks, templates, made.book_pdfs)
     yield from directory_pages.pages(content, made.record, templates)
     yield from search_pages.pages(content, templates)
     yield from data_pages.pages(content, made.packages, templates)
-    yield from newsletter_pages.pages(content, made.newsletters, templates)
-
-
-def notice_pages(made: Products, uris: Iterable[str]) -> list[Page]:
-    """The pages of the notices at ``uris`` (source paths), with their Markdown: those whose keyed
-    page (:func:`pages`) the last build did not make from the same values."""
-    content = made.content
-    wanted = set(uris)
-    notices = [notice for notice in content.gazette.notices if urls.notice(notice) in wanted]
-    texts = plain_texts(content, made.root, {content.links.issue_of(notice).id for notice in notices}) if notices else None
-    return gazette_pages.made_notice_pages(content, notices, pdfs=made.pdfs, texts=texts)
+    yield from newsletter_pages.pages(content, made.newsletters, templates, keyed)
 
 
 def assets(made: Products, feeds_made: bool = True) -> Iterator[Asset]:

@@ -1,7 +1,7 @@
 """Benchmark: a build after one new issue, and a build with nothing changed, by this code and by the
 code of another commit, on copies of one built project, alternating (issue 12, goal 2).
 
-    .venv/bin/python tests/benchmarks/rebuild.py PROJECT --before REV [--repeat 3]
+    .venv/bin/python tests/benchmarks/rebuild.py PROJECT --before REV [--this REV] [--repeat 3]
 
 PROJECT: a project built once (``tests/benchmarks/archive.py 10000 --only-project --keep`` prints
 one). It is copied twice (``cp -a``: the site's hard links to the caches stay links), one copy per
@@ -59,15 +59,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("project", type=Path)
     parser.add_argument("--before", metavar="REV", required=True, help="the other code: a git revision")
+    parser.add_argument("--this", metavar="REV", help="this code: a git revision (default: the working tree)")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="rebuild-bench-", dir=args.project.parent))
     try:
-        before = work / "code-before"
-        before.mkdir()
-        archive = subprocess.run(["git", "archive", args.before, "generator"], cwd=REPO, capture_output=True, check=True)
-        subprocess.run(["tar", "-x", "-C", str(before)], input=archive.stdout, check=True)
-        codes = {"before": before, "this": REPO}
+        codes = {"before": work / "code-before", "this": work / "code-this" if args.this else REPO}
+        for name, revision in (("before", args.before), ("this", args.this)):
+            if revision:
+                codes[name].mkdir()
+                archive = subprocess.run(["git", "archive", revision, "generator"], cwd=REPO, capture_output=True, check=True)
+                subprocess.run(["tar", "-x", "-C", str(codes[name])], input=archive.stdout, check=True)
         projects = {}
         for name in codes:
             projects[name] = work / f"project-{name}"

@@ -136,7 +136,8 @@ def test_the_cache_runs_pagefind_over_changed_shards_only(site_dir, tmp_path, mo
     assert parsed == [edited.path]  # ... whose other pages were not parsed again
     assert again != first
     assert_same_bundle(again, one_run(site_dir, cut))
-    assert merges == [len(cut)] and len(read) == 1  # the other shards' parts came from the cache
+    assert len(read) == 1  # the other shards' parts came from the cache, ...
+    assert merges == [3]  # ... and the shards after the changed one, unchanged, were merged as one group
     assert len(list((cache / "shards").iterdir())) == len(cut)  # the shard's earlier bundle is gone
     assert len(list((cache / "merged").iterdir())) == 1
 
@@ -189,7 +190,14 @@ def test_parts_kept_in_the_cache_give_the_full_builds_bundle(site_dir, tmp_path)
     new_field = first.data.replace(b"<h1", '<span data-pagefind-meta="aaa:新欄位"></span><h1'.encode(), 1)
     cut[0] = (name, [search._Source(first.path, new_field, None, "zh-TW"), *sources[1:]])  # fields of every run renumbered
     same_as_without_cache(cut)
-    for folder in ("parts", "program", "shards"):
+    name, sources = cut[-1]
+    cut[-1] = (name, sources[1:])  # the others unchanged: kept as a group ...
+    same_as_without_cache(cut)
+    assert len(list((cache / "groups").glob("*.part"))) == 1
+    name, sources = cut[-1]
+    cut[-1] = (name, sources[1:])  # ... and merged as one
+    same_as_without_cache(cut)
+    for folder in ("groups", "parts", "program", "shards"):
         for number, path in enumerate(sorted((cache / folder).iterdir())):
             data = path.read_bytes()
             path.write_bytes(data[:len(data) // 2] if number % 2 else data[:-40] + b"x" * 40)  # cut short, or overwritten
@@ -265,3 +273,20 @@ def test_the_placed_bundle_is_the_full_builds_and_unchanged_files_are_links(site
     for listing in (cache / "published").iterdir():
         listing.write_bytes(listing.read_bytes()[:-10])
     same_as_without_cache("list damaged")
+
+
+def test_parts_combined_merge_as_their_runs_do(site_dir):
+    """combine() of consecutive parts (once, or of a combination and a part), merged with the other
+    parts, gives the bundle of one run over every page: what the search stage keeps of a stretch of
+    shards that did not change."""
+    cut = synthetic_archive(site_dir, count=80, seed=5)
+    runs = [search.Index(site_dir)._run(name, sources) for name, sources in cut]
+    fields = [pagefind_bundle.languages(files) for files, _ in runs]
+    unions = {language: sorted({field for run in fields for field in run.get(language, [])}) for language in fields[0]}
+    parts = [pagefind_bundle.read_parts(files, sorts, unions)["und-hani"] for files, sorts in runs]
+    program = pagefind_bundle.program([files for files, _ in runs])
+    assert len(parts) >= 5 and any(part.variants for part in parts)
+    combined = [parts[0], pagefind_bundle.combine([pagefind_bundle.combine(parts[1:3]), parts[3]]),
+                pagefind_bundle.Part.loads(pagefind_bundle.combine(parts[4:]).dumps())]
+    assert_same_bundle(pagefind_bundle.merge_parts({"und-hani": combined}, program), one_run(site_dir, cut))
+    assert_same_bundle(pagefind_bundle.merge_parts({"und-hani": [pagefind_bundle.combine(parts)]}, program), one_run(site_dir, cut))

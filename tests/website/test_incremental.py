@@ -19,7 +19,7 @@ from generator.website import apart
 from archive import copy_project
 from gitrepo import commit, init
 
-RENDERED = re.compile(r"gazette pages: (\d+) rendered, (\d+) reused unchanged.*; notices' Markdown made for (\d+) of \d+")
+RENDERED = re.compile(r"gazette pages: (\d+) rendered, (\d+) reused unchanged.*; Markdown made for (\d+) of \d+ pages keyed")
 
 
 class Lines(logging.Handler):
@@ -34,12 +34,12 @@ class Lines(logging.Handler):
 class Built(NamedTuple):
     rendered: int  # pages rendered apart (notices, issues, years, listings, newsletters)
     reused: int  # the same, placed from the cache
-    made: int  # notices whose Markdown was made (the others' inputs were the last build's)
+    made: int  # pages keyed by what they show whose Markdown was made (the others' values were the last build's)
 
 
 def build(project: Path, site: Path | None = None) -> Built:
     """Build ``project`` in this process; how many pages rendered apart were rendered and reused,
-    and how many notices' Markdown was made."""
+    and how many of them (all but the gazette's home) had their Markdown made."""
     lines = Lines()
     logger = logging.getLogger("generator")
     level = logger.level
@@ -60,6 +60,17 @@ def inodes(site: Path) -> dict[str, int]:
     the cache's; the pages MkDocs writes have one link)."""
     return {path.relative_to(site).parent.as_posix(): status.st_ino for path in site.glob("gazette/**/index.html")
             if (status := path.stat()).st_nlink > 1}
+
+
+#: The gazette's pages rendered apart but made on every build (not keyed by what they show): its
+#: home (the latest issue) and the indexes of categories and agencies (how many notices each has).
+MADE_EVERY_TIME = ("gazette", "gazette/category", "gazette/agency")
+
+
+def remade(before: dict[str, int], after: dict[str, int]) -> int:
+    """How many pages keyed by what they show are new files: a page's Markdown is made again exactly
+    when it shows something new."""
+    return len([page for page in changed(before, after, ".*") if page not in MADE_EVERY_TIME])
 
 
 def changed(before: dict[str, int], after: dict[str, int], pattern: str = r"gazette/\d{4}/\d\d/\d\d") -> list[str]:
@@ -120,7 +131,7 @@ def test_a_new_issue_renders_its_notices_and_the_notice_before_it(project):
     rendered, reused, made = build(project)
     after = inodes(site)
     assert changed(before, after) == sorted([last, *new])
-    assert made == len(new) + 1  # the new notices' Markdown, and the "next" link of the one before
+    assert made == remade(before, after)  # the Markdown of these pages only
     assert changed(before, after, r"gazette/\d{4}/\d\d") == ["gazette/2026/04", "gazette/2026/05"]  # "next issue"
     assert (rendered, reused) == (len(changed(before, after, ".*")), len(after) - len(changed(before, after, ".*")))
     assert "gazette/2026" in changed(before, after, ".*")  # the year's page lists the new issue
@@ -140,12 +151,12 @@ def test_a_neighbours_title_re_renders_exactly_the_pages_showing_it(project):
     assert changed(before, after) == ["gazette/2026/02/02", "gazette/2026/02/03", "gazette/2026/02/04"]
     assert changed(before, after, r"gazette/\d{4}/\d\d") == ["gazette/2026/02"]
     assert rendered == len(changed(before, after, ".*"))
-    assert made == len(changed(before, after))  # their Markdown, and no other notice's
+    assert made == remade(before, after)  # their Markdown (and their issue's, lists', newsletter's), no other
 
 
 def test_what_another_notice_or_the_directory_shows_re_renders_exactly_the_notices_showing_it(project):
-    """A notice's Markdown is made only when a value its page shows changed (website/pages/gazette.py,
-    ``notice_inputs``), including values of other files: the notice a correction corrects names the
+    """A page's Markdown is made only when a value it shows changed (website/pages/shown.py,
+    ``Shown``), including values of other files: the notice a correction corrects names the
     correction, a joint notice names each agency from the directory, a removed notice's neighbour
     loses its link. Each makes again exactly the notices showing it (and the full-build comparison
     below checks their bytes)."""
@@ -163,7 +174,7 @@ def test_what_another_notice_or_the_directory_shows_re_renders_exactly_the_notic
     if pdf_size(site, "2026/03") != size:
         expected |= {f"gazette/2026/03/{seq:02d}" for seq in range(1, notices_of(project, "2026/03") + 1)}
     assert changed(before, after) == sorted(expected)
-    assert made == len(expected)
+    assert made == remade(before, after)
 
     before = after
     police = project / "content/directory/police.yml"
@@ -176,15 +187,16 @@ def test_what_another_notice_or_the_directory_shows_re_renders_exactly_the_notic
         if pdf_size(site, issue) != size:
             expected |= {f"gazette/{issue}/{seq:02d}" for seq in range(1, notices_of(project, issue) + 1)}
     assert changed(before, after) == sorted(expected)
-    assert made == len(expected)
+    assert made == remade(before, after)
     assert "警政局" in (site / "gazette/2026/04/08/index.html").read_text(encoding="utf-8")
 
     before = after
     (project / "content/gazette/2026/05/02-new.md").unlink()
-    assert build(project).made == 1
+    made = build(project).made
     after = inodes(site)
     assert "gazette/2026/05/02" not in after and not (site / "gazette/2026/05/02").exists()
     assert changed(before, after) == ["gazette/2026/05/01"]  # no "next" link any more
+    assert made == remade(before, after)  # and the issue's, the year's, the lists' pages
 
 
 def test_a_theme_template_re_renders_every_page_showing_it(project):
@@ -195,7 +207,7 @@ def test_a_theme_template_re_renders_every_page_showing_it(project):
     rendered, reused, made = build(project)
     after = inodes(site)
     assert (rendered, reused) == (len(before), 0)
-    assert made == len(changed({}, after))  # a new frame: every notice's Markdown again
+    assert made == len(after) - len(MADE_EVERY_TIME)  # a new frame: every page's Markdown again
     assert all(before[page] != after[page] for page in after)
 
 
@@ -213,7 +225,7 @@ def test_the_incremental_build_equals_a_build_from_scratch(project, tmp_path, mo
     monkeypatch.setattr(apart, "WORKER_THRESHOLD", 1)  # the workers' pages, too, are the same bytes
     monkeypatch.setattr(apart, "GENERATE_THRESHOLD", 1)  # and so is the notices' Markdown, made by workers
     rendered, reused, made = build(project, tmp_path / "site")
-    assert reused == 0 and rendered == len(inodes(tmp_path / "site")) and made == len(changed({}, inodes(tmp_path / "site")))
+    assert reused == 0 and rendered == len(inodes(tmp_path / "site")) and made == rendered - len(MADE_EVERY_TIME)
     scratch = tree(tmp_path / "site")
     assert sorted(scratch) == sorted(incremental)
     assert [name for name in scratch if scratch[name] != incremental[name]] == []

@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import multiprocessing
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
 from pathlib import Path
@@ -93,6 +93,29 @@ def notice_rows(content: Content, pdfs: tuple[IssuePdf, ...] = (),
     pages = {notice: page for pdf in pdfs for notice, page in pdf.pages.items()}
     return tuple(_notice_row(content, issue.date, notice, texts[notice.id] if texts else None) + (pages.get(notice.id),)
                  for issue in content.gazette.issues for notice in issue.notices)
+
+
+class PlainTexts(Mapping[str, str]):
+    """:func:`plain_texts` by notice id, each issue's read from the cache when one of its notices is
+    first asked for (the website makes few notices' pages on most builds)."""
+
+    def __init__(self, content: Content, root: Path):
+        self.content, self.root = content, root
+        self.found: dict[str, str] = {}
+        self.read: set[str] = set()
+
+    def __getitem__(self, notice_id: str) -> str:
+        issue = notice_id.rpartition("/")[0]  # a notice's id is its issue's, then its number
+        if issue not in self.read and issue in self.content.links.issues:
+            self.read.add(issue)
+            self.found.update(plain_texts(self.content, self.root, {issue}))
+        return self.found[notice_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return (notice.id for notice in self.content.gazette.notices)
+
+    def __len__(self) -> int:
+        return sum(len(issue.notices) for issue in self.content.gazette.issues)
 
 
 def plain_texts(content: Content, root: Path, issues: Collection[str] | None = None) -> dict[str, str]:

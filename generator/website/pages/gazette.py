@@ -8,7 +8,6 @@ the template shows.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -22,12 +21,13 @@ from generator import urls
 from generator.dates import roc_date, roc_year
 from generator.labels import labels
 from generator.markup.markdown import Asset, Page, file_size, page, shortened, summary
-from generator.model import Agency, Attachment, Content, Issue, Named, Notice
+from generator.model import Attachment, Content, Issue, Named, Notice
 from generator.model.common import DEFAULT_LANGUAGE
 from generator.model.schedule import WEEKDAYS
 from generator.outputs import search
 from generator.outputs.printed.issues import IssuePdf
 from generator.website.pages import gazette_lists
+from generator.website.pages.shown import Shown, keyed_page
 from generator.website.apart import generated_in_workers
 from generator.website.templating import Templates
 
@@ -55,9 +55,9 @@ def pages(content: Content, templates: Templates | None = None, pdfs: tuple[Issu
     ``pdfs``: the print edition, linked from each issue and notice, and cited by page. ``notices``:
     False leaves out the notices' own pages (``serve`` makes each when it is asked for: :func:`notice_pages`).
     ``texts``: each notice's plain text by its id, if made already (the open data's cache), for its summary.
-    ``keyed``: each notice's page without its Markdown, only the hash of what it shows
-    (:func:`notice_inputs`, ``Page.inputs``): the build makes the Markdown of those whose inputs changed
-    (:func:`made_notice_pages`)."""
+    ``keyed``: the pages of years, issues, notices and listings without their Markdown, each with the
+    hash of what it shows (:class:`Shown`, ``Page.inputs``) and how to make it (``Page.make``): the
+    build makes the Markdown of those whose hash is not the last build's (issue 12)."""
     for made in _pages(content, templates or Templates(), pdfs, notices, texts, keyed):
         yield replace(made, apart=True)
 
@@ -80,77 +80,35 @@ def _pages(content: Content, templates: Templates, pdfs: tuple[IssuePdf, ...], n
            texts: Mapping[str, str] | None = None, keyed: bool = False) -> Iterator[Page]:
     shared = context(content)
     printed = {pdf.issue: pdf for pdf in pdfs}
-    yield gazette_home(content, templates, shared)
-    for year, issues in groupby(content.gazette.issues, key=lambda issue: issue.year):
-        yield year_page(content, year, list(issues), templates, shared)
+    shown = Shown(content, pdfs) if keyed else None
+    yield gazette_home(content, templates, shared)  # made on every build: it shows the latest issue
+    for year, grouped in groupby(content.gazette.issues, key=lambda issue: issue.year):
+        issues = list(grouped)
+        yield keyed_page(urls.gazette_year(year), shown.year(year, issues) if shown else None,
+                         partial(year_page, content, year, issues, templates, shared))
     for issue in content.gazette.issues:
-        yield issue_page(content, issue, templates, shared, printed.get(issue.id))
-    if notices and keyed:
-        for notice, inputs in zip(content.gazette.notices, notice_inputs(content, pdfs), strict=True):
-            yield Page(urls.notice(notice), "", inputs=inputs)
+        yield keyed_page(urls.issue(issue), shown.issue(issue) if shown else None,
+                         partial(issue_page, content, issue, templates, shared, printed.get(issue.id)))
+    if notices and shown is not None:
+        made = partial(_notice_page, content, templates, shared, printed, texts)
+        for notice in content.gazette.notices:
+            yield Page(urls.notice(notice), "", inputs=shown.notice(notice), make=partial(made, notice))
     elif notices:
         yield from made_notice_pages(content, content.gazette.notices, templates, pdfs, texts)
-    yield from gazette_lists.pages(content, templates, shared)
+    yield from gazette_lists.pages(content, templates, shared, shown)
+
+
+def _notice_page(content: Content, templates: Templates, shared: Mapping[str, object], printed: Mapping[str, IssuePdf],
+                 texts: Mapping[str, str] | None, notice: Notice) -> Page:
+    return notice_page(content, notice, templates, shared, printed.get(content.links.issue_of(notice).id),
+                       texts.get(notice.id) if texts is not None else None)
 
 
 def made_notice_pages(content: Content, notices: Sequence[Notice], templates: Templates | None = None,
                       pdfs: tuple[IssuePdf, ...] = (), texts: Mapping[str, str] | None = None) -> list[Page]:
     """The pages of ``notices``, with their Markdown: by both cores at archive scale (a full build)."""
-    shared = context(content)
-    printed = {pdf.issue: pdf for pdf in pdfs}
-    templates = templates or Templates()
-
-    def make(notice: Notice) -> Page:
-        return replace(notice_page(content, notice, templates, shared, printed.get(content.links.issue_of(notice).id),
-                                   texts.get(notice.id) if texts is not None else None), apart=True)
-
-    return generated_in_workers(make, notices)
-
-
-def notice_inputs(content: Content, pdfs: tuple[IssuePdf, ...] = ()) -> list[str]:
-    """For each notice (in the gazette's order), the hash of every value its page shows (issue 12):
-    the notice itself (every field: its text, numbers, attachments and their sizes, ...), its issue,
-    category and agencies, the notices before and after it, the notices it corrects, amends or
-    repeals and those that do so to it (each with its issue), the page its issue's PDF prints it on
-    and the PDF's size (as shown) and address, and the site's settings (names, address, the issue's label).
-    What it is made with (the generator's code, templates and words, the libraries) keys the page
-    cache's folder (website/cache.py's frame), which holds these hashes. A notice whose hash is the
-    last build's needs no Markdown: its page is the one the last build placed. Every value is
-    taken whole, by its ``repr`` (the model's frozen dataclasses print every field), so a value the
-    page does not show only makes its Markdown again, never a stale page: when one is made, the page
-    cache still keys its HTML by that Markdown."""
-    links = content.links
-    site = _digest(repr(content.site))
-    digests = {notice.id: _digest(repr(notice)) for notice in content.gazette.notices}
-    issues = {issue.id: _digest(repr(replace(issue, notices=()))) for issue in content.gazette.issues}
-    agencies: dict[str, str] = {}
-    printed = {pdf.issue: pdf for pdf in pdfs}
-
-    def agency(item: Agency) -> str:
-        if item.id not in agencies:
-            agencies[item.id] = _digest(repr(item))
-        return agencies[item.id]
-
-    def notice_and_issue(relation: str, other: Notice) -> str:
-        return f"{relation}:{digests[other.id]}:{issues[links.issue_of(other).id]}"
-
-    found = []
-    for notice in content.gazette.notices:
-        issue = links.issue_of(notice)
-        before, after = links.neighbours(notice)
-        pdf = printed.get(issue.id)
-        parts = [site, digests[notice.id], issues[issue.id], repr(links.category_of(notice)),
-                 *(agency(item) for item in links.agencies_of(notice)),
-                 digests[before.id] if before else "-", digests[after.id] if after else "-",
-                 *(notice_and_issue(relation, earlier) for relation, earlier in links.relations(notice)), "|",
-                 *(notice_and_issue(relation, later) for relation, later in links.related_by(notice)), "|",
-                 repr((pdf.uri, file_size(pdf.size), pdf.pages.get(notice.id))) if pdf else "-"]  # the size as shown
-        found.append(_digest("\0".join(parts)))
-    return found
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    made = partial(_notice_page, content, templates or Templates(), context(content), {pdf.issue: pdf for pdf in pdfs}, texts)
+    return [replace(page, apart=True) for page in generated_in_workers(made, notices)]
 
 
 def assets(content: Content, root: Path, pdfs: tuple[IssuePdf, ...] = ()) -> Iterator[Asset]:

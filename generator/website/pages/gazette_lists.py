@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 
 from generator import urls
 from generator.dates import roc_year
@@ -13,6 +14,7 @@ from generator.labels import labels
 from generator.markup.markdown import Page, page
 from generator.model import Content, Notice
 from generator.model.common import DEFAULT_LANGUAGE
+from generator.website.pages.shown import Shown, keyed_page
 from generator.website.templating import Templates
 
 LATEST = 20  # notices listed on a category's or agency's first page
@@ -27,37 +29,47 @@ def _by_year(notices: list[Notice]) -> dict[int, list[Notice]]:
     return dict(sorted(years.items(), reverse=True))
 
 
-def pages(content: Content, templates: Templates, shared: Mapping[str, object]) -> Iterator[Page]:
+def pages(content: Content, templates: Templates, shared: Mapping[str, object], shown: Shown | None = None) -> Iterator[Page]:
+    """Every listing's pages; with ``shown``, each page without its Markdown, keyed by what it shows
+    (:func:`.gazette.keyed_page`): made only when that changed since the last build."""
     notices = content.gazette.notices
     yield category_index(content, templates, shared)
     for category in content.site.categories:
         selected = [n for n in notices if n.category == category.slug]
         yield from listing(templates, shared, WORDS["categories"], category.name.get(LANGUAGE), selected,
-                           lambda year=None, slug=category.slug: urls.category(slug, year), urls.category_feed(category.slug))
+                           lambda year=None, slug=category.slug: urls.category(slug, year), urls.category_feed(category.slug), shown)
     yield agency_index(content, templates, shared)
     for agency_id in sorted({a for n in notices for a in n.agencies}):  # a joint notice is listed under each of its agencies
         selected = [n for n in notices if agency_id in n.agencies]
         yield from listing(templates, shared, WORDS["agencies"], content.links.agencies[agency_id].name.get(LANGUAGE), selected,
-                           lambda year=None, a=agency_id: urls.gazette_agency(a, year), urls.agency_feed(agency_id))
+                           lambda year=None, a=agency_id: urls.gazette_agency(a, year), urls.agency_feed(agency_id), shown)
 
 
 def listing(templates: Templates, shared: Mapping[str, object], kind: str, name: str, notices: list[Notice],
-            where: Callable[..., str], feed: str | None) -> Iterator[Page]:
+            where: Callable[..., str], feed: str | None, shown: Shown | None = None) -> Iterator[Page]:
     """The first page (years, latest notices, feed) and one page per year, newest first. The feed is
     announced to browsers and feed readers in the page's head; the link readers see leads to the
-    subscribe page, which explains feeds and lists this one."""
+    subscribe page, which explains feeds and lists this one. ``shown``: see :func:`pages`."""
     source = where()
     years = _by_year(notices)
     title = WORDS["listing_title"].format(kind=kind, name=name)
-    body = templates.render("gazette/listing.md", source, **shared, title=title, feed=feed,
-                            years=[(year, len(items), where(year)) for year, items in years.items()],
-                            latest=list(reversed(notices))[:LATEST])
-    yield Page(source, page(title, body, **({"feeds": [feed]} if feed else {})))
-    for year, items in years.items():
+    counts = [(year, len(items), where(year)) for year, items in years.items()]
+    latest = list(reversed(notices))[:LATEST]
+
+    def first() -> Page:
+        body = templates.render("gazette/listing.md", source, **shared, title=title, feed=feed, years=counts, latest=latest)
+        return Page(source, page(title, body, **({"feeds": [feed]} if feed else {})))
+
+    def of_year(year: int, items: list[Notice]) -> Page:
         year_title = WORDS["listing_year_title"].format(kind=kind, name=name, year=year, roc_year=roc_year(year))
         body = templates.render("gazette/listing_year.md", where(year), **shared, title=year_title, subject=name,
                                 first=source, year=year, notices=list(reversed(items)))
-        yield Page(where(year), page(year_title, body))
+        return Page(where(year), page(year_title, body))
+
+    yield keyed_page(source, shown.listed("first", source, title, feed or "-", counts, notices=latest) if shown else None, first)
+    for year, items in years.items():
+        yield keyed_page(where(year), shown.listed("year", where(year), kind, name, source, str(year), notices=items) if shown else None,
+                         partial(of_year, year, items))
 
 
 def category_index(content: Content, templates: Templates, shared: Mapping[str, object]) -> Page:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
+from functools import partial
 
 from generator import urls
 from generator.labels import labels
@@ -15,17 +16,23 @@ from generator.model import Content
 from generator.outputs import feeds
 from generator.outputs.newsletter import Edition
 from generator.website.pages.gazette import LANGUAGE, context
+from generator.website.pages.shown import keyed_inputs, keyed_page
 from generator.website.templating import Templates
 
 WORDS = labels("newsletter", LANGUAGE)
 
 
-def pages(content: Content, editions: tuple[Edition, ...], templates: Templates) -> Iterator[Page]:
+def pages(content: Content, editions: tuple[Edition, ...], templates: Templates, keyed: bool = False) -> Iterator[Page]:
+    """The web version of each issue's newsletter, and the subscribe page. ``keyed``: each web version
+    without its Markdown, keyed by its letter (which holds everything it shows: website/pages/shown.py)."""
     shared = context(content)
+    site = repr(content.site) if keyed else ""
     for edition in editions:
         # one per issue, out of the nav: rendered apart and kept in the page cache like the issue's
         # notices (website/apart.py); its Markdown holds everything it shows
-        yield replace(web_version(edition, templates, shared), apart=True)
+        letter = edition.letter
+        inputs = keyed_inputs("newsletter", site, replace(letter, issue=replace(letter.issue, notices=()))) if keyed else None
+        yield replace(keyed_page(urls.newsletter(letter.issue), inputs, partial(web_version, edition, templates, shared)), apart=True)
     yield subscribe(content, editions, templates, shared)
 
 
