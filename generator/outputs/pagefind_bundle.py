@@ -321,9 +321,6 @@ def _total_order(number: float) -> int:
 # A part's postings hold metadata field markers numbered in the union of every run's fields
 # (``union``): a part read for another union is read again from its run's bundle.
 
-_HEADS: dict[int, bytes] = {}
-
-
 def _head(major: int, value: int) -> bytes:
     """A CBOR head: the major type and an unsigned argument in its shortest form (as minicbor writes)."""
     if value < 24:
@@ -339,10 +336,7 @@ def _head(major: int, value: int) -> bytes:
 
 def _posting_head(delta: int) -> bytes:
     """The start of a posting whose page is ``delta`` after the one before: ``[delta, …``."""
-    head = _HEADS.get(delta)
-    if head is None:
-        head = _HEADS[delta] = b"\x83" + _head(0, delta)
-    return head
+    return b"\x83" + _head(0, delta)
 
 
 def _head_size(first: int) -> int:
