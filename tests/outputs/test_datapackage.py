@@ -254,7 +254,9 @@ def failed_build(project) -> str:
         build_module.build(project.root)
     assert [p.name for p in (project.root / "site").iterdir()] == ["index.html"]
     assert (project.root / "site" / "index.html").read_text(encoding="utf-8") == "the site as it was"
-    assert not list(project.root.glob(".site-*"))
+    # no staging folder is left; the failed tree is kept only as the spare whose folders the next
+    # build reuses, emptied of every file (build._reuse_spare)
+    assert [p.name for p in project.root.glob(".site-*")] == [".site-spare"]
     return str(failure.value)
 
 
