@@ -564,11 +564,15 @@ class _Gathered:
     filters (name -> value -> page numbers), sort values, words (word -> [postings, last page, size,
     first page, byte pieces…]: :class:`_Words` in a list, made for each of 70,000 words) and variants."""
 
-    def __init__(self, parts: list[Part]):
+    def __init__(self, parts: list[Part], whole: bool = True):
+        """``whole``: the parts are every part of the language (a merge), so the union they were read
+        for must be their fields'; a stretch of them (:func:`combine`) may lack a field of another
+        shard (the directory's ``phone``)."""
         if not parts:
             raise ValueError("no parts")
         self.fields = parts[0].union
-        if any(part.union != self.fields for part in parts) or self.fields != sorted({f for part in parts for f in part.fields}):
+        self.own = sorted({f for part in parts for f in part.fields})
+        if any(part.union != self.fields for part in parts) or (whole and self.fields != self.own) or not set(self.own) <= set(self.fields):
             raise FormatError(f"the parts of {parts[0].language} are not read for the same metadata fields")
         self.pages: list[tuple[str, int]] = []
         self.fragments: dict[str, bytes] = {}
@@ -611,12 +615,12 @@ class _Gathered:
 def combine(parts: list[Part]) -> Part:
     """One part for consecutive parts of one language, read for the same metadata fields: merged with
     other parts, it gives the bundle its parts would (tests/outputs/test_search_merge.py)."""
-    gathered = _Gathered(parts)
+    gathered = _Gathered(parts, whole=False)
     part = Part()
     part.language, part.version, part.about = parts[0].language, parts[0].version, parts[0].about
     part.pages, part.fragments, part.sorts = gathered.pages, gathered.fragments, gathered.sorts
     part.filters = [(name, [[value, numbers] for value, numbers in values.items()]) for name, values in gathered.filters.items()]
-    part.fields = part.union = gathered.fields
+    part.fields, part.union = gathered.own, gathered.fields  # its own fields: the union may come from other shards
     for word, found in gathered.words.items():
         part.add(word, Postings(found[0], found[3], found[1], found[2], b"".join(found[4:])))
     part.variants = {word: [(variant, words.postings()) for variant, words in found.items()]
