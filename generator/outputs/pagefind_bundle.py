@@ -42,7 +42,7 @@ import logging
 import re
 import struct
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import cbor2
@@ -471,32 +471,29 @@ class Part:
         return part
 
 
-def languages(bundle: dict[str, bytes]) -> dict[str, list[str]]:
-    """Each language of a run's bundle and its metadata fields."""
+def _metas(bundle: dict[str, bytes]) -> Iterator[tuple[str, dict, list]]:
+    """Each language of a run's bundle: (language, its entry in ``pagefind-entry.json``, its pf_meta)."""
     entry = json.loads(bundle["pagefind-entry.json"])
     if entry.get("version") not in MERGEABLE:
         raise FormatError(f"Pagefind {entry.get('version')} wrote a bundle this build does not merge")
-    fields = {}
     for language, about in entry["languages"].items():
         meta = read_cbor(bundle[f"pagefind.{about['hash']}.pf_meta"])
         if len(meta) != 6 or not all(isinstance(meta[i], list) for i in range(1, 6)):
             raise FormatError(f"unexpected layout of a pf_meta of {language}")
-        fields[language] = meta[5]
-    return fields
+        yield language, about, meta
+
+
+def languages(bundle: dict[str, bytes]) -> dict[str, list[str]]:
+    """Each language of a run's bundle and its metadata fields."""
+    return {language: meta[5] for language, _, meta in _metas(bundle)}
 
 
 def read_parts(bundle: dict[str, bytes], sorts: dict[str, list[dict[str, str]]],
                unions: dict[str, list[str]]) -> dict[str, Part]:
     """The parts of a run's bundle, by language; ``sorts[language]``: the sort values of its pages in
     order; ``unions[language]``: the metadata fields of every run of that language (sorted)."""
-    entry = json.loads(bundle["pagefind-entry.json"])
-    if entry.get("version") not in MERGEABLE:
-        raise FormatError(f"Pagefind {entry.get('version')} wrote a bundle this build does not merge")
     parts = {}
-    for language, about in entry["languages"].items():
-        meta = read_cbor(bundle[f"pagefind.{about['hash']}.pf_meta"])
-        if len(meta) != 6 or not all(isinstance(meta[i], list) for i in range(1, 6)):
-            raise FormatError(f"unexpected layout of a pf_meta of {language}")
+    for language, about, meta in _metas(bundle):
         part = Part()
         part.language, part.version, part.about = language, meta[0], dict(about)
         part.sorts = sorts.get(language, [])
