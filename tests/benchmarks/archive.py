@@ -51,7 +51,7 @@ result = subprocess.run(sys.argv[2:], capture_output=True, text=True, cwd=sys.ar
 wall = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss": usage.ru_maxrss * 1024,
-                  "code": result.returncode, "err": result.stderr[-20000:]}))
+                  "code": result.returncode, "err": result.stderr[-50000:]}))
 """
 
 

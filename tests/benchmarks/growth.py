@@ -44,16 +44,6 @@ assert _spec and _spec.loader
 archive_bench = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(archive_bench)
 
-WRAPPER = """
-import resource, subprocess, sys, time, json
-start = time.perf_counter()
-result = subprocess.run(sys.argv[2:], capture_output=True, text=True, cwd=sys.argv[1])
-wall = time.perf_counter() - start
-usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss": usage.ru_maxrss * 1024,
-                  "code": result.returncode, "err": result.stderr[-50000:]}))
-"""
-
 
 def _tree(root: int) -> list[int]:
     """``root`` and every process descended from it, from ``/proc/<pid>/stat``."""
@@ -88,7 +78,7 @@ def _pss(pid: int) -> int:
 
 def measure(command: list[str], cwd: Path) -> dict:
     """Wall, CPU, peak PSS of the whole tree, peak RSS of the largest process, and the stage times."""
-    process = subprocess.Popen([sys.executable, "-c", WRAPPER, str(cwd), *command], stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen([sys.executable, "-c", archive_bench.MEASURE, str(cwd), *command], stdout=subprocess.PIPE, text=True)
     peak = {"tree": 0, "processes": 0}
     done = threading.Event()
 
