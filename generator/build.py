@@ -71,8 +71,10 @@ def build(root: Path, site_dir: Path | None = None) -> Path:
             folders = _reuse_spare(site_dir, out)
             made, validated = _make_products(root, out, aside=True)
             try:
-                _stage("built", "the website", website, made, out)
-                _stage("built", "the search index", index_site, made.content, out, root / ".cache" / "search")
+                updated = content_date(made.root, made.content)
+                _stage("built", "the website", website, made, out, updated)
+                _stage("built", "the search index", index_site, made.content, out, root / ".cache" / "search",
+                       footer_dates(made.content, updated))
             except Exception:
                 validated()  # an invalid package is the clearer message (what MkDocs stopped on may follow from it)
                 raise
@@ -127,12 +129,13 @@ def _nothing() -> None:
     return None
 
 
-def website(made: Products, out: Path) -> Path:
+def website(made: Products, out: Path, updated: dt.date | None = None) -> Path:
     """The website in ``out``, by MkDocs: the plugin gets ``made`` through the config, generates the
     pages from it and places its files. The folder is the build's own, fresh, holding only the data
     files the open-data stage wrote and validated: MkDocs builds "dirty" so that it keeps them, and
     places them as they are (its :class:`~mkdocs.structure.files.File` whose source is its
-    destination is not copied), while strict mode still checks every link to them."""
+    destination is not copied), while strict mode still checks every link to them. ``updated``: the
+    day the content last changed (:func:`content_date`), when the build knows it already."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -141,7 +144,8 @@ def website(made: Products, out: Path) -> Path:
         config = load_config(config_file=str(made.root / "mkdocs.yml"), site_dir=str(out), strict=True)
         config[CONFIG_KEY] = made
         config[APART_KEY] = True  # built dirty, below: the notices are rendered apart (website/apart.py)
-        with _environment(SOURCE_DATE_EPOCH=str(_epoch(content_date(made.root, made.content)))), _into_fresh_folder():
+        updated = updated or content_date(made.root, made.content)
+        with _environment(SOURCE_DATE_EPOCH=str(_epoch(updated))), _into_fresh_folder():
             mkdocs_build(config, dirty=True)
     except MkDocsException as exc:
         raise BuildError(f"MkDocs failed: {exc}") from exc
@@ -224,6 +228,16 @@ def content_date(root: Path, content: Content) -> dt.date:
         log.info("dating the site by its content: %s", reason)
     dates = [issue.date for issue in content.gazette.issues] + [book.date for book in content.yearbooks]
     return max(dates, default=dt.date(1970, 1, 1))
+
+
+def footer_dates(content: Content, updated: dt.date) -> list[str]:
+    """The footer's "last update" (the day ``updated``) as the pages print it, in every language and
+    form: what the search stage masks when it names pages in its cache (outputs/search.py, ``_identified``),
+    the same texts the page cache fills in (website/cache.py, ``Volatile``)."""
+    from generator.website.cache import Volatile
+    from generator.website.frame import frame
+
+    return list(Volatile(frame(content, updated, ())).values.values())
 
 
 def _epoch(date: dt.date) -> int:

@@ -11,7 +11,12 @@ of the run, ``ru_maxrss`` of its children):
   and text; issues and years in the nav, notices out of it, ``navigation.prune``), with its built-in
   search plugin and without;
 - this project: a full ``build`` from a clean checkout (no ``site/``, no ``.cache/``), then ``build``
-  again after one new issue of 20 notices, ``build`` again with nothing changed, and ``check``.
+  again after one new issue of 20 notices (twice), ``build`` again with nothing changed, and ``check``.
+
+The project is a git repository, as an editor's is, and each new issue is committed on a later
+day than the commit before: publishing an issue then changes the footer's "last update" on every
+page, as it does for an editor (without git the date is the newest issue's or yearbook's, which an
+issue of the shipped year does not pass).
 
 Prints one table per size with the ratio of each time to plain mkdocs-material with search, and the
 build's own stage times; with several sizes, how time and memory grow from the first. The machine is
@@ -37,6 +42,7 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 from archive import add_archive, add_next_issue, copy_project  # noqa: E402
+from gitrepo import git  # noqa: E402
 
 STAGE = re.compile(r"(?:checked|read|built and validated|built|typeset|validated|published) (.+?) in (\d+\.\d) s$")
 PAGES = re.compile(r"gazette pages: (\d+) rendered, \d+ reused unchanged \((\d+\.\d) s\)")
@@ -124,6 +130,15 @@ def plain_project(project: Path, target: Path) -> Path:
 def run_size(notices: int, repeat: int, baseline: bool, work: Path, before: Path | None = None) -> dict:
     project = copy_project(work / f"project-{notices}")
     add_archive(project, notices)
+    (project / ".gitignore").write_text("/site/\n/.site-spare/\n/.cache/\n", encoding="utf-8")
+    days = itertools.count(1)
+
+    def commit(message: str) -> None:  # a day after the commit before, as issues are published
+        git(project, "add", "-A")
+        git(project, "commit", "-q", "-m", message, date=f"2026-07-{next(days):02d}T10:00:00+08:00")
+
+    git(project, "init", "-q", "-b", "main")
+    commit("the archive")
     count = len(list((project / "content" / "gazette").glob("*/*/*.md")))
     results: dict[str, dict] = {}
 
@@ -154,6 +169,7 @@ def run_size(notices: int, repeat: int, baseline: bool, work: Path, before: Path
 
     def new_issue() -> None:
         add_next_issue(project, serial=9_000_000 + 1000 * next(issues))
+        commit("a new issue")
 
     # The first build after a full one also makes what the later ones reuse (the search stage's
     # groups of unchanged shards): the second new issue is what publishing an issue costs from then on.

@@ -94,6 +94,8 @@ def test_metadata(site_dir, content, issue):
     xmp = reader.xmp_metadata
     assert xmp is not None and "pdfaid" in xmp.stream.get_data().decode()  # PDF/A-2b identification
     assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged
+    # the tags' many small objects packed in compressed object streams (a real issue: 10 MB -> 2.2 MB)
+    assert b"/ObjStm" in pdf_of(site_dir, issue).read_bytes()
     assert reader.pages[0].mediabox.width == pytest.approx(595.28, abs=0.1)  # A4
     assert reader.pages[0].mediabox.height == pytest.approx(841.89, abs=0.1)
 

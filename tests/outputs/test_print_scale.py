@@ -110,3 +110,39 @@ def test_an_issue_cache_keeps_one_version_of_each_name_and_only_of_that_name(tmp
     assert kept == sorted([f"valid-yearbook-{cache.key('b')}.json", f"valid-yearbook-statistics-{cache.key('a')}.json",
                            f"texts-2026-03-{cache.key('b')}.json"])
     assert again.get("texts-2026-03", again.key("b")) == ["b"]
+
+
+def _pdf_with_languages(*element_tags: str) -> bytes:
+    """A PDF whose catalogue says zh-TW, with a structure element for each of ``element_tags``."""
+    import io
+
+    import pikepdf
+
+    document = pikepdf.new()
+    document.add_blank_page()
+    document.Root.Lang = pikepdf.String("zh-TW")
+    elements = [document.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Span,
+                                                          Lang=pikepdf.String(tag))) for tag in element_tags]
+    document.Root.StructTreeRoot = document.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot,
+                                                                             K=pikepdf.Array(elements)))
+    out = io.BytesIO()
+    document.save(out, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    return out.getvalue()
+
+
+def _languages(pdf: bytes) -> tuple[str, list[str]]:
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        return str(document.Root.Lang), [str(e.Lang) for e in document.Root.StructTreeRoot.K]
+
+
+@pytest.mark.parametrize("elements", [(), ("zh-TW", "en")])
+def test_the_language_tag_is_replaced_wherever_typst_wrote_it(elements):
+    """Typst's usual PDF says its language once, in the catalogue, and the walk over every object is
+    skipped (issue 12); an element saying it too is still found and changed, one in English left."""
+    catalogue, tags = _languages(typeset.language_tag(_pdf_with_languages(*elements), "zh-TW", "zh-Hant"))
+    assert catalogue == "zh-Hant"
+    assert tags == ["zh-Hant", "en"][:len(elements)]
