@@ -9,8 +9,8 @@ A page is stored under a key that hashes everything its HTML follows from:
 - the frame (:func:`frame_key`), the same for every page of a build: the generator's own code,
   templates and labels, the theme folder (``themes/``, the project's overrides), ``mkdocs.yml``,
   the versions of MkDocs, mkdocs-material and every library that writes HTML, the site's name,
-  address and copyright (which come from ``content/site.yml``) and the nav's top level, which
-  every page shows.
+  address and copyright (which come from ``content/site.yml``) and the nav's top two levels (its
+  sections, and the gazette's years), which every page shows.
 
 An archived issue never changes, so an archive of thousands of notices is rendered once; a new
 issue renders its own notices and the last notice of the issue before (whose "next" link changes).
@@ -101,8 +101,11 @@ def frame_key(config: Any, nav: Any, shown: object = None) -> str:
         add_tree(add, Path(config.theme.custom_dir))
     add(Path(config.config_file_path).read_bytes())
     add(config.site_name, config.site_url, config.copyright)
+    # the nav's top level and the level below it (the gazette's years): every page leaves a place in
+    # its HTML for each of them, pruned or not, so the first issue of a new year changes every page
     for item in nav.items:
-        add(item.title, getattr(item, "url", None), [getattr(child, "url", None) for child in getattr(item, "children", None) or []][:1])
+        add(item.title, getattr(item, "url", None),
+            [(getattr(child, "title", None), getattr(child, "url", None)) for child in getattr(item, "children", None) or []])
     add(repr(shown))
     return digest.hexdigest()
 
