@@ -21,12 +21,18 @@ check: $(STAMP)
 serve: $(STAMP)
 	$(PY) -m generator serve
 
+# The suite runs in a worker per core (pytest-xdist), at most 4: each test file whole on one worker
+# (--dist loadfile: a file's module fixtures, such as a built archive, are made once), the files
+# with archive-scale tests first (tests/conftest.py). One worker: `make test TEST_WORKERS=0`.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
+PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+
 test: $(STAMP) $(VENV)/.test-installed system-test-deps $(AXE) lint
-	$(PY) -m pytest
+	$(PYTEST)
 
 # The suite without the archive-scale tests (marked slow): for a quick run while developing.
 test-fast: $(STAMP) $(VENV)/.test-installed system-test-deps $(AXE)
-	$(PY) -m pytest -m "not slow"
+	$(PYTEST) -m "not slow"
 
 lint: $(VENV)/.test-installed
 	$(PY) -m ruff check generator tests

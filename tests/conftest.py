@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 import struct
 import subprocess
@@ -175,14 +177,35 @@ def shipped(tmp_path: Path) -> Project:
 CHROMIUM = "/usr/bin/chromium"
 
 
+def run_folder(tmp_path_factory) -> Path:
+    """The test run's temporary folder, the same for every pytest-xdist worker of the run (`make
+    test` runs the suite in one worker per core: each worker's own folder is inside it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory) -> Path:
-    """The shipped content built once per test run (into a temporary folder, not site/)."""
-    out = tmp_path_factory.mktemp("built") / "site"
-    result = subprocess.run([sys.executable, "-m", "generator", "build", "-q", "--root", str(REPO), "--site-dir", str(out)],
-                            capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, result.stderr
+    """The shipped content built once per test run (into a temporary folder, not site/): by the first
+    worker that asks for it, while the others wait on a lock and then read the same site."""
+    folder = run_folder(tmp_path_factory) / "built-shipped"
+    out = folder / "site"
+    with open(run_folder(tmp_path_factory) / "built-shipped.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "built").exists():
+            folder.mkdir(exist_ok=True)
+            result = subprocess.run([sys.executable, "-m", "generator", "build", "-q", "--root", str(REPO), "--site-dir", str(out)],
+                                    capture_output=True, text=True, timeout=900)
+            assert result.returncode == 0, result.stderr
+            (folder / "built").touch()
     return out
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The files with archive-scale tests first (kept in their order, each file's tests together):
+    with a worker per core, the longest file starts at once instead of last, alone on one core."""
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow)
 
 
 @pytest.fixture(scope="session")

@@ -10,10 +10,12 @@ The format (Pagefind 1.5.2, read from its bundles and its source, ``pagefind/src
   ``filters`` ``[name, filter hash]``; ``sorts`` ``[key, page numbers in that key's order]``;
   ``meta_fields`` the sorted names of every metadata field of the language's pages.
 - ``index/<hash>.pf_index``: ``[[word, postings]…]`` sorted by word, each posting ``[page number,
-  locations, metadata locations]``. Locations are word positions on the page, a negative number
-  ``-w-1`` announcing that the positions after it weigh ``w``; metadata locations are positions in
-  metadata fields, a negative number ``-i-1`` announcing the field ``meta_fields[i]``. Neither
-  depends on the page's number.
+  locations, metadata locations]``. Locations are word positions on the page (the place of the word
+  in the fragment's text split at white space), a negative number ``-w-1`` announcing that the
+  positions after it weigh ``w``: the positions of each weight together, weights in ascending order,
+  each group's positions ascending as differences (the first from 0); metadata locations are
+  positions in metadata fields, a negative number ``-i-1`` announcing the field ``meta_fields[i]``.
+  Neither depends on the page's number.
 - ``filter/<hash>.pf_filter``: ``[name, [[value, page numbers]…]]``.
 - ``fragment/<hash>.pf_fragment``: the page's JSON (URL, text, metadata, filters). Its name is the
   language and the first 7 characters of the SHA-1 of that JSON (longer on a collision).
@@ -28,6 +30,11 @@ pages' sort values (which a bundle does not keep: the caller gives them), fragme
 Pagefind's collision rule. :func:`canonical` then removes what differs between two runs over the
 same pages; ``tests/outputs/test_search_merge.py`` checks that the merge of N runs equals, byte for
 byte, the canonical bundle of one run.
+
+Positions capped (:data:`POSITIONS`, issue 14): a word's positions on a page are kept up to the first
+:data:`POSITIONS` of them when a run is read (:func:`read_parts`), so a common word's index chunk holds
+its pages, not its 232,000 places in long lists of companies; such a page's text is kept beside its
+fragment (``text/<fragment>.pf_text``) for the results page to check a phrase there.
 """
 
 from __future__ import annotations
@@ -59,6 +66,23 @@ MERGEABLE = frozenset({"1.5.2"})
 #: metadata locations + 1) reaches this, variants not counted (``chunk_index`` in pagefind/src/index/mod.rs;
 #: checked on 1.5.2's bundles by tests/outputs/test_search_merge.py).
 CHUNK_SIZE = 20_000
+
+#: The positions of a word kept per page: the first this many, in the page's order (None: all). A word
+#: found this many times on a page may be there more often; the results page (search.js,
+#: ``occurrences()``) knows it as capped there: its positions prove a phrase up to the last of them,
+#: and beyond that the page's text decides (``text/<fragment>.pf_text``, :func:`read_parts`). Why a cap
+#: (README, "What a first query downloads"): a chunk holds every place its words occur, and at 10,108
+#: notices 公司 alone had 232,000 places in long lists of companies (its chunk 168 KB, a first query
+#: 412 KB); with 100 its chunk is 19 KB (有限 131 -> 12 KB, 股份 112 -> 11 KB), and 1,253 of the 10,108
+#: pages keep their text (11 MB in the bundle, 10 KB each, gzipped: fetched only to check a phrase). 50
+#: would save a few KB more per common word for twice the pages with a text; 200 keeps chunks of 63 KB.
+#: Per word and page, whatever the word: a part (one shard's run) is then capped without knowing the
+#: other shards, so an incremental build caps as a full one does (a cap for the words whose chunks are
+#: large only would need the whole index's counts before any part could be read).
+POSITIONS: int | None = 100
+
+#: The folder and suffix of a capped page's text in the bundle (named as its fragment).
+TEXT_FOLDER, TEXT_SUFFIX = "text", ".pf_text"
 
 
 class FormatError(ValueError):
@@ -204,14 +228,27 @@ def _without_text(fragment: bytes) -> bytes:
     """A result's fragment without its copy of the indexed text: the results page shows the ``summary``
     metadata instead of Pagefind's excerpt, so a result costs only its metadata. The file keeps its
     name (a function of the page, as before), so caches stay right."""
+    return _split(fragment, False)[0]
+
+
+def _split(fragment: bytes, keep: bool) -> tuple[bytes, bytes | None]:
+    """The fragment without its text (:func:`_without_text`) and, with ``keep`` (a capped page, see
+    :data:`POSITIONS`), the text as its own file: Pagefind's text of the page (the words it indexed,
+    a position a word, split at white space), UTF-8 in gzip. The fragment then names the text by its
+    digest (``"text"``), so that it is renamed when the text changes (browsers cache both by name)."""
     data = gzip.decompress(fragment)
     if not data.startswith(MAGIC):
         raise FormatError(f"a fragment does not start with {MAGIC.decode()}")
     page = json.loads(data[len(MAGIC):])
     if not isinstance(page, dict) or not isinstance(page.get("content"), str):
         raise FormatError("a fragment has no text where Pagefind writes it")
+    text = None
+    if keep:
+        text = bytearray(gzip.compress(page["content"].encode("utf-8"), compresslevel=9, mtime=0))
+        text[9] = 255  # "unknown" operating system, as gzipped() writes
+        page["text"] = _digest(bytes(text))[:NAME_LENGTH * 2]
     page["content"] = ""
-    return gzipped(json.dumps(page, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    return gzipped(json.dumps(page, ensure_ascii=False, separators=(",", ":")).encode("utf-8")), (bytes(text) if text else None)
 
 
 # -- merge ------------------------------------------------------------------------------------------
@@ -243,7 +280,7 @@ def program(bundles: Iterable[dict[str, bytes]]) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for bundle in bundles:
         for name, data in bundle.items():
-            if not name.startswith(("fragment/", "index/", "filter/")) and not name.endswith(".pf_meta"):
+            if not name.startswith(("fragment/", "index/", "filter/", f"{TEXT_FOLDER}/")) and not name.endswith(".pf_meta"):
                 files.setdefault(name, data)
     return files
 
@@ -349,6 +386,38 @@ def _head_size(first: int) -> int:
     return 1 + (1 << (info - 24))
 
 
+def capped_locations(locations: list[int], positions: int) -> tuple[list[int], bool]:
+    """A posting's locations (see the module's docstring) with only the first ``positions`` positions in
+    the page's order, in Pagefind's layout (each weight's group in its place, differences from 0); and
+    whether the word has ``positions`` or more there (the page then counts as capped)."""
+    groups: list[tuple[int | None, list[int]]] = []
+    at = 0
+    for location in locations:
+        if not isinstance(location, int):
+            raise FormatError("a location of an index chunk is not an integer")
+        if location < 0:
+            groups.append((location, []))
+            at = 0
+            continue
+        if not groups:
+            groups.append((None, []))  # positions before any weight marker: the default weight
+        at += location
+        groups[-1][1].append(at)
+    found = sorted(position for _, group in groups for position in group)
+    if len(found) <= positions:
+        return locations, len(found) == positions
+    last = found[positions - 1]
+    out: list[int] = []
+    for marker, group in groups:
+        kept = [position for position in group if position <= last]
+        if not kept:
+            continue
+        if marker is not None:
+            out.append(marker)
+        out += [position - before for position, before in zip(kept, [0, *kept], strict=False)]
+    return out, True
+
+
 class Postings:
     """A word's postings in one run (or a variant's): ``count`` postings, the first on page ``first``, the
     last on page ``last`` (numbers in the run), ``size`` (locations + metadata locations + 1 of each:
@@ -360,14 +429,26 @@ class Postings:
         self.count, self.first, self.last, self.size, self.tail = count, first, last, size, tail
 
     @classmethod
-    def of(cls, postings: list, remap: dict[int, int] | None) -> Postings:
+    def of(cls, postings: list, remap: dict[int, int] | None, positions: int | None = None,
+           capped: set[int] | None = None) -> Postings:
+        """The postings (decoded CBOR), their metadata field markers renumbered by ``remap``, each
+        page's positions cut to the first ``positions`` (:func:`capped_locations`); the pages (numbers
+        in the run) where the word has that many or more are added to ``capped``."""
         if not postings:
             return cls(0, 0, 0, 0, b"")
+        if not all(isinstance(posting, list) and len(posting) == 3 for posting in postings):
+            raise FormatError("a posting of an index chunk is not [page, locations, metadata locations]")
         if remap is not None:
             for posting in postings:
                 posting[2] = [remap.get(n, n) if n < 0 else n for n in posting[2]]
-        if not all(isinstance(posting, list) and len(posting) == 3 for posting in postings):
-            raise FormatError("a posting of an index chunk is not [page, locations, metadata locations]")
+        if positions is not None:
+            page = 0
+            for posting in postings:
+                page += posting[0]
+                if len(posting[1]) >= positions:  # markers included: only then can there be that many
+                    posting[1], cut = capped_locations(posting[1], positions)
+                    if cut and capped is not None:
+                        capped.add(page)
         data = cbor(postings)
         at = _head_size(data[0])
         if data[at] != 0x83:
@@ -384,8 +465,9 @@ class Part:
     ``sorts`` (each page's sort values), ``fields`` (its own metadata fields), ``union`` (the fields its
     postings are numbered in), ``version`` (of Pagefind's index), ``about`` (the entry's language
     record), ``words`` (in the index's order) and their postings in columns (``counts``, ``firsts``,
-    ``lasts``, ``sizes``, ``tails``: see :class:`Postings`), and ``variants`` (word -> [(variant,
-    :class:`Postings`)])."""
+    ``lasts``, ``sizes``, ``tails``: see :class:`Postings`), ``variants`` (word -> [(variant,
+    :class:`Postings`)]) and ``texts`` (the digest of a capped page's fragment -> its text file, as
+    published: see :data:`POSITIONS`)."""
 
     def __init__(self) -> None:
         self.language = ""
@@ -404,6 +486,7 @@ class Part:
         self.sizes: list[int] = []
         self.tails: list[bytes] = []
         self.variants: dict[str, list[tuple[str, Postings]]] = {}
+        self.texts: dict[str, bytes] = {}
 
     def add(self, word: str, postings: Postings) -> None:
         self.words.append(word)
@@ -427,12 +510,15 @@ class Part:
             [len(tail) for tail in self.tails] + [len(p.tail) for _, _, p in variants], strict=True)))
         words = "\n".join(self.words).encode("utf-8")
         fragments = sorted(self.fragments.items())
+        texts = sorted(self.texts.items())
         head = {"language": self.language, "version": self.version, "about": self.about, "pages": self.pages,
                 "filters": self.filters, "sorts": self.sorts, "fields": self.fields, "union": self.union,
                 "words": [len(self.words), len(words)], "variants": [[word, variant] for word, variant, _ in variants],
-                "numbers": [sys.byteorder, len(numbers)], "fragments": [[digest, len(data)] for digest, data in fragments]}
+                "numbers": [sys.byteorder, len(numbers)], "fragments": [[digest, len(data)] for digest, data in fragments],
+                "texts": [[digest, len(data)] for digest, data in texts]}
         return b"".join([json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), b"\n", words,
-                         numbers.tobytes(), *self.tails, *(p.tail for _, _, p in variants), *(data for _, data in fragments)])
+                         numbers.tobytes(), *self.tails, *(p.tail for _, _, p in variants), *(data for _, data in fragments),
+                         *(data for _, data in texts)])
 
     @classmethod
     def loads(cls, data: bytes) -> Part:
@@ -466,6 +552,9 @@ class Part:
         for digest, size in head["fragments"]:
             part.fragments[digest] = data[at:at + size]
             at += size
+        for digest, size in head["texts"]:
+            part.texts[digest] = data[at:at + size]
+            at += size
         if at != len(data):
             raise FormatError("a part is not whole")
         return part
@@ -489,9 +578,13 @@ def languages(bundle: dict[str, bytes]) -> dict[str, list[str]]:
 
 
 def read_parts(bundle: dict[str, bytes], sorts: dict[str, list[dict[str, str]]],
-               unions: dict[str, list[str]]) -> dict[str, Part]:
+               unions: dict[str, list[str]], positions: int | None = -1) -> dict[str, Part]:
     """The parts of a run's bundle, by language; ``sorts[language]``: the sort values of its pages in
-    order; ``unions[language]``: the metadata fields of every run of that language (sorted)."""
+    order; ``unions[language]``: the metadata fields of every run of that language (sorted);
+    ``positions``: the positions kept of a word on a page (-1: :data:`POSITIONS`; None: all). A page
+    where a word has that many positions or more keeps its text (:func:`_text`), and its fragment
+    names it (:func:`_without_text`)."""
+    cap = POSITIONS if positions == -1 else positions
     parts = {}
     for language, about, meta in _metas(bundle):
         part = Part()
@@ -499,25 +592,31 @@ def read_parts(bundle: dict[str, bytes], sorts: dict[str, list[dict[str, str]]],
         part.sorts = sorts.get(language, [])
         if len(part.sorts) != len(meta[1]) or about.get("page_count", len(meta[1])) != len(meta[1]):
             raise FormatError(f"a run of {language} has {len(meta[1])} pages, {len(part.sorts)} were given")
-        olds = [bundle[f"fragment/{old}.pf_fragment"] for old, _ in meta[1]]
-        with ThreadPoolExecutor(2) as pool:  # zlib lets go of the GIL: both cores
-            stripped = list(pool.map(_without_text, olds)) if len(olds) > 50 else [_without_text(old) for old in olds]
-        for (_, word_count), data in zip(meta[1], stripped, strict=True):
-            digest = _digest(data)
-            part.fragments[digest] = data
-            part.pages.append((digest, word_count))
         for _, chunk in meta[3]:
             name, values = read_cbor(bundle[f"filter/{chunk}.pf_filter"])
             part.filters.append((name, values))
         part.fields, part.union = meta[5], unions[language]
         remap = None if meta[5] == part.union else {-i - 1: -part.union.index(field) - 1 for i, field in enumerate(meta[5])}
+        capped: set[int] = set()
         for _, _, chunk in meta[2]:
             for word, postings, variants in read_cbor(bundle[f"index/{chunk}.pf_index"], check=False)[0]:
                 if not all(isinstance(variant, list) and len(variant) == 2 for variant in variants):
                     raise FormatError(f"a word of an index chunk has variants this build does not read: {variants!r}")
-                part.add(word, Postings.of(postings, remap))
+                part.add(word, Postings.of(postings, remap, cap, capped))
                 if variants:
-                    part.variants[word] = [(variant, Postings.of(found, remap)) for variant, found in variants]
+                    part.variants[word] = [(variant, Postings.of(found, remap, cap, capped)) for variant, found in variants]
+        if capped and max(capped) >= len(meta[1]):
+            raise FormatError(f"a posting of {language} names a page its run does not have")
+        olds = [bundle[f"fragment/{old}.pf_fragment"] for old, _ in meta[1]]
+        keeps = [number in capped for number in range(len(olds))]
+        with ThreadPoolExecutor(2) as pool:  # zlib lets go of the GIL: both cores
+            split = list(pool.map(_split, olds, keeps)) if len(olds) > 50 else [_split(old, keep) for old, keep in zip(olds, keeps, strict=True)]
+        for (_, word_count), (data, text) in zip(meta[1], split, strict=True):
+            digest = _digest(data)
+            part.fragments[digest] = data
+            part.pages.append((digest, word_count))
+            if text is not None:
+                part.texts[digest] = text
         parts[language] = part
     return parts
 
@@ -573,6 +672,7 @@ class _Gathered:
             raise FormatError(f"the parts of {parts[0].language} are not read for the same metadata fields")
         self.pages: list[tuple[str, int]] = []
         self.fragments: dict[str, bytes] = {}
+        self.texts: dict[str, bytes] = {}
         self.filters: dict[str, dict[str, list[int]]] = {}
         self.sorts: list[dict[str, str]] = []
         self.words: dict[str, list] = {}
@@ -583,6 +683,7 @@ class _Gathered:
             offset = len(self.pages)
             self.pages += part.pages
             self.fragments.update(part.fragments)
+            self.texts.update(part.texts)
             self.sorts += part.sorts
             for filter_name, values in part.filters:
                 merged = self.filters.setdefault(filter_name, {})
@@ -615,7 +716,7 @@ def combine(parts: list[Part]) -> Part:
     gathered = _Gathered(parts, whole=False)
     part = Part()
     part.language, part.version, part.about = parts[0].language, parts[0].version, parts[0].about
-    part.pages, part.fragments, part.sorts = gathered.pages, gathered.fragments, gathered.sorts
+    part.pages, part.fragments, part.sorts, part.texts = gathered.pages, gathered.fragments, gathered.sorts, gathered.texts
     part.filters = [(name, [[value, numbers] for value, numbers in values.items()]) for name, values in gathered.filters.items()]
     part.fields, part.union = gathered.own, gathered.fields  # its own fields: the union may come from other shards
     for word, found in gathered.words.items():
@@ -633,7 +734,7 @@ def merge_parts(parts: dict[str, list[Part]], program: dict[str, bytes]) -> dict
     if entry.get("version") not in MERGEABLE:
         raise FormatError(f"Pagefind {entry.get('version')} wrote a bundle this build does not merge")
     files = {name: data for name, data in program.items()
-             if not name.startswith(("fragment/", "index/", "filter/")) and not name.endswith(".pf_meta")}
+             if not name.startswith(("fragment/", "index/", "filter/", f"{TEXT_FOLDER}/")) and not name.endswith(".pf_meta")}
     names = _Names()
     about_languages = {}
     with ThreadPoolExecutor(2) as pool:  # zlib lets go of the GIL: both cores
@@ -652,6 +753,8 @@ def _merge_language_parts(language: str, parts: list[Part], files: dict[str, byt
     for digest, word_count in gathered.pages:
         name = names.take("fragment", digest)
         files[f"fragment/{name}.pf_fragment"] = gathered.fragments[digest]
+        if (text := gathered.texts.get(digest)) is not None:  # a capped page's text, named as its fragment
+            files[f"{TEXT_FOLDER}/{name}{TEXT_SUFFIX}"] = text
         pages.append([name, word_count])
     # the words, by word (Rust orders strings by their UTF-8 bytes: by code point, as Python does),
     # chunked by Pagefind's rule (CHUNK_SIZE)

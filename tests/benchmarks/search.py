@@ -39,6 +39,7 @@ from __future__ import annotations
 import argparse
 import functools
 import gzip
+import hashlib
 import html
 import http.server
 import importlib.util
@@ -218,17 +219,49 @@ def shipped_site(work: Path, fresh: bool = False) -> Path:
     return site
 
 
-def index_into(site: Path, pages: list[tuple[str, str]], module) -> float:
-    """Index ``pages`` ((built file, page HTML)) with ``module``'s way into site/pagefind; seconds taken."""
+def keep_runs(module, index, folder: Path) -> None:
+    """Pagefind's raw run of each shard kept in ``folder`` under a hash of what it follows from (Pagefind's
+    version, the code that makes the indexing documents, the shard's pages), not of the code that reads
+    and merges runs (``pagefind_bundle.py``, which the search stage's own cache keys by too): a change
+    there re-merges the 10,108 notices in a minute instead of indexing them again (a quarter of an hour)."""
+    from importlib import metadata
+
+    real = index._run
+    store = module.Index(index.cwd, folder)  # only its _cached() and _store()
+    code = hashlib.sha256()
+    for distribution in ("pagefind", "pagefind_bin_extended"):
+        code.update(f"{distribution} {metadata.version(distribution)}\n".encode())
+    for path in (module.__file__, REPO / "generator" / "markup" / "cjk.py"):
+        code.update(Path(path).read_bytes())
+
+    def run(shard, sources):
+        digest = code.copy()
+        for source in sources:
+            digest.update(json.dumps([source.path, source.url, source.digest]).encode())
+        key = digest.hexdigest()
+        if (found := store._cached(key, "runs")) is not None:
+            return found
+        made = real(shard, sources)
+        store._store(key, made, "runs")
+        return made
+
+    index._run = run
+
+
+def index_into(site: Path, pages: list[tuple[str, str]], module, runs: Path | None = None) -> float:
+    """Index ``pages`` ((built file, page HTML)) with ``module``'s way into site/pagefind; seconds taken.
+    ``runs``: a folder keeping Pagefind's runs (:func:`keep_runs`)."""
     start = time.perf_counter()
     if hasattr(module, "Index"):  # the build's way: shards (pieces of the pages, newest first), merged
         sources = [module._Source(name, page.encode("utf-8"), None, "zh-TW") for name, page in pages]
         index = module.Index(site)
+        if runs is not None:
+            keep_runs(module, index, runs)
         files = index.bundle(module._pieces("gazette-bench", sources))
         if transfer := getattr(module, "search_transfer", None):  # as the search stage does (index_site)
             files = transfer.for_transfer(files)
-        print(f"  Pagefind: {len(index.peaks)} runs, the largest peaked at {max(index.peaks.values()) / 2**20:.0f} MB "
-              f"(VmHWM); {time.perf_counter() - start:.0f} s in all")
+        peak = f"the largest peaked at {max(index.peaks.values()) / 2**20:.0f} MB (VmHWM)" if index.peaks else "all kept"
+        print(f"  Pagefind: {len(index.peaks)} runs, {peak}; {time.perf_counter() - start:.0f} s in all")
         shutil.rmtree(site / "pagefind", ignore_errors=True)
         for name, data in files.items():
             (site / "pagefind" / name).parent.mkdir(parents=True, exist_ok=True)
@@ -291,7 +324,7 @@ def make_site(work: Path, name: str, recs, copies: int, module, script: Path | N
     # newest first, as the build gives Pagefind the gazette (generator.outputs.search.index_order)
     pages = [(url_of(r, copy).strip("/") + "/index.html", notice_page(r, f"-{copy}" if copy else "", copy))
              for copy in range(copies) for r in sorted(recs, key=lambda r: r["published"], reverse=True)]
-    seconds = index_into(site, pages, module)
+    seconds = index_into(site, pages, module, work / "runs" if hasattr(module, "Index") else None)
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
     size = sum(p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file())
     print(f"{name}: indexed {len(pages):,} notices in {seconds:.0f} s; bundle {size / 2**20:.1f} MB, "

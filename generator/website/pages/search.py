@@ -16,6 +16,7 @@ from generator.markup.cjk import IDEOGRAPHS
 from generator.markup.markdown import Page, page
 from generator.model import LANGUAGES, Content
 from generator.model.common import DEFAULT_LANGUAGE
+from generator.outputs import pagefind_bundle
 from generator.outputs import search as indexing
 from generator.website.templating import Templates
 
@@ -43,6 +44,8 @@ def results_page(content: Content, language: str, templates: Templates) -> Page:
                                # search.js cuts and folds queries by the index's rules, and opens the index by its name
                                "ideographs": IDEOGRAPHS, "fold": dict(indexing.FOLD),
                                "index": indexing.INDEX_LANGUAGE.get(language.lower(), language),
+                               # a word with this many positions on a page may have more there (search.js, occurrences())
+                               "positions": pagefind_bundle.POSITIONS or 0,
                                "words": dict(words["script"]),
                                "prompt": words["prompt"],
                                # what mkdocs.yml loads on every page and this one does not use (the

@@ -12,6 +12,8 @@ const PAGE_SIZE = 10;
 let ideographs = null; // a character class, from the page
 let folding = new Map();
 let sizes = null; // the index's large chunks, once asked for (chunkSizes())
+let cap = 0; // a word's positions kept per page (the page's data-positions; 0: all): see occurrences()
+const texts = new Map(); // a capped page's text, by result id, once fetched (pageText())
 
 function fold(text) {
   let out = "";
@@ -146,14 +148,15 @@ const UNCHECKED = 4;
 //   other character of the part in place and another one there. Shorter parts, where one break would
 //   do (「相關，事項」), are exact phrases;
 // - anything else: all its words, as Pagefind's exact phrase.
+// `words` keeps the part's words, `offsets` each term's place among them (checked by occurrences()).
 function plan(part, known) {
   const numbers = part.filter((word) => /[0-9]{5,}/.test(word));
-  if (numbers.length) return { terms: numbers, check: "none" };
+  if (numbers.length) return { terms: numbers, words: part, check: "none" };
   if (choosable(part)) {
     const offsets = cover(part.map((word) => chunkSize(word, known)), part.length >= 8 ? UNCHECKED * known.typical : Infinity);
-    return { terms: offsets.map((i) => part[i]), offsets, check: "positions" };
+    return { terms: offsets.map((i) => part[i]), words: part, offsets, check: "positions" };
   }
-  return { terms: part, check: part.length > 1 ? "phrase" : "none" };
+  return { terms: part, words: part, offsets: part.map((_, i) => i), check: part.length > 1 ? "phrase" : "none" };
 }
 
 // Whether a part's words are chosen among (by cover()): 6 Han characters or more, nothing else.
@@ -202,33 +205,106 @@ function cover(costs, unchecked) {
   return answer.chosen;
 }
 
-// The pages where a planned part occurs as written: Map of result id -> one of its results, whose
-// score is the part's relevance there.
+// The pages where a planned part occurs as written: { found, unsure }, each a Map of result id -> one
+// of its results (whose score is the part's relevance there); `unsure`: pages that neither their
+// positions nor their text could decide (the text did not arrive), shown after the others, marked.
+//
+// Capped words (issue 14): the index keeps a word's first `cap` positions on a page
+// (generator/outputs/pagefind_bundle.py, POSITIONS), so that a common word's index chunk stays small
+// (公司: 168 KB -> about 20 KB at 10,108 notices). A word with `cap` positions on a page may occur there
+// again after the last of them: its positions prove a phrase (every position is true) but cannot
+// rule one out past that point. Decided (README, "Positions capped"): such a page is neither dropped
+// nor called an exact match unproved. Its positions are judged first (judge()); a page they can
+// neither prove nor rule out is checked against its own text, the words Pagefind indexed
+// (pagefind/text/<id>.pf_text, kept for capped pages only: 5-25 KB gzipped), and is an exact match at
+// its own relevance if the part's words follow one another there, else none. Only pages where every
+// asked word occurs, and where one of them is capped, can need a text; a phrase's pages are asked
+// for their words' positions only when their words have `cap` positions together.
 async function occurrences(pagefind, p, filters) {
-  if (p.check !== "positions") {
-    const scored = await pagefind.search(p.terms.join(" "), { filters });
-    const exact = p.check === "phrase" ? await pagefind.search(`"${p.terms.join(" ")}"`, { filters }) : scored;
-    const ids = new Set(exact.results.map((result) => result.id));
-    return new Map(scored.results.filter((result) => ids.has(result.id)).map((result) => [result.id, result]));
-  }
   const scored = await pagefind.search(p.terms.join(" "), { filters });
+  const found = new Map();
+  const unsure = new Map();
+  if (p.check === "none") {
+    for (const result of scored.results) found.set(result.id, result);
+    return { found, unsure };
+  }
+  let open = scored.results;
+  if (p.check === "phrase") {
+    const exact = await pagefind.search(`"${p.terms.join(" ")}"`, { filters });
+    const proved = new Set(exact.results.map((result) => result.id));
+    for (const result of scored.results) if (proved.has(result.id)) found.set(result.id, result);
+    open = cap ? scored.results.filter((result) => !proved.has(result.id) && result.words.length >= cap) : [];
+  }
+  if (!open.length) return { found, unsure };
   const per = [];
   for (const term of p.terms) {
-    const found = await pagefind.search(term, { filters });
-    per.push(new Map(found.results.map((result) => [result.id, new Set(result.words)])));
+    const each = await pagefind.search(term, { filters });
+    per.push(new Map(each.results.map((result) => [result.id, result.words])));
   }
-  const out = new Map();
-  for (const result of scored.results) {
+  const doubtful = [];
+  for (const result of open) {
     const at = per.map((positions) => positions.get(result.id));
     if (at.some((positions) => !positions)) continue;
-    const start = (position) => p.offsets.every((offset, k) => at[k].has(position + offset));
-    if ([...at[0]].some((position) => start(position - p.offsets[0]))) out.set(result.id, result);
+    const verdict = judge(at, p.offsets, cap);
+    if (verdict === "yes") found.set(result.id, result);
+    else if (verdict === "maybe") doubtful.push(result);
   }
-  return out;
+  const read = await Promise.all(doubtful.map((result) => pageText(result.id)));
+  doubtful.forEach((result, i) => {
+    if (read[i] === null) unsure.set(result.id, result);
+    else if (follows(read[i], p.words)) found.set(result.id, result);
+  });
+  return { found, unsure };
+}
+
+// Whether the terms' positions on a page (at[k], of the term at offsets[k] in the part) put them in
+// place: "yes" (somewhere every term is where the part has it), "no", or "maybe": a capped term (as
+// many positions as the cap) could be in place after its last known position, and the others allow it.
+function judge(at, offsets, cap) {
+  const places = at.map((positions) => new Set(positions));
+  const capped = at.map((positions) => cap > 0 && positions.length >= cap);
+  const last = at.map((positions) => positions.reduce((a, b) => Math.max(a, b), -1));
+  const starts = (k) => at[k].map((position) => position - offsets[k]);
+  if (starts(0).some((start) => offsets.every((offset, k) => places[k].has(start + offset)))) return "yes";
+  const free = capped.indexOf(false);
+  if (free === -1) return "maybe"; // every term capped: the part may follow them all
+  const fits = (start, k) => places[k].has(start + offsets[k]) || (capped[k] && start + offsets[k] > last[k]);
+  return starts(free).some((start) => offsets.every((_, k) => fits(start, k))) ? "maybe" : "no";
+}
+
+// A capped page's text as Pagefind indexed it (a word a position, split at white space), or null if it
+// cannot be had. Served as it is stored, gzip (as Pagefind's own files); a server that decompresses
+// it on the way is read as it comes.
+function pageText(id) {
+  if (!texts.has(id)) {
+    texts.set(id, fetch(new URL(`pagefind/text/${id}.pf_text`, root))
+      .then(async (response) => {
+        if (!response.ok) return null;
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return new TextDecoder().decode(bytes);
+        const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+        return await new Response(stream).text();
+      })
+      .catch(() => null));
+  }
+  return texts.get(id);
+}
+
+// Whether the words follow one another in the text (its words lower-cased and without punctuation, as
+// Pagefind indexes them: "條." is 條).
+function follows(text, words) {
+  const plain = (word) => word.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+  const wanted = words.map(plain);
+  const all = text.split(/\s+/).map(plain);
+  for (let i = all.indexOf(wanted[0]); i !== -1 && i + wanted.length <= all.length; i = all.indexOf(wanted[0], i + 1)) {
+    if (wanted.every((word, k) => all[i + k] === word)) return true;
+  }
+  return false;
 }
 
 async function startResultsPage(app) {
   ideographs = `[${app.dataset.ideographs}]`;
+  cap = Number(app.dataset.positions) || 0;
   folding = new Map(Object.entries(JSON.parse(app.dataset.fold || "{}")));
   text = JSON.parse(app.dataset.words);
   // [[filter, label, values], …] in display order, written into the page from the content model:
@@ -251,6 +327,7 @@ async function startResultsPage(app) {
 
   let shown = [];
   let loose = false;
+  let unsure = new Set(); // results shown after the exact matches, marked: their text could not be checked
   let generation = 0;
   let terms = [];
 
@@ -306,14 +383,17 @@ async function startResultsPage(app) {
       each.push(found);
     }
     if (filtering) updateCounts(selects, ranked.filters); // counts once filtering is in use
-    const matching = ranked.results.filter((result) => each.every((found) => found.has(result.id)));
-    loose = matching.length === 0 && (ranked.results.length > 0 || each.some((found) => found.size > 0));
-    shown = matching;
+    const matching = ranked.results.filter((result) => each.every(({ found }) => found.has(result.id)));
+    const unchecked = ranked.results.filter((result) => !each.every(({ found }) => found.has(result.id))
+      && each.every(({ found, unsure }) => found.has(result.id) || unsure.has(result.id)));
+    unsure = new Set(unchecked.map((result) => result.id));
+    loose = matching.length + unchecked.length === 0 && (ranked.results.length > 0 || each.some(({ found }) => found.size > 0));
+    shown = [...matching, ...unchecked];
     if (loose) {
       // No page has every part as written. First the pages with some of the parts as written (most
       // parts first, then by relevance), then those with the words in another order.
       const pages = new Map();
-      for (const found of each) {
+      for (const { found } of each) {
         for (const [id, result] of found) {
           const page = pages.get(id) || { result, parts: 0, score: 0 };
           page.parts += 1;
@@ -332,11 +412,12 @@ async function startResultsPage(app) {
 
   async function showMore(mine) {
     const start = results.children.length;
-    const page = await Promise.all(shown.slice(start, start + PAGE_SIZE).map((result) => result.data()));
+    const slice = shown.slice(start, start + PAGE_SIZE);
+    const page = await Promise.all(slice.map((result) => result.data()));
     if (mine !== generation) return;
     // the parts as typed; in looser results, which lack them, their words (bigrams) where they occur
     const marked = loose ? [...new Set(terms.flatMap(words).filter((word) => word.length > 1))] : terms;
-    for (const data of page) results.append(renderResult(data, marked, loose));
+    page.forEach((data, i) => results.append(renderResult(data, marked, loose || unsure.has(slice[i].id))));
     more.hidden = results.children.length >= shown.length;
   }
 
@@ -438,4 +519,4 @@ function renderResult(data, terms, loose) {
   return item;
 }
 
-export { cover }; // for tests/outputs/test_search_transfer.py
+export { cover, judge, follows }; // for tests/outputs/test_search_transfer.py and test_search_positions.py

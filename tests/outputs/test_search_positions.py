@@ -1,0 +1,174 @@
+"""Positions capped per word and page (issue 14, goal 2): the index keeps a word's first
+``pagefind_bundle.POSITIONS`` positions on a page, and keeps the text of a page where a word reaches
+that many; the results page proves a phrase by positions where it can and checks the page's text where
+they cannot tell. A page whose phrase lies past the cap is still found, as an exact match; a page whose
+capped word only seems to continue the phrase is not called one.
+
+Small data: three notices, two of them lists of 150 companies (股份 and 有限公司 150 times each)."""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import html
+import http.server
+import json
+import re
+import shutil
+import threading
+from urllib.parse import urlencode, urlparse
+
+import pytest
+
+from generator.outputs import pagefind_bundle, search, search_transfer
+
+CAP = pagefind_bundle.POSITIONS
+COMPANIES = [f"{a}{b}實業股份有限公司" for a in "東西南北中" for b in "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥天地人春夏秋冬梅"]
+assert len(COMPANIES) == 150
+
+
+def notice(title: str, number: str, lines: list[str]) -> bytes:
+    """A notice page's indexed part, as the site's notice template writes it (title, metadata, text)."""
+    e = functools.partial(html.escape, quote=True)
+    spans = [("meta", "title", title), ("filter", "publication", "市府公報"), ("filter", "year", "2026"),
+             ("meta", "doc_number", number), ("sort", "date", f"2026-01-{len(lines) % 28 + 1:02d}")]
+    parts = ['<html lang="zh-TW"><body><article><div data-pagefind-body>']
+    parts += [f'<span hidden data-pagefind-{kind}="{e(name)}:{e(value)}"></span>' for kind, name, value in spans]
+    parts.append(f"<h1>{e(title)}</h1>")
+    parts += [f"<p>{e(line)}</p>" for line in lines]
+    parts.append("</div></article></body></html>")
+    return "\n".join(parts).encode("utf-8")
+
+
+#: Markup in a capped page's text (tests/test_hostile_content.py's kind): the results page reads the text
+#: file as words to compare, never as HTML.
+PAYLOAD = '<img src=x onerror="alert(1)">"><script>alert(2)</script>'
+
+# /a/: the phrase 造景股份 (in 青松造景股份有限公司) only after 股份's first CAP places, and markup;
+# /b/: 造景股 after the cap too, but as 造景股東 (a shareholders' meeting), never 造景股份;
+# /c/: a short notice with 造景股份 where its positions prove it.
+PAGES = {
+    "a/index.html": notice("營利事業登記名冊（一）", "府經登字第1150000001號",
+                           ["主旨：公告本市營利事業登記名冊。"] + [f"第{i + 1}號 {name}" for i, name in enumerate(COMPANIES[:140])]
+                           + ["第141號 青松造景股份有限公司", f"備註：{PAYLOAD}"]
+                           + [f"第{i + 142}號 {name}" for i, name in enumerate(COMPANIES[140:])]),
+    "b/index.html": notice("營利事業登記名冊（二）", "府經登字第1150000002號",
+                           ["主旨：公告本市營利事業登記名冊。"] + [f"第{i + 1}號 {name}" for i, name in enumerate(COMPANIES)]
+                           + ["備註：松柏造景股東大會延期。"]),
+    "c/index.html": notice("公園綠地維護契約", "府工園字第1150000003號",
+                           ["主旨：本府公園綠地維護工作由長春造景股份有限公司承攬。"]),
+}
+
+
+def cut(shards: int) -> list[tuple[str, list[search._Source]]]:
+    sources = [search._Source(path, data, f"/{path.removesuffix('index.html')}", "zh-TW") for path, data in PAGES.items()]
+    return [(f"shard-{i}", sources[i::shards] if shards == 1 else sources[i:i + 1]) for i in range(shards)]
+
+
+def language_meta(files: dict[str, bytes]) -> list:
+    entry = json.loads(files["pagefind-entry.json"])
+    return pagefind_bundle.read_cbor(files[f"pagefind.{entry['languages']['und-hani']['hash']}.pf_meta"])
+
+
+@pytest.fixture(scope="module")
+def bundle(site_dir) -> dict[str, bytes]:
+    return search.Index(site_dir).bundle(cut(3), keep=False)
+
+
+def test_a_word_keeps_its_first_positions_and_a_capped_page_its_text(bundle, site_dir):
+    meta = language_meta(bundle)
+    urls, counts = {}, {}
+    for name, _ in meta[1]:
+        page = json.loads(gzip.decompress(bundle[f"fragment/{name}.pf_fragment"])[len(pagefind_bundle.MAGIC):])
+        urls[name] = page["url"]
+        assert page["content"] == ""
+        text = bundle.get(f"text/{name}.pf_text")
+        assert (text is not None) == (page["url"] in ("/a/", "/b/")) == ("text" in page)  # capped pages only
+        if text is not None:
+            words = gzip.decompress(text).decode("utf-8").split()
+            assert "造景" in words and words.count("股份") == 151 - (page["url"] == "/b/")
+            assert (PAYLOAD.split(" ", 1)[1] in " ".join(words)) == (page["url"] == "/a/")  # kept as it is: data
+    for _, _, chunk in meta[2]:
+        for word, postings, _ in pagefind_bundle.read_cbor(bundle[f"index/{chunk}.pf_index"], check=False)[0]:
+            page = 0
+            for posting in postings:
+                page += posting[0]
+                counts[word, urls[meta[1][page][0]]] = sum(1 for location in posting[1] if location >= 0)
+    assert counts["股份", "/a/"] == counts["股份", "/b/"] == CAP  # 151 and 150 on the pages
+    assert counts["公司", "/a/"] == CAP and counts["股份", "/c/"] == 1 and counts["造景", "/a/"] == 1
+    # the first CAP in the page's order: the 141st company, past the cap, is not among 股份's positions
+    one_run, _ = search.Index(site_dir)._run("all", [source for _, sources in cut(1) for source in sources])
+    uncapped = pagefind_bundle.read_parts(one_run, {"und-hani": [{}] * 3}, {"und-hani": sorted(meta[5])}, positions=None)["und-hani"]
+    assert uncapped.sizes[uncapped.words.index("股份")] > 3 * CAP  # 151 + 150 + 1 places before the cap
+
+
+def test_capped_positions_keep_each_weights_group_in_place():
+    # positions 91 and 142 of weight 1, 7 of weight 7 (the title): the first two in the page's order are 7 and 91
+    assert pagefind_bundle.capped_locations([-25, 91, 51, -169, 7], 2) == ([-25, 91, -169, 7], True)
+    assert pagefind_bundle.capped_locations([-25, 91, 51, -169, 7], 3) == ([-25, 91, 51, -169, 7], True)
+    assert pagefind_bundle.capped_locations([-25, 91, 51, -169, 7], 4) == ([-25, 91, 51, -169, 7], False)
+    assert pagefind_bundle.capped_locations([3, 1, 1, -169, 0], 2) == ([3, -169, 0], True)
+
+
+def test_capped_shards_merge_as_one_run_does(bundle, site_dir):
+    whole = search.Index(site_dir).bundle(cut(1), keep=False)
+    assert sorted(bundle) == sorted(whole)
+    assert [name for name in whole if bundle[name] != whole[name]] == []
+
+
+@pytest.fixture(scope="module")
+def capped_site(site_dir, bundle, tmp_path_factory):
+    """The built site with the three notices as its search index, served (gzip for text, the bundle as it is)."""
+    site = tmp_path_factory.mktemp("capped") / "site"
+    shutil.copytree(site_dir, site, ignore=shutil.ignore_patterns("pagefind"))
+    for name, data in search_transfer.for_transfer(bundle).items():
+        (site / "pagefind" / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / "pagefind" / name).write_bytes(data)
+    for path in PAGES:  # the result links lead somewhere
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_bytes(PAGES[path])
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def shown(browser, url: str, query: str, screenshot=None) -> tuple[list[str], list[str], str, list[str]]:
+    """(result paths, those marked as looser, status, texts fetched) for ``query`` as a first query."""
+    context = browser.new_context(viewport={"width": 1100, "height": 800})
+    tab = context.new_page()
+    fetched: list[str] = []
+    dialogs: list[str] = []
+    tab.on("request", lambda request: fetched.append(urlparse(request.url).path))
+    tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    tab.goto(f"{url}/search/?{urlencode({'q': query})}")
+    tab.wait_for_function("() => /\\d|找不到/.test(document.getElementById('search-status').textContent)")
+    tab.wait_for_load_state("networkidle")
+    results = tab.eval_on_selector_all(".search-result__title a", "els => els.map(a => new URL(a.href).pathname)")
+    loose = tab.eval_on_selector_all(".search-result--loose .search-result__title a", "els => els.map(a => new URL(a.href).pathname)")
+    status = tab.text_content("#search-status")
+    assert dialogs == [] and tab.locator("#search-results img, #search-results script").count() == 0
+    if screenshot:
+        screenshot(tab, f"search-capped-{len(query)}-characters")
+    context.close()
+    return results, loose, status, [path for path in fetched if path.startswith("/pagefind/text/")]
+
+
+@pytest.mark.parametrize("query", ["造景股份", "青松造景股份有限公司"])
+def test_a_phrase_past_a_capped_word_is_found_exactly_and_a_lookalike_is_not(browser, capped_site, query, screenshot):
+    results, loose, status, texts = shown(browser, capped_site, query, screenshot)
+    expected = ["/a/", "/c/"] if query == "造景股份" else ["/a/"]
+    assert sorted(results) == expected, (results, status)
+    assert loose == [] and re.fullmatch(r"找到 \d+ 筆結果", status) and str(len(expected)) in status
+    assert texts  # /a/ was proved by its text, which positions past the cap could not do
+    assert len(texts) <= 2  # only the capped pages' texts, never /c/'s (it has none)
+
+
+def test_a_common_word_alone_costs_its_capped_chunk_and_no_text(browser, capped_site):
+    results, loose, status, texts = shown(browser, capped_site, "股份有限")
+    assert sorted(results) == ["/a/", "/b/", "/c/"] and loose == [] and texts == []  # proved by their first positions
