@@ -9,13 +9,17 @@ byte-identical files.
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import uuid
 import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from generator import urls
@@ -43,15 +47,16 @@ def ordered(content: Content) -> tuple[Agency, ...]:
     return content.directory.in_order(tuple(group.slug for group in content.site.directory_groups))
 
 
-def assets(content: Content, record: ChangeRecord) -> Iterator[Asset]:
-    """Every download of the directory."""
+def assets(content: Content, record: ChangeRecord, root: Path | None = None) -> Iterator[Asset]:
+    """Every download of the directory. ``root``: the project folder, whose ``.cache/directory/``
+    keeps the spreadsheet (:func:`kept_ods`)."""
     agencies = ordered(content)
     lines = entries(agencies)
     yield Asset(urls.directory_download("csv"), data=to_csv(lines))
     yield Asset(urls.directory_download("zh.csv"), data=excel_csv(urls.directory_download("zh.csv"), [COLUMN_LABELS[name] for name in COLUMNS],
                                                                  (list(entry.values().values()) for entry in lines)))
     yield Asset(urls.directory_download("json"), data=to_json(content, lines, record))
-    yield Asset(urls.directory_download("ods"), data=to_ods(content, lines, record))
+    yield Asset(urls.directory_download("ods"), data=kept_ods(content, lines, record, root))
     yield Asset(urls.directory_download("vcf"), data=b"".join(to_vcards(content, a, record) for a in agencies))
     for agency in agencies:
         yield Asset(urls.agency_vcard(agency), data=to_vcards(content, agency, record))
@@ -125,6 +130,30 @@ def _change(version: Version, change: Change) -> dict[str, object]:
 
 
 # -- ODS --------------------------------------------------------------------------------------------
+
+def kept_ods(content: Content, lines: tuple[Entry, ...], record: ChangeRecord, root: Path | None) -> bytes:
+    """:func:`to_ods`, kept in the project's ``.cache/directory/`` (``root``; None: made) under a hash
+    of every value the spreadsheet is made from (the lines' values, the file's facts and date, the
+    column labels) and of this module and odfpy (issue 12: odfpy takes about 0.4 s for it on every
+    build, a tenth of the website stage after a new issue, which leaves the directory as it was).
+    A kept file is checked by its SHA-256 before it is used; a damaged one is made again."""
+    if root is None:
+        return to_ods(content, lines, record)
+    from generator.outputs.issuecache import IssueCache, code_digest, library_versions
+
+    cache = IssueCache(root, "directory", library_versions("odfpy") + code_digest(Path(__file__)))
+    key = cache.key(repr(_about(content, record)), repr(record.updated), repr(TITLE), repr(COLUMNS), repr(COLUMN_LABELS),
+                    *(repr(list(entry.values().values())) for entry in lines))
+    kept = cache.get("ods", key)
+    if isinstance(kept, dict) and isinstance(kept.get("ods"), str):
+        with contextlib.suppress(ValueError):
+            data = base64.b64decode(kept["ods"], validate=True)
+            if hashlib.sha256(data).hexdigest() == kept.get("sha256"):
+                return data
+    data = to_ods(content, lines, record)
+    cache.put("ods", key, {"sha256": hashlib.sha256(data).hexdigest(), "ods": base64.b64encode(data).decode("ascii")})
+    return data
+
 
 def to_ods(content: Content, lines: tuple[Entry, ...], record: ChangeRecord) -> bytes:
     """An OpenDocument spreadsheet: a header of Chinese column labels, then one row per line, every cell text."""

@@ -9,8 +9,8 @@ A page is stored under a key that hashes everything its HTML follows from:
 - the frame (:func:`frame_key`), the same for every page of a build: the generator's own code,
   templates and labels, the theme folder (``themes/``, the project's overrides), ``mkdocs.yml``,
   the versions of MkDocs, mkdocs-material and every library that writes HTML, the site's name,
-  address and copyright (which come from ``content/site.yml``) and the nav's top level, which
-  every page shows.
+  address and copyright (which come from ``content/site.yml``) and the nav's top two levels (its
+  sections, and the gazette's years), which every page shows.
 
 An archived issue never changes, so an archive of thousands of notices is rendered once; a new
 issue renders its own notices and the last notice of the issue before (whose "next" link changes).
@@ -101,8 +101,11 @@ def frame_key(config: Any, nav: Any, shown: object = None) -> str:
         add_tree(add, Path(config.theme.custom_dir))
     add(Path(config.config_file_path).read_bytes())
     add(config.site_name, config.site_url, config.copyright)
+    # the nav's top level and the level below it (the gazette's years): every page leaves a place in
+    # its HTML for each of them, pruned or not, so the first issue of a new year changes every page
     for item in nav.items:
-        add(item.title, getattr(item, "url", None), [getattr(child, "url", None) for child in getattr(item, "children", None) or []][:1])
+        add(item.title, getattr(item, "url", None),
+            [(getattr(child, "title", None), getattr(child, "url", None)) for child in getattr(item, "children", None) or []])
     add(repr(shown))
     return digest.hexdigest()
 
@@ -201,11 +204,25 @@ class PageCache:
         self._keep(self._path(self._filled_key(key)), html, dest)
 
     def _keep(self, path: Path, html: bytes, dest: str) -> None:
-        _keep_file(path, html)
+        """``html`` written at ``dest``, a new file, then kept in the cache at ``path`` as a hard link to
+        it (a copy where links are refused). Written once, not twice (issue 12: a new "last update"
+        fills every page of the archive again, 11,800 at 10,000 notices). The cache's entry appears
+        whole or not at all: it is linked under a temporary name, then renamed."""
+        _write(dest, html)
+        temporary = os.path.join(path.parent, f".new-{os.getpid()}-{path.name}")
         try:
-            _link(path, dest)
-        except FileNotFoundError:  # removed meanwhile by another build's prune
-            _write(dest, html)
+            try:
+                os.link(dest, temporary)
+            except FileNotFoundError:  # the cache's folder, not made yet
+                path.parent.mkdir(parents=True, exist_ok=True)
+                os.link(dest, temporary)
+            except FileExistsError:  # left by a killed build of this process id
+                os.unlink(temporary)
+                os.link(dest, temporary)
+        except OSError:  # another file system, or one without hard links
+            _keep_file(path, html)
+            return
+        os.replace(temporary, path)
 
     def prune(self, keep: Iterable[str] | None = None) -> int:
         """Remove every entry but those used by this build (or ``keep``); returns how many."""
@@ -213,12 +230,19 @@ class PageCache:
             return 0
         keep = set(self.used if keep is None else keep)
         removed = 0
-        for path in self.folder.glob("*/*.html"):  # within this frame's folder
-            if path.stem not in keep:
-                path.unlink(missing_ok=True)
-                removed += 1
-        for path in self.folder.glob("*/.new-*"):  # left by a killed build
-            path.unlink(missing_ok=True)
+        with os.scandir(self.folder) as shards:
+            folders = [entry.path for entry in shards if entry.is_dir(follow_symlinks=False)]
+        for folder in folders:  # within this frame's folder
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    name = entry.name
+                    if name.startswith(".new-"):  # left by a killed build
+                        with contextlib.suppress(FileNotFoundError):
+                            os.unlink(entry.path)
+                    elif name.endswith(".html") and name[:-5] not in keep:
+                        with contextlib.suppress(FileNotFoundError):
+                            os.unlink(entry.path)
+                        removed += 1
         return removed
 
 
@@ -238,19 +262,38 @@ def _keep_file(path: Path, data: bytes) -> None:
 
 
 def _link(source: Path, dest: str) -> None:
-    """``dest`` as a hard link to ``source`` (a copy where the file system refuses links)."""
-    os.makedirs(os.path.dirname(dest), exist_ok=True)
-    with contextlib.suppress(FileNotFoundError):
+    """``dest`` as a hard link to ``source`` (a copy where the file system refuses links); raises
+    FileNotFoundError when ``source`` does not exist."""
+    try:
+        os.link(source, dest)
+        return
+    except FileExistsError:
         os.unlink(dest)
+    except FileNotFoundError:
+        if os.path.isdir(os.path.dirname(dest)):
+            raise  # the source is missing
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+    except OSError:  # another file system, or one without hard links
+        shutil.copyfile(source, dest)
+        return
     try:
         os.link(source, dest)
     except FileNotFoundError:
         raise
-    except OSError:  # another file system, or one without hard links
+    except OSError:
         shutil.copyfile(source, dest)
 
 
 def _write(dest: str, data: bytes) -> None:
-    os.makedirs(os.path.dirname(dest), exist_ok=True)
-    with open(dest, "wb") as out:
+    """``data`` in a new file at ``dest`` (readable by a web server), never written through an
+    existing file: one there (a hard link into a cache, say) is removed first."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(dest)
+    try:
+        handle = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        handle = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+    with os.fdopen(handle, "wb") as out:
+        os.fchmod(handle, 0o644)
         out.write(data)

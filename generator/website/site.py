@@ -60,7 +60,7 @@ def assets(made: Products, feeds_made: bool = True) -> Iterator[Asset]:
         yield from (Asset(uri, data=b"") for uri in feeds.uris(content))
     yield feeds.directory_feed(content, made.record, directory_pages.describe)
     yield from yearbook_pages.assets(content, root, made.ebooks, made.book_pdfs)
-    yield from directory_data.assets(content, made.record)
+    yield from directory_data.assets(content, made.record, root)
     yield from made.data_files
     for edition in made.newsletters:
         yield from edition.assets()

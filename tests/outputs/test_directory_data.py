@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -175,3 +176,21 @@ def test_the_change_list_is_machine_readable(project):
         "fields": ["extension"], "before": {"extension": "101"}, "after": {"extension": "109"},
     }
     assert (change["entry"]["name"], change["entry"]["extension"], change["entry"]["role"]) == ("王小明", "109", None)
+
+
+def test_the_kept_spreadsheet_is_the_one_made_and_follows_every_change(content, record, files, tmp_path):
+    """The ODS kept in .cache/directory/ (made once, not on every build) is the one made without the
+    cache; a changed entry or date makes it again, and a damaged kept file is not published."""
+    ods = urls.directory_download("ods")
+    made = {asset.uri: asset.data for asset in directory_data.assets(content, record, tmp_path)}[ods]
+    assert made == files[ods]
+    (kept,) = (tmp_path / ".cache/directory").glob("ods-*.json")
+    again = {asset.uri: asset.data for asset in directory_data.assets(content, record, tmp_path)}[ods]
+    assert again == files[ods] and list((tmp_path / ".cache/directory").glob("ods-*.json")) == [kept]
+    kept.write_text(kept.read_text(encoding="utf-8").replace('"ods": "UEsD', '"ods": "UEsE'), encoding="utf-8")
+    assert directory_data.kept_ods(content, directory_data.entries(directory_data.ordered(content)), record, tmp_path) == files[ods]
+    later = ChangeRecord(agency_changed=MappingProxyType({a.id: CHANGED + dt.timedelta(days=1) for a in content.directory.agencies}))
+    lines = directory_data.entries(directory_data.ordered(content))
+    assert directory_data.kept_ods(content, lines, later, tmp_path) == directory_data.to_ods(content, lines, later) != files[ods]
+    other = (dataclasses.replace(lines[0], phone="(05)000-0000"), *lines[1:])  # a new phone number
+    assert directory_data.kept_ods(content, other, record, tmp_path) == directory_data.to_ods(content, other, record) != files[ods]

@@ -211,8 +211,26 @@ def test_a_theme_template_re_renders_every_page_showing_it(project):
     assert all(before[page] != after[page] for page in after)
 
 
+def test_an_issue_of_a_new_year_re_renders_every_page(project):
+    """Every page's nav lists the gazette's years (pruned to the page's own section, but each year
+    leaves its place in the HTML), so the first issue of a new year is a new frame: every page is
+    rendered again (the full-build comparison below checks the bytes)."""
+    site = project / "site"
+    before = inodes(site)
+    issue = project / "content/gazette/2027/01"
+    issue.mkdir(parents=True)
+    (issue / "issue.yml").write_text("date: 2027-01-01\n", encoding="utf-8")
+    source = next((project / "content/gazette/2026/05").glob("01-*.md")).read_text(encoding="utf-8")
+    source = re.sub(r"^doc_number: (.*)號$", r"doc_number: \g<1>7號", source, flags=re.M)
+    (issue / "01-new.md").write_text(re.sub(r"^issued: .*$", "issued: 2026-12-28", source, flags=re.M), encoding="utf-8")
+    rendered, reused, _ = build(project)
+    after = inodes(site)
+    assert reused == 0 and rendered == len(after)
+    assert all(before[page] != after[page] for page in before if page in after)
+
+
 def test_the_incremental_build_equals_a_build_from_scratch(project, tmp_path, monkeypatch):
-    """After the builds above (a new issue, a new title, a new theme template) and a commit of
+    """After the builds above (a new issue, a new title, a new theme template, a new year) and a commit of
     them all (a new "last update" in every page's footer: filled in, not rendered again), each
     build from the cache of the one before: the same files, byte for byte, as a build without any
     cache."""
