@@ -34,7 +34,7 @@ byte, the canonical bundle of one run.
 Positions capped (:data:`POSITIONS`, issue 14): a word's positions on a page are kept up to the first
 :data:`POSITIONS` of them when a run is read (:func:`read_parts`), so a common word's index chunk holds
 its pages, not its 232,000 places in long lists of companies; such a page's text is kept beside its
-fragment (``text/<fragment>.pf_text``) for the results page to check a phrase there.
+fragment, in pieces (``text/<fragment>.<n>.pf_text``), for the results page to check a phrase there.
 """
 
 from __future__ import annotations
@@ -70,19 +70,27 @@ CHUNK_SIZE = 20_000
 #: The positions of a word kept per page: the first this many, in the page's order (None: all). A word
 #: found this many times on a page may be there more often; the results page (search.js,
 #: ``occurrences()``) knows it as capped there: its positions prove a phrase up to the last of them,
-#: and beyond that the page's text decides (``text/<fragment>.pf_text``, :func:`read_parts`). Why a cap
+#: and beyond that the page's text decides (``text/<fragment>.<n>.pf_text``, :func:`read_parts`). Why a cap
 #: (README, "What a first query downloads"): a chunk holds every place its words occur, and at 10,108
 #: notices 公司 alone had 232,000 places in long lists of companies (its chunk 168 KB, a first query
 #: 412 KB); with 100 its chunk is 19 KB (有限 131 -> 12 KB, 股份 112 -> 11 KB), and 1,253 of the 10,108
-#: pages keep their text (11 MB in the bundle, 10 KB each, gzipped: fetched only to check a phrase). 50
+#: pages keep their text (12 MB in the bundle, 10 KB each gzipped, in pieces of 1.8 KB fetched only to
+#: check a phrase). 50
 #: would save a few KB more per common word for twice the pages with a text; 200 keeps chunks of 63 KB.
 #: Per word and page, whatever the word: a part (one shard's run) is then capped without knowing the
 #: other shards, so an incremental build caps as a full one does (a cap for the words whose chunks are
 #: large only would need the whole index's counts before any part could be read).
 POSITIONS: int | None = 100
 
-#: The folder and suffix of a capped page's text in the bundle (named as its fragment).
+#: The folder and suffix of a capped page's text in the bundle (``text/<fragment>.<n>.pf_text``: its
+#: pieces, named as its fragment and numbered from 0).
 TEXT_FOLDER, TEXT_SUFFIX = "text", ".pf_text"
+
+#: The words (positions) of a capped page's text per piece: piece ``n`` holds positions ``n * TEXT_PIECE``
+#: to ``(n + 1) * TEXT_PIECE - 1``, so the results page fetches the piece where a phrase may start, not
+#: the whole text (10 KB gzipped for a 10,000-word page; a piece of 1,000 words 1.8 KB; measured on the
+#: benchmark's capped pages, 2026-12-01: 500 words 1.1 KB, 2,000 3.0 KB).
+TEXT_PIECE = 1000
 
 
 class FormatError(ValueError):
@@ -231,24 +239,30 @@ def _without_text(fragment: bytes) -> bytes:
     return _split(fragment, False)[0]
 
 
-def _split(fragment: bytes, keep: bool) -> tuple[bytes, bytes | None]:
+def _split(fragment: bytes, keep: bool) -> tuple[bytes, list[bytes]]:
     """The fragment without its text (:func:`_without_text`) and, with ``keep`` (a capped page, see
-    :data:`POSITIONS`), the text as its own file: Pagefind's text of the page (the words it indexed,
-    a position a word, split at white space), UTF-8 in gzip. The fragment then names the text by its
-    digest (``"text"``), so that it is renamed when the text changes (browsers cache both by name)."""
+    :data:`POSITIONS`), the text in files of :data:`TEXT_PIECE` words: Pagefind's text of the page split
+    at white space, a word a position (as Pagefind numbers them: ``tests/outputs/test_search_positions.py``
+    checks it), each piece a JSON array of its words in gzip (Pagefind's own files are gzip too, and
+    served as they are). The fragment then names the text by its digest (``"text"``), so that both are
+    renamed when the text changes (browsers cache them by name)."""
     data = gzip.decompress(fragment)
     if not data.startswith(MAGIC):
         raise FormatError(f"a fragment does not start with {MAGIC.decode()}")
     page = json.loads(data[len(MAGIC):])
     if not isinstance(page, dict) or not isinstance(page.get("content"), str):
         raise FormatError("a fragment has no text where Pagefind writes it")
-    text = None
+    pieces: list[bytes] = []
     if keep:
-        text = bytearray(gzip.compress(page["content"].encode("utf-8"), compresslevel=9, mtime=0))
-        text[9] = 255  # "unknown" operating system, as gzipped() writes
-        page["text"] = _digest(bytes(text))[:NAME_LENGTH * 2]
+        words = page["content"].split()
+        for at in range(0, len(words), TEXT_PIECE):
+            piece = bytearray(gzip.compress(json.dumps(words[at:at + TEXT_PIECE], ensure_ascii=False, separators=(",", ":"))
+                                            .encode("utf-8"), compresslevel=9, mtime=0))
+            piece[9] = 255  # "unknown" operating system, as gzipped() writes
+            pieces.append(bytes(piece))
+        page["text"] = _digest(b"".join(pieces))[:NAME_LENGTH * 2]
     page["content"] = ""
-    return gzipped(json.dumps(page, ensure_ascii=False, separators=(",", ":")).encode("utf-8")), (bytes(text) if text else None)
+    return gzipped(json.dumps(page, ensure_ascii=False, separators=(",", ":")).encode("utf-8")), pieces
 
 
 # -- merge ------------------------------------------------------------------------------------------
@@ -466,7 +480,7 @@ class Part:
     postings are numbered in), ``version`` (of Pagefind's index), ``about`` (the entry's language
     record), ``words`` (in the index's order) and their postings in columns (``counts``, ``firsts``,
     ``lasts``, ``sizes``, ``tails``: see :class:`Postings`), ``variants`` (word -> [(variant,
-    :class:`Postings`)]) and ``texts`` (the digest of a capped page's fragment -> its text file, as
+    :class:`Postings`)]) and ``texts`` (the digest of a capped page's fragment -> its text's pieces, as
     published: see :data:`POSITIONS`)."""
 
     def __init__(self) -> None:
@@ -486,7 +500,7 @@ class Part:
         self.sizes: list[int] = []
         self.tails: list[bytes] = []
         self.variants: dict[str, list[tuple[str, Postings]]] = {}
-        self.texts: dict[str, bytes] = {}
+        self.texts: dict[str, list[bytes]] = {}
 
     def add(self, word: str, postings: Postings) -> None:
         self.words.append(word)
@@ -515,10 +529,10 @@ class Part:
                 "filters": self.filters, "sorts": self.sorts, "fields": self.fields, "union": self.union,
                 "words": [len(self.words), len(words)], "variants": [[word, variant] for word, variant, _ in variants],
                 "numbers": [sys.byteorder, len(numbers)], "fragments": [[digest, len(data)] for digest, data in fragments],
-                "texts": [[digest, len(data)] for digest, data in texts]}
+                "texts": [[digest, [len(piece) for piece in pieces]] for digest, pieces in texts]}
         return b"".join([json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), b"\n", words,
                          numbers.tobytes(), *self.tails, *(p.tail for _, _, p in variants), *(data for _, data in fragments),
-                         *(data for _, data in texts)])
+                         *(piece for _, pieces in texts for piece in pieces)])
 
     @classmethod
     def loads(cls, data: bytes) -> Part:
@@ -552,9 +566,11 @@ class Part:
         for digest, size in head["fragments"]:
             part.fragments[digest] = data[at:at + size]
             at += size
-        for digest, size in head["texts"]:
-            part.texts[digest] = data[at:at + size]
-            at += size
+        for digest, sizes in head["texts"]:
+            part.texts[digest] = []
+            for size in sizes:
+                part.texts[digest].append(data[at:at + size])
+                at += size
         if at != len(data):
             raise FormatError("a part is not whole")
         return part
@@ -582,8 +598,7 @@ def read_parts(bundle: dict[str, bytes], sorts: dict[str, list[dict[str, str]]],
     """The parts of a run's bundle, by language; ``sorts[language]``: the sort values of its pages in
     order; ``unions[language]``: the metadata fields of every run of that language (sorted);
     ``positions``: the positions kept of a word on a page (-1: :data:`POSITIONS`; None: all). A page
-    where a word has that many positions or more keeps its text (:func:`_text`), and its fragment
-    names it (:func:`_without_text`)."""
+    where a word has that many positions or more keeps its text, and its fragment names it (:func:`_split`)."""
     cap = POSITIONS if positions == -1 else positions
     parts = {}
     for language, about, meta in _metas(bundle):
@@ -611,12 +626,12 @@ def read_parts(bundle: dict[str, bytes], sorts: dict[str, list[dict[str, str]]],
         keeps = [number in capped for number in range(len(olds))]
         with ThreadPoolExecutor(2) as pool:  # zlib lets go of the GIL: both cores
             split = list(pool.map(_split, olds, keeps)) if len(olds) > 50 else [_split(old, keep) for old, keep in zip(olds, keeps, strict=True)]
-        for (_, word_count), (data, text) in zip(meta[1], split, strict=True):
+        for (_, word_count), (data, pieces) in zip(meta[1], split, strict=True):
             digest = _digest(data)
             part.fragments[digest] = data
             part.pages.append((digest, word_count))
-            if text is not None:
-                part.texts[digest] = text
+            if pieces:
+                part.texts[digest] = pieces
         parts[language] = part
     return parts
 
@@ -672,7 +687,7 @@ class _Gathered:
             raise FormatError(f"the parts of {parts[0].language} are not read for the same metadata fields")
         self.pages: list[tuple[str, int]] = []
         self.fragments: dict[str, bytes] = {}
-        self.texts: dict[str, bytes] = {}
+        self.texts: dict[str, list[bytes]] = {}
         self.filters: dict[str, dict[str, list[int]]] = {}
         self.sorts: list[dict[str, str]] = []
         self.words: dict[str, list] = {}
@@ -753,8 +768,8 @@ def _merge_language_parts(language: str, parts: list[Part], files: dict[str, byt
     for digest, word_count in gathered.pages:
         name = names.take("fragment", digest)
         files[f"fragment/{name}.pf_fragment"] = gathered.fragments[digest]
-        if (text := gathered.texts.get(digest)) is not None:  # a capped page's text, named as its fragment
-            files[f"{TEXT_FOLDER}/{name}{TEXT_SUFFIX}"] = text
+        for number, piece in enumerate(gathered.texts.get(digest, [])):  # a capped page's text, named as its fragment
+            files[f"{TEXT_FOLDER}/{name}.{number}{TEXT_SUFFIX}"] = piece
         pages.append([name, word_count])
     # the words, by word (Rust orders strings by their UTF-8 bytes: by code point, as Python does),
     # chunked by Pagefind's rule (CHUNK_SIZE)

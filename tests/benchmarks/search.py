@@ -394,9 +394,13 @@ def quality(site: Path, queries) -> dict[str, list[int | None]]:
     return ranks
 
 
+#: The capped pages' texts (pagefind/text/…) each first query fetched to check its phrase: query -> their bytes.
+texts: dict[str, list[int]] = {}
+
+
 def first_query_bytes(site: Path, queries: list[str]) -> list[tuple[str, int, int, int]]:
     """(query, bytes of it as the first query in a fresh browser, its requests, bytes of the next query
-    typed after it on the same page)."""
+    typed after it on the same page); the texts it fetched go to :data:`texts`."""
     from playwright.sync_api import sync_playwright
 
     server, url = serve(site)
@@ -408,16 +412,20 @@ def first_query_bytes(site: Path, queries: list[str]) -> list[tuple[str, int, in
                 context = browser.new_context()
                 page = context.new_page()
                 received: list[int] = []
-                def finished(request, received=received) -> None:
+                current: list[str | None] = [query]  # the first query's requests, then None
+                def finished(request, received=received, current=current) -> None:
                     try:
                         sizes = request.sizes()
                     except Exception:  # a request still finishing as the context closes
                         return
                     received.append(sizes["responseHeadersSize"] + sizes["responseBodySize"])
+                    if "/pagefind/text/" in request.url and current[0] is not None:
+                        texts.setdefault(current[0], []).append(received[-1])
 
                 page.on("requestfinished", finished)
                 results(page, url, query)
                 first, count = sum(received), len(received)
+                current[0] = None
                 later = queries[(i + 1) % len(queries)]
                 page.fill("#search-query", later)
                 page.wait_for_function("q => new URLSearchParams(location.search).get('q') === q", arg=later)
@@ -481,7 +489,8 @@ def main() -> None:
         probes = [q[1] for q in queries if q[0] == "title" and len(q[1]) == 2][:2] + \
             [q[1] for q in queries if q[0] == "title" and len(q[1]) == 4][:2] + \
             [q[1] for q in queries if q[0] == "title" and len(q[1]) >= 7][:2] + \
-            rng.sample([q[1] for q in queries if q[0] == "number"], 2) + long_names[:2]
+            rng.sample([q[1] for q in queries if q[0] == "number"], 2) + long_names[:2] + \
+            ["公司", "股份有限公司"]  # the commonest words of the real gazette (their positions capped: pagefind_bundle.POSITIONS)
         print(f"\nfirst query, {len(recs) * args.copies:,} notices, gzip (each in a fresh browser):")
         for query, first, count, again in first_query_bytes(big, probes):
             han = sum(len(run) for run in HAN.findall(query))
@@ -504,6 +513,10 @@ def main() -> None:
                     print(f"  {kind:10s} {'up to 8' if short else '9 or more'} characters: {len(rows) - len(over)}/{len(rows)} "
                           f"within {limit // 1024} KB; {statistics.median(sizes) / 1024:.0f}, {sizes[-1] / 1024:.0f}"
                           + "".join(f"\n      over: {query} {first / 1024:.0f} KB" for query, first in over))
+            checked = {query: sizes for query, sizes in texts.items() if sizes}
+            print(f"  capped pages' texts fetched to check a phrase: {sum(len(s) for s in checked.values())} in "
+                  f"{len(checked)} first queries" + "".join(f"\n      {query}: {len(sizes)}, {sum(sizes) / 1024:.0f} KB"
+                                                          for query, sizes in checked.items()))
 
 
 if __name__ == "__main__":

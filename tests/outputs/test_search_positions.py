@@ -77,15 +77,17 @@ def bundle(site_dir) -> dict[str, bytes]:
 
 def test_a_word_keeps_its_first_positions_and_a_capped_page_its_text(bundle, site_dir):
     meta = language_meta(bundle)
-    urls, counts = {}, {}
+    urls, counts, texts, places = {}, {}, {}, {}
     for name, _ in meta[1]:
         page = json.loads(gzip.decompress(bundle[f"fragment/{name}.pf_fragment"])[len(pagefind_bundle.MAGIC):])
         urls[name] = page["url"]
         assert page["content"] == ""
-        text = bundle.get(f"text/{name}.pf_text")
-        assert (text is not None) == (page["url"] in ("/a/", "/b/")) == ("text" in page)  # capped pages only
-        if text is not None:
-            words = gzip.decompress(text).decode("utf-8").split()
+        pieces = sorted((file for file in bundle if file.startswith(f"text/{name}.")), key=lambda file: int(file.split(".")[1]))
+        assert bool(pieces) == (page["url"] in ("/a/", "/b/")) == ("text" in page)  # capped pages only
+        if pieces:
+            assert pieces == [f"text/{name}.{n}.pf_text" for n in range(len(pieces))]
+            words = texts[page["url"]] = [word for file in pieces for word in json.loads(gzip.decompress(bundle[file]))]
+            assert all(len(json.loads(gzip.decompress(bundle[file]))) == pagefind_bundle.TEXT_PIECE for file in pieces[:-1])
             assert "造景" in words and words.count("股份") == 151 - (page["url"] == "/b/")
             assert (PAYLOAD.split(" ", 1)[1] in " ".join(words)) == (page["url"] == "/a/")  # kept as it is: data
     for _, _, chunk in meta[2]:
@@ -94,6 +96,17 @@ def test_a_word_keeps_its_first_positions_and_a_capped_page_its_text(bundle, sit
             for posting in postings:
                 page += posting[0]
                 counts[word, urls[meta[1][page][0]]] = sum(1 for location in posting[1] if location >= 0)
+                at, found = 0, []
+                for location in posting[1]:
+                    at = 0 if location < 0 else at + location
+                    if location >= 0:
+                        found.append(at)
+                places[word, urls[meta[1][page][0]]] = found
+    # the text's words are numbered as Pagefind numbers positions: each kept position holds its word
+    for (word, url), found in places.items():
+        if url in texts and re.fullmatch("[\u4e00-\u9fff]+", word):  # (a compound token, onerror="alert(1)", holds several)
+            assert all(re.sub(r"[^\w]", "", texts[url][at]).lower() == word for at in found), (word, url)
+    assert len(texts["/a/"]) > pagefind_bundle.TEXT_PIECE and places["造景", "/a/"][0] > 1000  # past the first piece
     assert counts["股份", "/a/"] == counts["股份", "/b/"] == CAP  # 151 and 150 on the pages
     assert counts["公司", "/a/"] == CAP and counts["股份", "/c/"] == 1 and counts["造景", "/a/"] == 1
     # the first CAP in the page's order: the 141st company, past the cap, is not among 股份's positions

@@ -45,7 +45,7 @@ def results_page(content: Content, language: str, templates: Templates) -> Page:
                                "ideographs": IDEOGRAPHS, "fold": dict(indexing.FOLD),
                                "index": indexing.INDEX_LANGUAGE.get(language.lower(), language),
                                # a word with this many positions on a page may have more there (search.js, occurrences())
-                               "positions": pagefind_bundle.POSITIONS or 0,
+                               "positions": pagefind_bundle.POSITIONS or 0, "text_piece": pagefind_bundle.TEXT_PIECE,
                                "words": dict(words["script"]),
                                "prompt": words["prompt"],
                                # what mkdocs.yml loads on every page and this one does not use (the

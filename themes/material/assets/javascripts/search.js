@@ -13,7 +13,8 @@ let ideographs = null; // a character class, from the page
 let folding = new Map();
 let sizes = null; // the index's large chunks, once asked for (chunkSizes())
 let cap = 0; // a word's positions kept per page (the page's data-positions; 0: all): see occurrences()
-const texts = new Map(); // a capped page's text, by result id, once fetched (pageText())
+let piece = 1000; // the words of a piece of a capped page's text (data-text-piece)
+const pieces = new Map(); // a piece of a capped page's text, by "id.n", once fetched (textPiece())
 
 function fold(text) {
   let out = "";
@@ -205,28 +206,28 @@ function cover(costs, unchecked) {
   return answer.chosen;
 }
 
-// The pages where a planned part occurs as written: { found, unsure }, each a Map of result id -> one
-// of its results (whose score is the part's relevance there); `unsure`: pages that neither their
-// positions nor their text could decide (the text did not arrive), shown after the others, marked.
+// The pages where a planned part occurs as written: { found, doubtful }: found, a Map of result id ->
+// one of its results (whose score is the part's relevance there); doubtful, pages whose positions
+// cannot tell (below), result id -> { result, doubt } for check().
 //
 // Capped words (issue 14): the index keeps a word's first `cap` positions on a page
 // (generator/outputs/pagefind_bundle.py, POSITIONS), so that a common word's index chunk stays small
-// (公司: 168 KB -> about 20 KB at 10,108 notices). A word with `cap` positions on a page may occur there
+// (公司: 168 KB -> 19 KB at 10,108 notices). A word with `cap` positions on a page may occur there
 // again after the last of them: its positions prove a phrase (every position is true) but cannot
-// rule one out past that point. Decided (README, "Positions capped"): such a page is neither dropped
-// nor called an exact match unproved. Its positions are judged first (judge()); a page they can
-// neither prove nor rule out is checked against its own text, the words Pagefind indexed
-// (pagefind/text/<id>.pf_text, kept for capped pages only: 5-25 KB gzipped), and is an exact match at
-// its own relevance if the part's words follow one another there, else none. Only pages where every
-// asked word occurs, and where one of them is capped, can need a text; a phrase's pages are asked
-// for their words' positions only when their words have `cap` positions together.
+// rule one out past that point. Decided (README, "Positions capped per word and page"): such a page
+// is neither dropped nor called an exact match unproved. Its positions are judged first (judge());
+// a page they can neither prove nor rule out is doubtful, and its own text decides (check(): the
+// words Pagefind indexed, kept for capped pages only, in pieces of `piece` words, of which only those
+// where the part may start are fetched, 2 KB each). Only pages where every asked word occurs, and
+// one of them is capped, can be doubtful; a phrase's pages are asked for their words' positions only
+// when their words have `cap` positions together.
 async function occurrences(pagefind, p, filters) {
   const scored = await pagefind.search(p.terms.join(" "), { filters });
   const found = new Map();
-  const unsure = new Map();
+  const doubtful = new Map();
   if (p.check === "none") {
     for (const result of scored.results) found.set(result.id, result);
-    return { found, unsure };
+    return { found, doubtful };
   }
   let open = scored.results;
   if (p.check === "phrase") {
@@ -235,31 +236,27 @@ async function occurrences(pagefind, p, filters) {
     for (const result of scored.results) if (proved.has(result.id)) found.set(result.id, result);
     open = cap ? scored.results.filter((result) => !proved.has(result.id) && result.words.length >= cap) : [];
   }
-  if (!open.length) return { found, unsure };
+  if (!open.length) return { found, doubtful };
   const per = [];
   for (const term of p.terms) {
     const each = await pagefind.search(term, { filters });
     per.push(new Map(each.results.map((result) => [result.id, result.words])));
   }
-  const doubtful = [];
   for (const result of open) {
     const at = per.map((positions) => positions.get(result.id));
     if (at.some((positions) => !positions)) continue;
-    const verdict = judge(at, p.offsets, cap);
-    if (verdict === "yes") found.set(result.id, result);
-    else if (verdict === "maybe") doubtful.push(result);
+    const doubt = judge(at, p.offsets, cap);
+    if (doubt === "yes") found.set(result.id, result);
+    else if (doubt !== "no") doubtful.set(result.id, { result, doubt });
   }
-  const read = await Promise.all(doubtful.map((result) => pageText(result.id)));
-  doubtful.forEach((result, i) => {
-    if (read[i] === null) unsure.set(result.id, result);
-    else if (follows(read[i], p.words)) found.set(result.id, result);
-  });
-  return { found, unsure };
+  return { found, doubtful };
 }
 
 // Whether the terms' positions on a page (at[k], of the term at offsets[k] in the part) put them in
-// place: "yes" (somewhere every term is where the part has it), "no", or "maybe": a capped term (as
-// many positions as the cap) could be in place after its last known position, and the others allow it.
+// place: "yes" (somewhere every term is where the part has it), "no", or where the part may start
+// though no position shows it, because a capped term (as many positions as `cap`) may be in place
+// after its last known position: { starts: [...] } where a term that is not capped fixes them, else
+// { from } (every term capped: anywhere from there on, where one of them is past its last position).
 function judge(at, offsets, cap) {
   const places = at.map((positions) => new Set(positions));
   const capped = at.map((positions) => cap > 0 && positions.length >= cap);
@@ -267,44 +264,64 @@ function judge(at, offsets, cap) {
   const starts = (k) => at[k].map((position) => position - offsets[k]);
   if (starts(0).some((start) => offsets.every((offset, k) => places[k].has(start + offset)))) return "yes";
   const free = capped.indexOf(false);
-  if (free === -1) return "maybe"; // every term capped: the part may follow them all
+  if (free === -1) return { from: Math.max(0, Math.min(...offsets.map((offset, k) => last[k] - offset + 1))) };
   const fits = (start, k) => places[k].has(start + offsets[k]) || (capped[k] && start + offsets[k] > last[k]);
-  return starts(free).some((start) => offsets.every((_, k) => fits(start, k))) ? "maybe" : "no";
+  const possible = starts(free).filter((start) => start >= 0 && offsets.every((_, k) => fits(start, k)));
+  return possible.length ? { starts: possible } : "no";
 }
 
-// A capped page's text as Pagefind indexed it (a word a position, split at white space), or null if it
-// cannot be had. Served as it is stored, gzip (as Pagefind's own files); a server that decompresses
-// it on the way is read as it comes.
-function pageText(id) {
-  if (!texts.has(id)) {
-    texts.set(id, fetch(new URL(`pagefind/text/${id}.pf_text`, root))
+// A piece of a capped page's text (pagefind/text/<id>.<n>.pf_text: the words of positions n * piece
+// on, as Pagefind indexed them), [] past the text's end, or null if it cannot be had. Stored in gzip
+// and served as it is (as Pagefind's own files); one a server decompresses on the way is read as it comes.
+function textPiece(id, n) {
+  const key = `${id}.${n}`;
+  if (!pieces.has(key)) {
+    pieces.set(key, fetch(new URL(`pagefind/text/${key}.pf_text`, root))
       .then(async (response) => {
+        if (response.status === 404) return [];
         if (!response.ok) return null;
         const bytes = new Uint8Array(await response.arrayBuffer());
-        if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return new TextDecoder().decode(bytes);
+        if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return JSON.parse(new TextDecoder().decode(bytes));
         const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-        return await new Response(stream).text();
+        return JSON.parse(await new Response(stream).text());
       })
       .catch(() => null));
   }
-  return texts.get(id);
+  return pieces.get(key);
 }
 
-// Whether the words follow one another in the text (its words lower-cased and without punctuation, as
-// Pagefind indexes them: "條." is 條).
-function follows(text, words) {
-  const plain = (word) => word.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+// A word as Pagefind indexes it: lower case, without punctuation ("條." is 條).
+function plain(word) {
+  return word.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+}
+
+// Whether the part's words (`words`, all of them) follow one another in a doubtful page's text where
+// judge() left it open (`doubt`); null if the text cannot be had.
+async function check(id, words, doubt) {
   const wanted = words.map(plain);
-  const all = text.split(/\s+/).map(plain);
-  for (let i = all.indexOf(wanted[0]); i !== -1 && i + wanted.length <= all.length; i = all.indexOf(wanted[0], i + 1)) {
-    if (wanted.every((word, k) => all[i + k] === word)) return true;
+  const at = (got, position) => got.get(Math.floor(position / piece))?.[position % piece];
+  const matches = (got, start) => wanted.every((word, k) => plain(at(got, start + k) ?? "") === word);
+  if (doubt.starts) {
+    const needed = new Set(doubt.starts.flatMap((start) => [Math.floor(start / piece), Math.floor((start + wanted.length - 1) / piece)]));
+    const got = new Map(await Promise.all([...needed].map(async (n) => [n, await textPiece(id, n)])));
+    if ([...got.values()].some((words) => words === null)) return null;
+    return doubt.starts.some((start) => matches(got, start));
   }
-  return false;
+  const got = new Map();
+  for (let n = Math.floor(doubt.from / piece); ; n++) { // piece by piece from where it may start
+    const words = await textPiece(id, n);
+    if (words === null) return null;
+    if (!words.length) return false;
+    got.set(n, words);
+    const first = Math.max(doubt.from, n * piece - wanted.length + 1);
+    for (let start = first; start < (n + 1) * piece; start++) if (matches(got, start)) return true;
+  }
 }
 
 async function startResultsPage(app) {
   ideographs = `[${app.dataset.ideographs}]`;
   cap = Number(app.dataset.positions) || 0;
+  piece = Number(app.dataset.textPiece) || piece;
   folding = new Map(Object.entries(JSON.parse(app.dataset.fold || "{}")));
   text = JSON.parse(app.dataset.words);
   // [[filter, label, values], …] in display order, written into the page from the content model:
@@ -380,8 +397,19 @@ async function startResultsPage(app) {
     for (const p of plans) {
       const found = await occurrences(pagefind, p, filters);
       if (mine !== generation) return;
-      each.push(found);
+      each.push({ ...found, unsure: new Map() });
     }
+    // A doubtful page's text is read only if the page has every other part (as written or doubtful)
+    const doubted = ranked.results.filter((result) => each.some(({ doubtful }) => doubtful.has(result.id))
+      && each.every(({ found, doubtful }) => found.has(result.id) || doubtful.has(result.id)));
+    await Promise.all(doubted.flatMap((result) => each.map(async (part, i) => {
+      const doubtful = part.doubtful.get(result.id);
+      if (!doubtful) return;
+      const written = await check(result.id, plans[i].words, doubtful.doubt);
+      if (written) part.found.set(result.id, doubtful.result);
+      else if (written === null) part.unsure.set(result.id, doubtful.result);
+    })));
+    if (mine !== generation) return;
     if (filtering) updateCounts(selects, ranked.filters); // counts once filtering is in use
     const matching = ranked.results.filter((result) => each.every(({ found }) => found.has(result.id)));
     const unchecked = ranked.results.filter((result) => !each.every(({ found }) => found.has(result.id))
@@ -519,4 +547,4 @@ function renderResult(data, terms, loose) {
   return item;
 }
 
-export { cover, judge, follows }; // for tests/outputs/test_search_transfer.py and test_search_positions.py
+export { cover }; // for tests/outputs/test_search_transfer.py
