@@ -182,6 +182,8 @@ def test_the_next_build_puts_back_a_site_a_killed_fallback_had_moved_away(tmp_pa
     (tmp_path / ".site-old").mkdir()
     (tmp_path / ".site-old" / "index.html").write_text("previous", encoding="utf-8")
     (tmp_path / ".site-new-abc123" / "gazette").mkdir(parents=True)
+    (tmp_path / ".site-trash-def456").mkdir()  # a killed build's spare files, moved to be removed
+    (tmp_path / ".site-trash-def456" / "0").write_text("an old page", encoding="utf-8")
     build._clear_leftovers(site)
     assert (site / "index.html").read_text(encoding="utf-8") == "previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
@@ -200,3 +202,25 @@ def test_a_second_build_stops_while_one_holds_the_lock(project):
     assert result.stderr == "error: another build of this project is running (pid 4242); wait for it to finish\n"
     assert (site / "index.html").read_text(encoding="utf-8") == "published"
     assert sorted(p.name for p in project.root.iterdir() if p.name.startswith(".site")) == [".site.lock"]
+
+
+def test_the_spare_is_emptied_its_last_links_removed_by_a_process_of_their_own(tmp_path):
+    """build._reuse_spare: the spare becomes the staging folder with its folders and no file; a file
+    that is its data's last link goes through a trash folder removed by ``rm`` beside the build (freeing
+    blocks can take seconds), a link into a cache is only unlinked (the cache keeps its file)."""
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    (tmp_path / ".site-spare" / "gazette" / "2026").mkdir(parents=True)
+    cache.mkdir()
+    (cache / "page.html").write_text("kept", encoding="utf-8")
+    os.link(cache / "page.html", tmp_path / ".site-spare" / "gazette" / "index.html")
+    (tmp_path / ".site-spare" / "gazette" / "2026" / "index.html").write_text("last link", encoding="utf-8")
+    with build._staging(site) as out:
+        trash = build._Trash(site)
+        folders = build._reuse_spare(site, out, trash)
+        assert sorted(Path(folder).relative_to(out).as_posix() for folder in folders) == [".", "gazette", "gazette/2026"]
+        assert [path for path in out.rglob("*") if not path.is_dir()] == []
+        assert trash.folder is not None and trash.count == 1
+        trash.wait()
+        assert not Path(trash.folder).exists()
+    assert (cache / "page.html").read_text(encoding="utf-8") == "kept"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache"]
