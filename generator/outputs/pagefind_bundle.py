@@ -74,8 +74,7 @@ CHUNK_SIZE = 20_000
 #: (README, "What a first query downloads"): a chunk holds every place its words occur, and at 10,108
 #: notices 公司 alone had 232,000 places in long lists of companies (its chunk 168 KB, a first query
 #: 412 KB); with 100 its chunk is 19 KB (有限 131 -> 12 KB, 股份 112 -> 11 KB), and 1,253 of the 10,108
-#: pages keep their text (12 MB in the bundle, 10 KB each gzipped, in pieces of 1.8 KB fetched only to
-#: check a phrase). 50
+#: pages keep their text (18 MB in the bundle, in pieces of 1.8 KB fetched only to check a phrase). 50
 #: would save a few KB more per common word for twice the pages with a text; 200 keeps chunks of 63 KB.
 #: Per word and page, whatever the word: a part (one shard's run) is then capped without knowing the
 #: other shards, so an incremental build caps as a full one does (a cap for the words whose chunks are
