@@ -240,6 +240,7 @@ def keep_runs(module, index, folder: Path) -> None:
             digest.update(json.dumps([source.path, source.url, source.digest]).encode())
         key = digest.hexdigest()
         if (found := store._cached(key, "runs")) is not None:
+            index.peaks[shard] = 0  # (the search stage logs the peak of every run it asked for)
             return found
         made = real(shard, sources)
         store._store(key, made, "runs")
@@ -260,7 +261,7 @@ def index_into(site: Path, pages: list[tuple[str, str]], module, runs: Path | No
         files = index.bundle(module._pieces("gazette-bench", sources))
         if transfer := getattr(module, "search_transfer", None):  # as the search stage does (index_site)
             files = transfer.for_transfer(files)
-        peak = f"the largest peaked at {max(index.peaks.values()) / 2**20:.0f} MB (VmHWM)" if index.peaks else "all kept"
+        peak = f"the largest peaked at {max(index.peaks.values()) / 2**20:.0f} MB (VmHWM)" if any(index.peaks.values()) else "all kept"
         print(f"  Pagefind: {len(index.peaks)} runs, {peak}; {time.perf_counter() - start:.0f} s in all")
         shutil.rmtree(site / "pagefind", ignore_errors=True)
         for name, data in files.items():
