@@ -6,6 +6,11 @@ ODS, vCard, JSON), and never as something that runs: no script, event handler or
 the site's own assets, in any published file, and no dialog in Chromium on the pages that show it.
 In a Markdown body, where markup is allowed, check refuses what could run at its place; and if a
 gap in those rules let it through, the published pages and e-books still do not run it.
+
+The search index's texts of capped pages (pagefind/text/, JSON arrays of words) need a page whose
+word reaches the cap, which the hostile project has not: tests/outputs/test_search_positions.py puts
+a payload into one, checks that it is kept as data, and that the results page reading it to check a
+phrase raises no dialog and adds no element.
 """
 
 from __future__ import annotations
