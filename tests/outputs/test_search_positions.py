@@ -127,6 +127,13 @@ def test_capped_shards_merge_as_one_run_does(bundle, site_dir):
     whole = search.Index(site_dir).bundle(cut(1), keep=False)
     assert sorted(bundle) == sorted(whole)
     assert [name for name in whole if bundle[name] != whole[name]] == []
+    # and as the search stage's cache keeps them: parts written and read back, two of them combined (a group)
+    runs = [search.Index(site_dir)._run(name, sources) for name, sources in cut(3)]
+    unions = {"und-hani": sorted({field for files, _ in runs for field in pagefind_bundle.languages(files)["und-hani"]})}
+    parts = [pagefind_bundle.Part.loads(pagefind_bundle.read_parts(files, sorts, unions)["und-hani"].dumps()) for files, sorts in runs]
+    assert [len(part.texts) for part in parts] == [1, 1, 0]
+    group = pagefind_bundle.Part.loads(pagefind_bundle.combine(parts[:2]).dumps())
+    assert pagefind_bundle.merge_parts({"und-hani": [group, parts[2]]}, pagefind_bundle.program([runs[0][0]])) == whole
 
 
 @pytest.fixture(scope="module")
