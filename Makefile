@@ -22,10 +22,11 @@ serve: $(STAMP)
 	$(PY) -m generator serve
 
 # The suite runs in a worker per core (pytest-xdist), at most 4: each test file whole on one worker
-# (--dist loadfile: a file's module fixtures, such as a built archive, are made once), the files
-# with archive-scale tests first (tests/conftest.py). One worker: `make test TEST_WORKERS=0`.
+# (--dist loadfile: a file's module fixtures, such as a built archive, are made once), the longest
+# files first (tests/conftest.py; --no-loadscope-reorder keeps that order, which xdist would
+# otherwise replace by the number of tests in each file). One worker: `make test TEST_WORKERS=0`.
 TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
-PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 test: $(STAMP) $(VENV)/.test-installed system-test-deps $(AXE) lint
 	$(PYTEST)

@@ -255,3 +255,19 @@ def test_attachments_are_listed_with_title_and_address(site_dir, content):
     for notice, attachment in attached:
         address = f"https://publications.jiahe.gov.tw/gazette/{notice.id}/{attachment.file}"
         assert squeeze(f"{attachment.title}{address}") in shown
+
+
+def test_a_change_to_how_pdfs_are_finished_makes_the_yearbook_again(shipped, monkeypatch):
+    """The PDFs' keys hold the code that compiles and finishes them (typeset.py: the language tag, the
+    object streams), not only the templates: a yearbook PDF cached by older code is not served."""
+    from generator.outputs.printed.yearbook import book_pdfs
+
+    content, program = check(shipped.root), typeset.pandoc_program()
+    version = typeset.engine_version() + typeset.templates_digest()
+    first, made = book_pdfs(content, shipped.root, version, program)
+    assert made == len(first) == 2
+    assert book_pdfs(content, shipped.root, version, program)[1] == 0  # unchanged: from the cache
+    changed = shipped.root / "typeset.py"
+    changed.write_text(Path(typeset.__file__).read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    monkeypatch.setattr(typeset, "__file__", str(changed))
+    assert book_pdfs(content, shipped.root, typeset.engine_version() + typeset.templates_digest(), program)[1] == 2

@@ -141,8 +141,11 @@ def engine_version() -> str:
 
 
 def templates_digest() -> str:
+    """A SHA-256 of the Typst templates, the pandoc filter and this module, which compiles and then
+    finishes every PDF (:func:`language_tag`, the PDF's options): each cached PDF's key holds it, so
+    a change to any of them makes the print edition again, the yearbook's too."""
     digest = hashlib.sha256()
-    for path in sorted(TEMPLATES.iterdir()):
+    for path in [*sorted(TEMPLATES.iterdir()), Path(__file__)]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 

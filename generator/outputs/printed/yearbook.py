@@ -86,7 +86,9 @@ def book_pdfs(content: Content, root: Path, version: str, program: str) -> tuple
         folder = root / Path(*book.source.path.parent.parts)
         for language in [lang for lang in book.contents if book.chapters_in(lang)]:
             html, data, files = source(content, book, language, folder)
-            digest = hashlib.sha256("\0".join([version, html, json.dumps(data, ensure_ascii=False, sort_keys=True)]).encode())
+            # the HTML and the data as made, and this module (how it compiles them: template, timestamp)
+            digest = hashlib.sha256("\0".join([version, Path(__file__).read_text(encoding="utf-8"), html,
+                                               json.dumps(data, ensure_ascii=False, sort_keys=True)]).encode())
             for name, path in sorted(files.items()):
                 digest.update(name.encode() + b"\0" + path.read_bytes())
             name = f"yearbook-{book.year}-{language}"
