@@ -362,3 +362,26 @@ def test_a_new_last_update_in_every_footer_runs_pagefind_only_where_the_indexed_
     assert again != first
     monkeypatch.setattr(search.Index, "_run", real_run)
     assert_same_bundle(again, one_run(site, search.shards(content, site)))
+
+
+def test_a_word_that_fills_a_chunk_alone_gets_a_chunk_of_its_own(shipped, monkeypatch):
+    """Pagefind closes a chunk after the word that fills it, so a very common word (第: a 103 KB chunk
+    at 10,108 notices) took the words sorted before it along, and a query for one of those (符號)
+    fetched it. The merge closes the chunk before such a word: it is alone in its chunk, and every
+    other chunk is as Pagefind's rule cuts it. (A chunk size of 300 makes the shipped site's common
+    words such words.)"""
+    site, cut = shipped
+    monkeypatch.setattr(pagefind_bundle, "CHUNK_SIZE", 300)
+    merged = search.Index(site).bundle(cut)
+    entry = pagefind_bundle.json.loads(merged["pagefind-entry.json"])
+    meta = pagefind_bundle.read_cbor(merged[f"pagefind.{entry['languages']['und-hani']['hash']}.pf_meta"])
+    chunks = [[(word, sum(len(posting[1]) + len(posting[2]) + 1 for posting in postings))
+               for word, postings, _ in pagefind_bundle.read_cbor(merged[f"index/{name}.pf_index"], check=False)[0]]
+              for _, _, name in meta[2]]
+    alone = [chunk[0][0] for chunk in chunks if chunk[-1][1] >= 300 and len(chunk) == 1]
+    assert len(alone) > 5  # the shipped site's common words
+    for chunk in chunks:
+        assert all(size < 300 for _, size in chunk[:-1]), chunk  # a word filling a chunk comes only last
+        assert sum(size for _, size in chunk[:-1]) < 300  # and the chunk closes as Pagefind's rule closes it
+        if chunk[-1][1] >= 300:
+            assert len(chunk) == 1, chunk  # ... alone
