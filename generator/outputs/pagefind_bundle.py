@@ -26,7 +26,7 @@ prefixed by the language: ``und-hani_80a7337``.
 :func:`merge` turns the bundles of consecutive runs (the pages of run 2 follow those of run 1 …) into
 the bundle one run over all the pages would have written: pages renumbered by offset, postings and
 filter values concatenated, words re-chunked with Pagefind's own rule (but for a word that fills a
-chunk alone, which gets one of its own: :func:`merge`), sorts recomputed from the
+chunk alone, which gets one of its own: :func:`_merge_language_parts`), sorts recomputed from the
 pages' sort values (which a bundle does not keep: the caller gives them), fragments renamed with
 Pagefind's collision rule. :func:`canonical` then removes what differs between two runs over the
 same pages; ``tests/outputs/test_search_merge.py`` checks that the merge of N runs equals, byte for

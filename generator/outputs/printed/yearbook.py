@@ -20,6 +20,7 @@ from generator.labels import labels
 from generator.markup.chapters import chapter_text
 from generator.markup.sanitize import clean
 from generator.model import Book, Content
+from generator.outputs.issuecache import code_digest
 from generator.outputs.printed import typeset
 
 
@@ -87,7 +88,7 @@ def book_pdfs(content: Content, root: Path, version: str, program: str) -> tuple
         for language in [lang for lang in book.contents if book.chapters_in(lang)]:
             html, data, files = source(content, book, language, folder)
             # the HTML and the data as made, and this module (how it compiles them: template, timestamp)
-            digest = hashlib.sha256("\0".join([version, Path(__file__).read_text(encoding="utf-8"), html,
+            digest = hashlib.sha256("\0".join([version, code_digest(Path(__file__)), html,
                                                json.dumps(data, ensure_ascii=False, sort_keys=True)]).encode())
             for name, path in sorted(files.items()):
                 digest.update(name.encode() + b"\0" + path.read_bytes())
