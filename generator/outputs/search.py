@@ -371,8 +371,7 @@ def shards(content: Content, site: Path, cache: Path | None = None) -> list[tupl
             source = None if language is None else _Source(name, None, None, language, digest=digest, size=stamp[0], file=Path(path))
             memo[name] = entry
         else:
-            with open(path, "rb") as file:
-                data = file.read()
+            data = Path(path).read_bytes()
             source = None
             if b"data-pagefind-body" in data:
                 found = _LANG.search(data.decode("utf-8", "replace")[:2000])
