@@ -8,7 +8,6 @@ import re
 import subprocess
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 from lxml import etree
