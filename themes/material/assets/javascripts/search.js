@@ -139,6 +139,11 @@ function loneWords(index) {
   return lone;
 }
 
+// Whether a query part (its words) may be asked for by a lone key: one word of Han characters.
+function lonely(part) {
+  return part.length === 1 && new RegExp(`^${ideographs}+$`, "u").test(part[0]);
+}
+
 function chunkSize(word, known) {
   for (const [from, to, bytes] of known.large) if (from <= word && (word <= to || word.startsWith(to))) return bytes;
   return known.typical;
@@ -367,7 +372,7 @@ async function startResultsPage(app) {
 
   const index = app.dataset.index || document.documentElement.lang;
   if (input.value.split(/\s+/).some((part) => choosable(phraseWords(part)))) chunkSizes(index); // beside the index's
-  if (input.value.split(/\s+/).some((part) => phraseWords(part).length === 1)) loneWords(index);
+  if (input.value.split(/\s+/).some((part) => lonely(phraseWords(part)))) loneWords(index);
   const pagefind = await openIndex(index);
 
   const selected = {};
@@ -415,7 +420,7 @@ async function startResultsPage(app) {
     // weighted); then, per part, the pages where it occurs as written. Every later search reads the
     // index chunks the first one loaded, so only the first costs a download.
     const known = parts.some(choosable) ? await chunkSizes(index) : { typical: 1, large: [] };
-    const alone = parts.some((part) => part.length === 1) ? await loneWords(index) : new Set();
+    const alone = parts.some(lonely) ? await loneWords(index) : new Set();
     if (mine !== generation) return;
     const plans = parts.map((part) => plan(part, known, alone));
     const all = parts.length ? [...new Set(plans.flatMap((p) => p.terms))].join(" ") : null;
