@@ -79,10 +79,8 @@ def build(root: Path, site_dir: Path | None = None) -> Path:
                 try:
                     made, validated = _make_products(root, out, aside=True, ready=emptied.result)
                     try:
-                        updated = content_date(made.root, made.content)
-                        _stage("built", "the website", website, made, out, updated)
-                        _stage("built", "the search index", index_site, made.content, out, root / ".cache" / "search",
-                               footer_dates(made.content, updated))
+                        _stage("built", "the website", website, made, out, content_date(made.root, made.content))
+                        _stage("built", "the search index", index_site, made.content, out, root / ".cache" / "search")
                     except Exception:
                         validated()  # an invalid package is the clearer message (what MkDocs stopped on may follow from it)
                         raise
@@ -245,14 +243,27 @@ def content_date(root: Path, content: Content) -> dt.date:
     return max(dates, default=dt.date(1970, 1, 1))
 
 
-def footer_dates(content: Content, updated: dt.date) -> list[str]:
-    """The footer's "last update" (the day ``updated``) as the pages print it, in every language and
-    form: what the search stage masks when it names pages in its cache (outputs/search.py, ``_identified``),
-    the same texts the page cache fills in (website/cache.py, ``Volatile``)."""
-    from generator.website.cache import Volatile
-    from generator.website.frame import frame
-
-    return list(Volatile(frame(content, updated, ())).values.values())
+def file_dates(root: Path, folder: str) -> dict[str, dt.date]:
+    """The day of each file's last commit under ``folder`` (relative to ``root``), by its path
+    relative to ``folder``, as a day in Taiwan: one ``git log`` over the folder (the footer's "last
+    update" of the hand-written pages of content/pages/: website/pages/dated.py). Files git does not
+    know (no history, not committed yet) are left out."""
+    try:
+        result = subprocess.run(["git", "log", "--relative", "--format=%x00%cI", "--name-only", "--no-renames", "--", folder],
+                                cwd=root, capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired):
+        return {}
+    if result.returncode != 0:
+        return {}
+    found: dict[str, dt.date] = {}
+    day: dt.date | None = None
+    prefix = folder.rstrip("/") + "/"
+    for line in result.stdout.splitlines():
+        if line.startswith("\0"):
+            day = dt.datetime.fromisoformat(line[1:]).astimezone(TAIPEI).date()
+        elif line and day is not None and line.startswith(prefix):
+            found.setdefault(line.removeprefix(prefix), day)  # newest first: the first seen is the last commit
+    return found
 
 
 def _epoch(date: dt.date) -> int:
@@ -368,8 +379,8 @@ def _reuse_spare(site_dir: Path, out: Path, trash: _Trash | None = None) -> list
     cache), and the folders this build leaves empty are removed before publishing (:func:`_tidy`;
     a build from scratch leaves none, ``tests/website/test_incremental.py`` compares the trees).
 
-    A file that is its data's last link (a page filled with an earlier "last update", whose copy in
-    the page cache is gone) is moved into ``trash`` instead (a rename: nothing freed), which a
+    A file that is its data's last link (a page whose copy in the page cache is gone, or one MkDocs
+    wrote) is moved into ``trash`` instead (a rename: nothing freed), which a
     process of its own then removes while the build goes on: freeing 12,000 pages' blocks on that
     disk took 1 to 18 s, all of it in the way of the stages (issue 12)."""
     spare = _spare(site_dir)

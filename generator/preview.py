@@ -228,7 +228,7 @@ class Preview:
         file = made.frame.files.get_file_from_path(uri)
         env = made.frame.env
         shown = env.globals.get("frame")
-        env.globals["frame"] = made.cache.volatile.masked  # as website/plugin.py renders pages apart
+        env.globals["frame"] = made.plugin.apart_frame()  # as website/plugin.py renders pages apart
         try:
             render_all(made.frame, [(file, text)], made.cache, workers=1)
         finally:

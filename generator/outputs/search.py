@@ -290,8 +290,8 @@ class _Source:
     English record), the URL Pagefind gives it (None: its path's) and the language of that HTML. A
     built page known from an earlier build (:func:`shards`) is given by its ``file``, its ``digest``
     and ``size``, and read only if its document is wanted. ``digest``: what names the page in the
-    search cache (by default a hash of its language and bytes; see :func:`_identified` for a page
-    showing the footer's "last update"); ``document``: its indexing document, when already made."""
+    search cache (a hash of its language and bytes); ``document``: its indexing document, when
+    already made."""
 
     __slots__ = ("path", "_data", "url", "language", "digest", "size", "file", "_document")
 
@@ -320,43 +320,8 @@ class _Source:
         return indexing_document(self.data.decode("utf-8"), self.language)
 
 
-#: What stands for the footer's "last update" in a page's bytes when its search digest is taken
-#: (:func:`_identified`): letters and digits, so that it stays one word in an indexing document.
-_VOLATILE = "jiahevolatilec0a1e5"
-
-
-def _identified(name: str, data: bytes, language: str, volatile: list[bytes], entry: object) -> tuple[_Source, str | None, bool]:
-    """The source of a built page read from its file, named in the search cache by its bytes with the
-    footer's "last update" (``volatile``: its texts as pages print them, longest first) masked, when
-    its indexing document does not show that date (issue 12).
-
-    Why: every page's footer shows the day the content last changed, so a new issue published on a
-    new day changes every page's bytes; named by its bytes, every shard would then run Pagefind again
-    (all 70 at 10,000 notices: 94 s), though no document changed. Whether a document shows the date
-    is found by making it from the masked bytes: the mask, one word, then appears in it (the date in
-    the text or an attribute of the page's ``data-pagefind-body`` part); such a page is named by its
-    own bytes, as before. The finding is kept with the page in ``pages.json`` (``entry``: the last
-    build's), so a page whose masked bytes did not change is not parsed again. Returns the source,
-    the masked bytes' digest (None: the page does not show the date) and whether its document does."""
-    masked = data
-    for text in volatile:
-        masked = masked.replace(text, _VOLATILE.encode("ascii"))
-    if masked == data:
-        return _Source(name, data, None, language), None, False
-    digest = "masked-" + hashlib.sha256(language.encode() + b"\0" + masked).hexdigest()
-    if isinstance(entry, list) and len(entry) == _ENTRY and entry[6] == digest:  # the same page as before
-        shows_date = bool(entry[7])
-        document: str | None | type[_Unmade] = _Unmade
-    else:
-        document = indexing_document(masked.decode("utf-8"), language)
-        shows_date = document is not None and _VOLATILE in document
-    if shows_date:
-        return _Source(name, data, None, language), digest, True
-    return _Source(name, data, None, language, digest=digest, document=document), digest, False
-
-
 #: The fields of a page's entry in ``pages.json`` (:func:`shards`).
-_ENTRY = 8
+_ENTRY = 6
 
 
 def _built_pages(site: Path) -> dict[str, tuple[Path, os.stat_result]]:
@@ -371,19 +336,17 @@ def _built_pages(site: Path) -> dict[str, tuple[Path, os.stat_result]]:
     return found
 
 
-def shards(content: Content, site: Path, cache: Path | None = None,
-           volatile: Iterable[str] = ()) -> list[tuple[str, list[_Source]]]:
+def shards(content: Content, site: Path, cache: Path | None = None) -> list[tuple[str, list[_Source]]]:
     """The indexable pages of the site built in ``site`` and the English records, in :func:`index_order`,
     cut into shards (runs of consecutive pages of one shard name). ``cache``: the search cache's folder,
     where ``pages.json`` keeps, for each page of the last build, its file's size, modification time,
-    inode and device, and the page's digest and language (None: not indexed), its digest with the
-    footer's date masked and whether its document shows that date (:func:`_identified`): a page whose
-    file has all four as before is not read again. (The website stage writes a page it did not render
-    again as a hard link to its cache's file, and a page it renders or fills with a new date as a new
-    file; a file's status changes when its bytes do, so the digest stays the page's.) ``volatile``:
-    the footer's "last update" as the pages print it (every text of it)."""
+    inode and device, and the page's digest and language (None: not indexed): a page whose file has
+    all four as before is not read again. (The website stage writes a page it did not render again as
+    a hard link to its cache's file, and a page it renders as a new file; a file's status changes when
+    its bytes do, so the digest stays the page's. Each page's footer shows its own last update, not
+    the site's (website/pages/dated.py), so a new issue leaves the archive's files as they were, and
+    this stage reads none of them: issue 12.)"""
     order = index_order(content)
-    masks = sorted({text.encode("utf-8") for text in volatile if text}, key=len, reverse=True)
     memo_path = cache / "pages.json" if cache is not None else None
     known: dict[str, list] = {}
     if memo_path is not None:
@@ -403,11 +366,11 @@ def shards(content: Content, site: Path, cache: Path | None = None,
             memo[name] = entry
         else:
             data = path.read_bytes()
-            source, masked, shows_date = None, None, False
+            source = None
             if b"data-pagefind-body" in data:
                 found = _LANG.search(data.decode("utf-8", "replace")[:2000])
-                source, masked, shows_date = _identified(name, data, found[1] if found else "unknown", masks, entry)
-            memo[name] = [*stamp, *((source.digest, source.language) if source else (None, None)), masked, shows_date]
+                source = _Source(name, data, None, found[1] if found else "unknown")
+            memo[name] = [*stamp, *((source.digest, source.language) if source else (None, None))]
         if source is not None:
             sources.append((order.get(name, (0, "other"))[1], source))
     if memo_path is not None and memo != known:
@@ -456,13 +419,12 @@ def _pieces(shard: str, sources: list[_Source]) -> list[tuple[str, list[_Source]
     return [(f"{shard}.{number}", piece[::-1]) for number, piece in reversed(list(enumerate(pieces)))]
 
 
-def index_site(content: Content, out: Path, cache: Path | None = None, volatile: Iterable[str] = ()) -> Path:
+def index_site(content: Content, out: Path, cache: Path | None = None) -> Path:
     """The search-index stage: index the website built in ``out`` with Pagefind, in :func:`index_order`;
     its bundle, made canonical and then smaller to download (:mod:`search_transfer`), goes to
     ``out/pagefind/``, which is returned. ``cache``: the folder of the search cache (``.cache/search/``
-    of the project; None: none). ``volatile``: the footer's "last update" as the pages print it,
-    masked when pages are named in the cache (:func:`_identified`)."""
-    cut = shards(content, out, cache, volatile)
+    of the project; None: none)."""
+    cut = shards(content, out, cache)
     bundle = out / "pagefind"
     # smaller to download, and the results page told which index chunks are large (search_transfer.py)
     Index(out, cache).place(cut, bundle, lambda files: search_transfer.for_transfer(

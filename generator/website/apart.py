@@ -142,10 +142,10 @@ def render_all(frame: Frame, pages: Iterable[tuple[File, str]], cache: PageCache
             missing.append((file, inputs, make))
     made: list[tuple[File, str]] = []
     for (file, inputs, _), page in zip(missing, generated_in_workers(_made, [make for *_, make in missing], workers), strict=True):
-        kept[inputs] = cache.key(file.src_uri, page.text)
+        kept[inputs] = cache.key(file.src_uri, page.text, nav_shown(file))
         made.append((file, page.text))
     for file, text in itertools.chain(pages, made):
-        key = cache.key(file.src_uri, text)
+        key = cache.key(file.src_uri, text, nav_shown(file))
         if cache.place(key, file.abs_dest_path):
             reused += 1
         else:
@@ -159,6 +159,21 @@ def render_all(frame: Frame, pages: Iterable[tuple[File, str]], cache: PageCache
     if keyed:
         cache.keep_inputs(kept)
     return len(todo), reused, len(missing)
+
+
+def nav_shown(file: File) -> str:
+    """What a page's nav shows beyond the frame's levels (website/cache.py, ``frame_key``): the items
+    of each section above a page that is in the nav (an issue's page lists its year's issues), by
+    their address and the title the nav gives them; nothing for a page outside the nav (a notice).
+    Without it a new issue left its year's other issue pages as the last build rendered them, without
+    the new issue in their nav (issue 12: found comparing an incremental build with a full one)."""
+    section = getattr(file.page, "parent", None) if file.page is not None else None
+    parts = []
+    while section is not None:
+        parts.append(repr([(type(item).__name__, getattr(item, "url", None), vars(item).get("title"))
+                           for item in section.children or ()]))
+        section = section.parent
+    return "\n".join(parts)
 
 
 def _render_one(frame: Frame, item: tuple[File, str, str], cache: PageCache) -> None:

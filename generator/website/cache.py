@@ -39,8 +39,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from markupsafe import escape
-
 import generator
 
 #: The distributions whose code turns a page's Markdown into its HTML.
@@ -49,44 +47,10 @@ RENDERERS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "pyg
 FOLDER = Path(".cache") / "pages"
 
 
-class Volatile:
-    """The values of the theme's frame (``env.globals["frame"]``, website/frame.py) that change with
-    every commit: the footer's "last update" on every page. Were they part of the key, each new issue
-    would render the whole archive again; so pages are rendered and kept with a marker in their place
-    (:attr:`masked`), and the values are put in when a page is placed (:meth:`fill`). A template must
-    print them as they are (no filter), as the footer does; the incremental-equals-full test would see
-    anything else."""
-
-    NAMES = ("updated", "updated_iso")
-
-    def __init__(self, frame: object):
-        self.masked = frame
-        self.values: dict[str, str] = {}  # marker -> the text a template prints (escaped)
-        if isinstance(frame, Mapping):
-            masked = {}
-            for language, values in frame.items():
-                values = dict(values)
-                for name in self.NAMES:
-                    if isinstance(values.get(name), str):
-                        marker = f"jiahe-volatile-{language}-{name}-c0a1e5"  # passes autoescape as it is
-                        self.values[marker] = str(escape(values[name]))
-                        values[name] = marker
-                masked[language] = values
-            self.masked = masked
-
-    def stamp(self) -> str:
-        """What the filled values are, for the key of a placed page."""
-        return repr(sorted(self.values.items()))
-
-    def fill(self, html: bytes) -> bytes:
-        for marker, value in self.values.items():
-            html = html.replace(marker.encode("ascii"), value.encode("utf-8"))
-        return html
-
-
 def frame_key(config: Any, nav: Any, shown: object = None) -> str:
     """The hash of what every page of the build shows or is made with, besides its own Markdown;
-    ``shown``: the theme's frame data (masked, :class:`Volatile`)."""
+    ``shown``: the theme's frame data (without the site's last update: each page shows its own day,
+    which its Markdown holds, website/pages/dated.py)."""
     digest = hashlib.sha256()
 
     def add(*parts: object) -> None:
@@ -129,10 +93,9 @@ class PageCache:
     rendered). Each frame has its own folder, so that a preview and a build do not remove each
     other's pages; the folders of frames no longer used (an older theme) are removed."""
 
-    def __init__(self, root: Path | None, frame: str, volatile: Volatile | None = None):
+    def __init__(self, root: Path | None, frame: str):
         self.folder = root / frame[:16] if root is not None else None
         self.frame = frame
-        self.volatile = volatile or Volatile(None)
         self.used: set[str] = set()
         if root is not None and self.folder is not None:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -142,15 +105,16 @@ class PageCache:
                 if old != self.folder:
                     shutil.rmtree(old, ignore_errors=True)
 
-    def key(self, uri: str, text: str) -> str:
-        """The key of a page: its path and Markdown, in this frame."""
-        key = hashlib.sha256(f"{self.frame}\0{uri}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
-        self.used.update((key, self._filled_key(key)))  # here, in the build's process (not a worker's)
+    def key(self, uri: str, text: str, nav: str = "") -> str:
+        """The key of a page: its path and Markdown, in this frame, and what its nav shows beyond the
+        frame's levels (``website/apart.py``, ``nav_shown``)."""
+        key = hashlib.sha256(f"{self.frame}\0{uri}\0{text}\0{nav}".encode("utf-8", "surrogatepass")).hexdigest()
+        self.used.add(key)  # here, in the build's process (not a worker's)
         return key
 
     def use(self, key: str) -> None:
-        """Keep the page ``key`` (and as placed) at the prune: placed by :meth:`place` without :meth:`key`."""
-        self.used.update((key, self._filled_key(key)))
+        """Keep the page ``key`` at the prune: placed by :meth:`place` without :meth:`key`."""
+        self.used.add(key)
 
     def inputs(self) -> dict[str, str]:
         """The last build's keyed pages (website/apart.py): the hash of what each showed -> its page's key."""
@@ -167,47 +131,32 @@ class PageCache:
         if self.folder is not None:
             _keep_file(self.folder / INPUTS, json.dumps(pages, sort_keys=True).encode("utf-8"))
 
-    def _filled_key(self, key: str) -> str:
-        """The key of a page as placed: with this build's volatile values."""
-        return hashlib.sha256(f"{key}\0{self.volatile.stamp()}".encode()).hexdigest()
-
     def _path(self, key: str) -> Path:
         assert self.folder is not None
         return self.folder / key[:2] / f"{key}.html"
 
     def place(self, key: str, dest: str) -> bool:
-        """Put the stored page ``key`` at ``dest``; False when it is not stored. A page rendered
-        with other volatile values is filled in again (and kept so)."""
+        """Put the stored page ``key`` at ``dest`` (a hard link to the cache's file: the page's bytes
+        and file as the last build placed them); False when it is not stored."""
         if self.folder is None:
             return False
-        filled = self._path(self._filled_key(key))
         try:
-            _link(filled, dest)
+            _link(self._path(key), dest)
             return True
         except FileNotFoundError:
-            pass
-        try:
-            masked = self._path(key).read_bytes()
-        except FileNotFoundError:
             return False
-        self._keep(filled, self.volatile.fill(masked), dest)
-        return True
 
-    def store(self, key: str, masked: bytes, dest: str) -> None:
-        """Write a page at ``dest`` (its volatile values filled in) and keep it under ``key``."""
-        html = self.volatile.fill(masked)
+    def store(self, key: str, html: bytes, dest: str) -> None:
+        """Write a page at ``dest`` and keep it under ``key``."""
         if self.folder is None:
             _write(dest, html)
             return
-        if html != masked:
-            _keep_file(self._path(key), masked)
-        self._keep(self._path(self._filled_key(key)), html, dest)
+        self._keep(self._path(key), html, dest)
 
     def _keep(self, path: Path, html: bytes, dest: str) -> None:
         """``html`` written at ``dest``, a new file, then kept in the cache at ``path`` as a hard link to
-        it (a copy where links are refused). Written once, not twice (issue 12: a new "last update"
-        fills every page of the archive again, 11,800 at 10,000 notices). The cache's entry appears
-        whole or not at all: it is linked under a temporary name, then renamed."""
+        it (a copy where links are refused): written once, not twice. The cache's entry appears whole
+        or not at all: it is linked under a temporary name, then renamed."""
         _write(dest, html)
         temporary = os.path.join(path.parent, f".new-{os.getpid()}-{path.name}")
         try:

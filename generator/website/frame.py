@@ -27,9 +27,10 @@ def page_uri(name: str) -> str:
     return f"{name}.md"
 
 
-def frame(content: Content, updated: dt.date, pages: Collection[str]) -> Mapping[str, Mapping[str, Any]]:
+def frame(content: Content, updated: dt.date | None, pages: Collection[str]) -> Mapping[str, Mapping[str, Any]]:
     """What the theme's templates show around every page, by language. ``pages``: the source paths
-    of content/pages/ that exist; ``updated``: the day the content last changed."""
+    of content/pages/ that exist; ``updated``: the day the content last changed (None: not shown,
+    every page showing its own, website/pages/dated.py)."""
     site, office = content.site, content.site.office
     result = {}
     for language in LANGUAGES:
@@ -47,8 +48,9 @@ def frame(content: Content, updated: dt.date, pages: Collection[str]) -> Mapping
             "licence_url": site.licence.url,
             "pages": [(words["footer"]["pages"][name], f"{name}/")
                       for name in FOOTER_PAGES if page_uri(name) in pages],
-            "updated": roc_date(updated) if language == "zh-Hant" else english_date(updated),
-            "updated_iso": updated.isoformat(),
+            # the site's last update: shown by the pages that have no day of their own (the home
+            # pages, search, 404); None for the pages rendered apart, which all have one (website/plugin.py)
+            "updated_iso": updated.isoformat() if updated else None,
             "gazette": urls.url(urls.gazette_home()).lstrip("/"),
             "yearbook": urls.url(urls.yearbook_home(language)).lstrip("/"),
             "directory": urls.url(urls.directory_home()).lstrip("/"),
@@ -56,3 +58,13 @@ def frame(content: Content, updated: dt.date, pages: Collection[str]) -> Mapping
             "home": "",
         }
     return result
+
+
+def page_date(value: object, form: str) -> str:
+    """A page's day (``updated`` of its front matter, ``YYYY-MM-DD``, or a date) as the footer shows
+    it: ``form`` is a language (中華民國115年3月2日, 2 March 2026) or ``iso`` (``<time datetime>``).
+    A value that is not a day raises: a page must not print a wrong one."""
+    day = value.date() if isinstance(value, dt.datetime) else value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    if form == "iso":
+        return day.isoformat()
+    return roc_date(day) if form == "zh-Hant" else english_date(day)

@@ -48,7 +48,8 @@ from generator.model.common import DEFAULT_LANGUAGE
 from generator.website import chrome, frame, site, theme
 from generator.website.pages import gazette as gazette_pages
 from generator.website.apart import ApartFile, Frame, render_all
-from generator.website.cache import FOLDER, PageCache, Volatile, frame_key
+from generator.website.cache import FOLDER, PageCache, frame_key
+from generator.website.pages import dated
 
 log = logging.getLogger("mkdocs.plugins.jiahe")
 progress = logging.getLogger("generator.website")  # shown in the build's log, unlike MkDocs' info
@@ -59,12 +60,14 @@ class GeneratorPlugin(BasePlugin):
         self.made: Products | None = None  # this build's
         self.blobs: Blobs | None = None  # kept across the rebuilds of one ``serve``
         self.scratch: tempfile.TemporaryDirectory[str] | None = None  # the data files of a plain mkdocs build
-        self.updated: dt.date | None = None  # the day the content last changed, in the footer
+        self.updated: dt.date | None = None  # the day the content last changed: the home page's, and the footer's fallback
+        self.written: dict[str, dt.date] = {}  # the hand-written pages' days (their last commits), by source path
         self.dirty = False  # MkDocs builds "dirty": the gazette's pages can be rendered apart (see on_files)
         self.apart: list[tuple[File, str]] = []  # this build's pages rendered apart, and their Markdown
         self.keyed: list[tuple[File, str, Callable[[], Page]]] = []  # this build's pages keyed by the hash of what each shows, and how to make each
         self.nav = None  # this build's
         self.cache: PageCache | None = None  # this build's
+        self.pages: frozenset[str] = frozenset()  # this build's pages' source paths (the footer's policy pages)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.blobs = Blobs() if command == "serve" else None
@@ -84,9 +87,12 @@ class GeneratorPlugin(BasePlugin):
         config.copyright = f"{publisher} · {made.content.site.licence.name.zh_hant}"
         config.nav = site.nav(made.content, config.nav)
         config.extra["generator"] = False  # no "Made with Material for MkDocs": the footer is the publisher's
-        from generator.build import content_date
+        from generator.build import content_date, file_dates
 
         self.updated = content_date(made.root, made.content)
+        docs = Path(config.docs_dir).resolve()
+        root = made.root.resolve()
+        self.written = file_dates(root, docs.relative_to(root).as_posix()) if docs.is_relative_to(root) else {}
         return config
 
     def _make(self, root: Path) -> Products:
@@ -163,8 +169,9 @@ class GeneratorPlugin(BasePlugin):
     def on_env(self, env, *, config, files):
         env.autoescape = True
         assert self.made is not None and self.updated is not None  # on_config ran
-        pages = {file.src_uri for file in files if file.is_documentation_page()}
+        pages = self.pages = frozenset(file.src_uri for file in files if file.is_documentation_page())
         env.globals["frame"] = frame.frame(self.made.content, self.updated, pages)  # the footer, home and 404 words
+        env.filters["page_date"] = frame.page_date  # the footer's day, in the page's language
         if (preview := config.get(PREVIEW_KEY)) is not None:
             self._hand_over(preview, env, config, files)
         elif self.apart or self.keyed:
@@ -175,9 +182,15 @@ class GeneratorPlugin(BasePlugin):
         """serve: what the preview needs to make a page when it is asked for (generator/preview.py)."""
         assert self.made is not None and self.nav is not None
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
-        volatile = Volatile(env.globals.get("frame"))
-        key = frame_key(config, self.nav, (volatile.masked, self.made.content.site))
-        preview.ready(Frame(config, files, self.nav, env, doc_files), PageCache(self.made.root / FOLDER, key, volatile), self)
+        key = frame_key(config, self.nav, (self.apart_frame(), self.made.content.site))
+        preview.ready(Frame(config, files, self.nav, env, doc_files), PageCache(self.made.root / FOLDER, key), self)
+
+    def apart_frame(self):
+        """The frame of the pages rendered apart: without the site's last update, which none of them
+        shows (each shows its own day, website/pages/dated.py), so that a new day leaves every page
+        of the archive and the page cache's frame as they were (issue 12)."""
+        assert self.made is not None
+        return frame.frame(self.made.content, None, self.pages)
 
     def _render_apart(self, env, config, files) -> None:
         """Write the pages rendered apart, with the theme's templates in ``env``, from the cache when
@@ -185,17 +198,27 @@ class GeneratorPlugin(BasePlugin):
         assert self.made is not None and self.nav is not None
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
         shared = Frame(config, files, self.nav, env, doc_files)
-        shown = env.globals.get("frame")
-        volatile = Volatile(shown)  # the footer's "last update": filled in as pages are placed
-        cache = self.cache = PageCache(self.made.root / FOLDER, frame_key(config, self.nav, (volatile.masked, self.made.content.site)), volatile)
+        shown, apart = env.globals.get("frame"), self.apart_frame()
+        cache = self.cache = PageCache(self.made.root / FOLDER, frame_key(config, self.nav, (apart, self.made.content.site)))
         started = time.perf_counter()
-        env.globals["frame"] = volatile.masked
+        env.globals["frame"] = apart
         try:
             rendered, reused, generated = render_all(shared, self.apart, cache, keyed=self.keyed)
         finally:
             env.globals["frame"] = shown
         progress.info("gazette pages: %d rendered, %d reused unchanged (%.1f s); Markdown made for %d of %d pages keyed by what they show",
                       rendered, reused, time.perf_counter() - started, generated, len(self.keyed))
+
+    def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+        """A hand-written page of content/pages/: its footer's day is its file's last commit (one ``git
+        log`` over the folder, in on_config); uncommitted or without git history, the site's."""
+        if page.file.generated_by is None:
+            day = self.written.get(page.file.src_uri)
+            if day is not None:
+                page.meta[dated.META] = day.isoformat()
+            else:
+                page.meta.pop(dated.META, None)
+        return markdown
 
     def on_page_context(self, context, *, page, config, nav):
         """The frame around the page in its language (generator/website/chrome.py), as ``chrome``."""

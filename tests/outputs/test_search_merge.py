@@ -4,7 +4,6 @@ shards whose pages changed. The browser tests (test_search.py) search the merged
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import random
 import re
@@ -313,55 +312,6 @@ def test_a_stretch_lacking_another_shards_field_is_combined_and_merged(site_dir)
     assert "phone" not in stretch.fields and stretch.union == unions["und-hani"]
     program = pagefind_bundle.program([files for files, _ in runs])
     assert_same_bundle(pagefind_bundle.merge_parts({"und-hani": [stretch, parts[-1]]}, program), one_run(site_dir, cut))
-
-
-def test_a_new_last_update_in_every_footer_runs_pagefind_only_where_the_indexed_text_shows_it(shipped, tmp_path, monkeypatch):
-    """A new issue published on a new day changes every page's footer ("last update"): the search
-    stage names pages by their bytes with that date masked, so no shard runs Pagefind again for it,
-    except the shard of a page whose indexed text shows the date; and the bundle is still the one
-    of one run over the pages as they are (read without any cache or mask)."""
-    from generator.build import footer_dates
-
-    site_dir, _ = shipped
-    site, cache, content = tmp_path / "site", tmp_path / "cache", check(REPO)
-    shutil.copytree(site_dir, site, copy_function=os.link)
-    shown = re.search(r'最後更新</dt><dd><time datetime="(\d{4}-\d\d-\d\d)">', (site / "gazette/2026/01/01/index.html").read_text(encoding="utf-8"))
-    assert shown is not None
-    before = dt.date.fromisoformat(shown[1])
-    after = before + dt.timedelta(days=9)
-    old, new = footer_dates(content, before), footer_dates(content, after)
-    notices = sorted(site.glob("gazette/2026/*/*/index.html"))
-    showing = notices[1]  # a notice that names the day in its text: its document changes with it
-    text = showing.read_text(encoding="utf-8")
-    showing.unlink()
-    showing.write_text(text.replace("<h1", f"<p>自{old[0]}起施行</p><h1", 1), encoding="utf-8")
-    first = search.Index(site, cache).bundle(search.shards(content, site, cache, old))
-    pages = list(site.rglob("*.html"))
-    footers = [page for page in pages if re.search(r"<dd><time datetime=\"" + before.isoformat(), page.read_text(encoding="utf-8"))]
-    assert len(footers) == len([page for page in pages if page.name != "email.html"])  # every web page, in its language
-
-
-    for page in pages:  # the website fills every page with the new day: new files
-        data = page.read_text(encoding="utf-8")
-        for was, now in zip(old, new, strict=True):
-            data = data.replace(was, now)
-        page.unlink()
-        page.write_text(data, encoding="utf-8")
-    ran: list[list[str]] = []
-    real_run = search.Index._run
-
-    def counted_run(self, shard, sources):
-        ran.append([source.path for source in sources])
-        return real_run(self, shard, sources)
-
-    monkeypatch.setattr(search.Index, "_run", counted_run)
-    cut = search.shards(content, site, cache, new)
-    again = search.Index(site, cache).bundle(cut)
-    (shard,) = [sources for _, sources in cut if any(source.path == showing.relative_to(site).as_posix() for source in sources)]
-    assert ran == [[source.path for source in shard]]  # that shard's run only
-    assert again != first
-    monkeypatch.setattr(search.Index, "_run", real_run)
-    assert_same_bundle(again, one_run(site, search.shards(content, site)))
 
 
 def test_a_word_that_fills_a_chunk_alone_gets_a_chunk_of_its_own(shipped, monkeypatch):

@@ -150,6 +150,37 @@ def test_the_footer_says_what_site_yml_says(site_dir):
     assert updated.get("datetime") and updated.text.startswith("中華民國")
 
 
+def footer_day(site_dir: Path, page: str) -> tuple[str, str]:
+    """A page's footer's last update: its ``datetime`` and the text shown."""
+    (time,) = footer(lxml_html.fromstring((site_dir / page).read_bytes())).xpath(".//dd/time")
+    return time.get("datetime"), time.text
+
+
+def test_each_page_shows_its_own_last_update_in_its_footer(site_dir):
+    """The footer's 最後更新 is the page's own last change of content (website/pages/dated.py), in
+    the page's language: a notice's is its issue's day, a corrected notice's the correction's (and
+    so is the page of the issue listing it as corrected); a yearbook page's, its edition's; the
+    home page's, the site's last update, which its text also states."""
+    from generator.checking.check import check
+    from conftest import REPO
+
+    content = check(REPO)
+    day = {issue.id: issue.date for issue in content.gazette.issues}
+    assert footer_day(site_dir, "gazette/2026/02/03/index.html") == (day["2026/02"].isoformat(), "中華民國115年1月16日")
+    correction = next(n for n in content.gazette.notices if n.id == "2026/03/08")  # corrects 2026/02/04
+    assert correction.corrects and day["2026/03"] > day["2026/02"]
+    assert footer_day(site_dir, "gazette/2026/02/04/index.html")[0] == day["2026/03"].isoformat()
+    assert footer_day(site_dir, "gazette/2026/02/index.html")[0] == day["2026/03"].isoformat()
+    assert footer_day(site_dir, "gazette/2026/01/index.html")[0] == day["2026/01"].isoformat()
+    (book,) = [b for b in content.yearbooks if b.year == 2025]
+    assert footer_day(site_dir, "yearbook/2025/index.html") == (book.date.isoformat(), "中華民國115年6月30日")
+    assert footer_day(site_dir, "en/yearbook/2025/index.html") == (book.date.isoformat(), "30 June 2026")
+    home = lxml_html.fromstring((site_dir / "index.html").read_bytes())
+    (stated,) = home.xpath("//article//p[@class='home-updated']/time")
+    assert footer_day(site_dir, "index.html") == (stated.get("datetime"), stated.text)
+    assert stated.get("datetime") >= max(day.values()).isoformat()
+
+
 def test_the_policy_pages_are_published_and_written(site_dir):
     for title, target in FOOTER_PAGES.items():
         tree = lxml_html.fromstring((site_dir / target / "index.html").read_bytes())

@@ -113,8 +113,8 @@ def add_issue(project: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
-    """The shipped project, committed (the footer's "last update" is the last commit's day, so the
-    edits below, not committed, leave it as it is), and built once."""
+    """The shipped project, committed (the home page's "last update" is the last commit's day; each
+    other page's footer shows its own, website/pages/dated.py), and built once."""
     project = copy_project(tmp_path_factory.mktemp("incremental") / "project")
     (project / ".gitignore").write_text("/site/\n/.cache/\n", encoding="utf-8")
     init(project)
@@ -132,7 +132,9 @@ def test_a_new_issue_renders_its_notices_and_the_notice_before_it(project):
     after = inodes(site)
     assert changed(before, after) == sorted([last, *new])
     assert made == remade(before, after)  # the Markdown of these pages only
-    assert changed(before, after, r"gazette/\d{4}/\d\d") == ["gazette/2026/04", "gazette/2026/05"]  # "next issue"
+    # every issue of the year: the nav of each lists its year's issues (and the issue before: "next issue")
+    assert changed(before, after, r"gazette/\d{4}/\d\d") == [f"gazette/2026/{number:02d}" for number in range(1, 6)]
+    assert 'href="../05/"' in (site / "gazette/2026/02/index.html").read_text(encoding="utf-8")
     assert (rendered, reused) == (len(changed(before, after, ".*")), len(after) - len(changed(before, after, ".*")))
     assert "gazette/2026" in changed(before, after, ".*")  # the year's page lists the new issue
     # the newsletters' web versions are rendered apart too: the new issue's is new, no other changed
@@ -229,15 +231,82 @@ def test_an_issue_of_a_new_year_re_renders_every_page(project):
     assert all(before[page] != after[page] for page in before if page in after)
 
 
+def footer_day(site: Path, page: str) -> str:
+    """The day a page's footer shows as its last update (``<time datetime>``)."""
+    found = re.findall(r'<dt>(?:最後更新|Last updated)</dt><dd><time datetime="([\d-]+)">', (site / page).read_text(encoding="utf-8"))
+    assert len(found) == 1, page
+    return found[0]
+
+
+def test_a_new_issue_on_a_later_day_leaves_the_archives_pages_untouched_and_dates_a_corrected_notice(project, monkeypatch):
+    """Each page's footer shows its own last change (website/pages/dated.py), not the day of the
+    site's last commit: an issue committed on a later day, with a correction of an old notice,
+    leaves an archived notice's page the same file (its bytes untouched, and not read again by the
+    search stage) still dated by its issue, while the corrected notice and the issue listing it
+    show the correction's day, and the home page the commit's."""
+    site = project / "site"
+    before = inodes(site)
+    old_page = (site / "gazette/2026/01/01/index.html").read_bytes()
+    assert footer_day(site, "gazette/2026/01/01/index.html") == "2026-01-01"  # issue 1 of 2026's day
+    issue = project / "content/gazette/2027/02"
+    issue.mkdir()
+    (issue / "issue.yml").write_text("date: 2027-01-16\n", encoding="utf-8")
+    source = next((project / "content/gazette/2027/01").glob("01-*.md")).read_text(encoding="utf-8")
+    source = re.sub(r"^doc_number: (.*)號$", r"doc_number: \g<1>8號", source, flags=re.M)
+    (issue / "01-new.md").write_text(re.sub(r"^issued: .*$", "issued: 2027-01-10", source, flags=re.M), encoding="utf-8")
+    correction = (project / "content/gazette/2026/03/08-corrigendum.md").read_text(encoding="utf-8")
+    correction = re.sub(r"^corrects: .*$", "corrects: 府地價字第1140248830號", correction, flags=re.M)  # 2026/01/02
+    correction = re.sub(r"^doc_number: (.*)號$", r"doc_number: \g<1>9號", correction, flags=re.M)
+    (issue / "02-corrigendum.md").write_text(re.sub(r"^issued: .*$", "issued: 2027-01-12", correction, flags=re.M),
+                                            encoding="utf-8")
+    commit(project, "issue 2 of 2027", "2027-01-17T09:00:00+08:00")
+    read: list[str] = []
+    real_read = Path.read_bytes
+
+    def recorded(path: Path) -> bytes:
+        read.append(path.as_posix())
+        return real_read(path)
+
+    monkeypatch.setattr(Path, "read_bytes", recorded)
+    rendered, _, _ = build(project)
+    monkeypatch.undo()
+    after = inodes(site)
+    new = changed(before, after, ".*")
+    assert "gazette/2026/01/01" not in new and after["gazette/2026/01/01"] == before["gazette/2026/01/01"]
+    assert (site / "gazette/2026/01/01/index.html").read_bytes() == old_page
+    assert footer_day(site, "gazette/2026/01/01/index.html") == "2026-01-01"
+    # what the new issue shows: its own pages, the notice before it, the corrected notice and its issue, lists
+    assert {"gazette/2027/02/01", "gazette/2027/02/02", "gazette/2027/01/01", "gazette/2026/01/02", "gazette/2026/01"} <= set(new)
+    assert rendered == len(new) and len(new) < len(after) / 4
+    assert footer_day(site, "gazette/2026/01/02/index.html") == "2027-01-16"  # the correction's day
+    assert "嘉市秘企字第11500024689號" in (site / "gazette/2026/01/02/index.html").read_text(encoding="utf-8")  # its banner
+    assert footer_day(site, "gazette/2026/01/index.html") == "2027-01-16"  # its issue lists it as corrected
+    assert footer_day(site, "gazette/2026/01/03/index.html") == "2026-01-01"
+    assert footer_day(site, "gazette/2027/02/01/index.html") == "2027-01-16"
+    assert footer_day(site, "index.html") == "2027-01-17"  # the home page: the site's last update
+    assert '<time datetime="2027-01-17">' in (site / "index.html").read_text(encoding="utf-8").split("home-updated")[1][:200]
+    # the search stage read no page the new issue left as it was
+    unchanged = [page for page in after if page not in new]
+    assert [path for path in read for page in unchanged if path.endswith(f"/{page}/index.html")] == []
+    assert any(path.endswith("/gazette/2027/02/01/index.html") for path in read)
+
+
 def test_the_incremental_build_equals_a_build_from_scratch(project, tmp_path, monkeypatch):
-    """After the builds above (a new issue, a new title, a new theme template, a new year) and a commit of
-    them all (a new "last update" in every page's footer: filled in, not rendered again), each
-    build from the cache of the one before: the same files, byte for byte, as a build without any
-    cache."""
-    commit(project, "issue 5, a corrected title, a theme change", "2026-03-01T10:00:00+08:00")
+    """After the builds above (a new issue, a new title, a new theme template, a new year, an issue
+    committed on a later day) and a commit of a hand-written page (a new last update of the site: the
+    home page's and that page's, no gazette page's, so none is rendered again), each build from the
+    cache of the one before: the same files, byte for byte, as a build without any cache."""
+    about = project / "content/pages/about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\n本頁內容如有更新，以本站公告為準。\n", encoding="utf-8")
+    commit(project, "about: one more sentence", "2027-02-01T10:00:00+08:00")
+    before = inodes(project / "site")
     rendered, reused, made = build(project)
     assert rendered == 0 and reused > 0 and made == 0
-    assert "2026-03-01" in (project / "site/gazette/2026/01/01/index.html").read_text(encoding="utf-8")
+    assert inodes(project / "site") == before  # the same files, not even written again
+    assert footer_day(project / "site", "gazette/2026/01/01/index.html") == "2026-01-01"
+    assert footer_day(project / "site", "index.html") == "2027-02-01"
+    assert footer_day(project / "site", "about/index.html") == "2027-02-01"  # its file's last commit
+    assert footer_day(project / "site", "privacy/index.html") < "2027-01-01"
     incremental = tree(project / "site")
     shutil.rmtree(project / ".cache")
     monkeypatch.setattr(apart, "WORKER_THRESHOLD", 1)  # the workers' pages, too, are the same bytes

@@ -23,6 +23,7 @@ from generator.model import Content
 from generator.model.common import DEFAULT_LANGUAGE
 from generator.model.opendata import Field, Table
 from generator.outputs.opendata.packages import Package, Resource
+from generator.website.pages import dated
 from generator.website.templating import Templates
 
 LABELS = labels("data", DEFAULT_LANGUAGE)  # the open data is described in Chinese
@@ -48,7 +49,8 @@ def _render(templates: Templates, name: str, source: str, content: Content, **co
 def catalogue_page(content: Content, made: tuple[Package, ...], templates: Templates) -> Page:
     source = urls.data_home()
     body = _render(templates, "data/catalogue.md", source, content, packages=made)
-    return Page(source, page(LABELS["title"], body, jsonld=catalog_jsonld(content, made)))
+    return Page(source, page(LABELS["title"], body, jsonld=catalog_jsonld(content, made),
+                             **dated.meta(max((package.modified for package in made if package.modified), default=None))))
 
 
 def package_page(content: Content, package: Package, templates: Templates) -> Page:
@@ -60,7 +62,7 @@ def package_page(content: Content, package: Package, templates: Templates) -> Pa
     body = _render(templates, "data/package.md", source, content, package=package, descriptor=descriptor,
                    notes=one_line(dataset.notes) if dataset.notes else None)
     return Page(source, page(dataset.title.zh_hant, body, jsonld=dataset_jsonld(content, package),
-                             description=dataset.description.zh_hant[:160]))
+                             description=dataset.description.zh_hant[:160], **dated.meta(package.modified)))
 
 
 def downloads(package: Package, resource: Resource) -> list[tuple[str, str, str]]:

@@ -23,6 +23,9 @@ from generator.model.directory import Entry
 from generator.outputs import search
 from generator.outputs.directory_files import DOWNLOADS, ordered
 from generator.reading.history import NOTES, WINDOW, Change, ChangeRecord, Version
+from generator.dates import TAIPEI
+from generator.outputs.opendata.packages import published_update
+from generator.website.pages import dated
 from generator.website.templating import Templates
 
 LABELS = labels("directory", DEFAULT_LANGUAGE)  # the directory is published in Chinese
@@ -111,7 +114,7 @@ def overview(content: Content, record: ChangeRecord, templates: Templates) -> Pa
                    contacts=sum(len(agency.contacts) + sum(len(unit.contacts) for unit in agency.units) for agency in agencies),
                    downloads=DOWNLOADS, groups=[(group, members) for group, members in groups if members], parents=parents,
                    tables={agency.id: agency_table(agency) for agency in agencies})
-    return Page(source, page(LABELS["title"], body))
+    return Page(source, page(LABELS["title"], body, **dated.meta(published_update(record))))
 
 
 def agency_page(content: Content, agency: Agency, record: ChangeRecord, templates: Templates) -> Page:
@@ -126,7 +129,13 @@ def agency_page(content: Content, agency: Agency, record: ChangeRecord, template
                    notices=sum(1 for notice in content.gazette.notices if agency.id in notice.agencies),  # joint notices too
                    trail=[(LABELS["title"], urls.directory_home()), *((a.name.zh_hant, urls.agency(a)) for a in ancestors(content, agency))])
     indexed = search.entry(DEFAULT_LANGUAGE, "directory", meta={"agency": agency.name.zh_hant, "phone": agency.phone.national})
-    return Page(source, page(agency.name.zh_hant, body, search=indexed))
+    # its own last committed change (the directory's, if it has none or one not committed yet); its
+    # notices are counted on it, so the newest issue with one dates it too
+    changed = record.last_changed(agency.id) if agency.id not in record.pending else None
+    own = changed.astimezone(TAIPEI).date() if changed else published_update(record)
+    day = max(filter(None, [own, dated.issues(content.links.issue_of(notice) for notice in content.gazette.notices
+                                                                    if agency.id in notice.agencies)]), default=None)
+    return Page(source, page(agency.name.zh_hant, body, search=indexed, **dated.meta(day)))
 
 
 def ancestors(content: Content, agency: Agency) -> list[Agency]:
@@ -144,7 +153,7 @@ def changes_page(content: Content, record: ChangeRecord, templates: Templates) -
     source = urls.directory_changes()
     body = _render(templates, "directory/changes.md", source, record, window=WINDOW,
                    versions=[(version, by_agency(content, version)) for version in record.versions], describe=describe)
-    return Page(source, page(LABELS["changes_title"], body))
+    return Page(source, page(LABELS["changes_title"], body, **dated.meta(published_update(record))))
 
 
 def by_agency(content: Content, version: Version) -> list[tuple[str, Agency | None, list[Change]]]:

@@ -26,7 +26,7 @@ from generator.model.common import DEFAULT_LANGUAGE
 from generator.model.schedule import WEEKDAYS
 from generator.outputs import search
 from generator.outputs.printed.issues import IssuePdf
-from generator.website.pages import gazette_lists
+from generator.website.pages import dated, gazette_lists
 from generator.website.pages.shown import Shown, keyed_page
 from generator.website.apart import generated_in_workers
 from generator.website.templating import Templates
@@ -155,7 +155,8 @@ def gazette_home(content: Content, templates: Templates, shared: Mapping[str, ob
         recent=list(reversed(issues[-RECENT_ISSUES:])),
         years=[(year, roc_year(year), counts[year]) for year in sorted(counts, reverse=True)],
         categories=content.site.categories)
-    return Page(source, page(content.site.gazette.title.get(LANGUAGE), body, feeds=[urls.gazette_feed()]))
+    return Page(source, page(content.site.gazette.title.get(LANGUAGE), body, feeds=[urls.gazette_feed()],
+                             **dated.meta(dated.gazette(content))))
 
 
 def year_page(content: Content, year: int, issues: list[Issue], templates: Templates, shared: Mapping[str, object]) -> Page:
@@ -163,7 +164,7 @@ def year_page(content: Content, year: int, issues: list[Issue], templates: Templ
     title = WORDS["year_title"].format(gazette=shared["gazette_title"], year=year, roc_year=roc_year(year))
     body = templates.render("gazette/year.md", source, **shared, title=title, year=year, roc_year=roc_year(year),
                             issues=issues, notices=sum(len(i.notices) for i in issues))
-    return Page(source, page(title, body))
+    return Page(source, page(title, body, **dated.meta(dated.issues(issues))))
 
 
 def issue_page(content: Content, issue: Issue, templates: Templates, shared: Mapping[str, object],
@@ -175,7 +176,7 @@ def issue_page(content: Content, issue: Issue, templates: Templates, shared: Map
     body = templates.render("gazette/issue.md", source, **shared, title=title, issue=issue,
                             sections=sections(content, issue), before=before, after=after, printed=printed,
                             newsletter=urls.newsletter(issue) if content.site.newsletter else None)
-    return Page(source, page(title, body))
+    return Page(source, page(title, body, **dated.meta(dated.issue(content.links, issue))))
 
 
 @dataclass(frozen=True)
@@ -248,7 +249,7 @@ def notice_page(content: Content, notice: Notice, templates: Templates, shared: 
     description = WORDS["description"].format(agency=agency_name, doc_number=numbers, date=roc_date(issue.date),
                                               summary=summary(notice.body, 100) if text is None else shortened(text, 100))
     return Page(source, page(notice.title, body, jsonld=jsonld(content, issue, notice), search=indexed, description=description,
-                              og_type="article"))
+                              og_type="article", **dated.meta(dated.notice(content.links, notice))))
 
 
 def jsonld(content: Content, issue: Issue, notice: Notice) -> dict[str, object]:

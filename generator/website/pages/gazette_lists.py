@@ -14,6 +14,8 @@ from generator.labels import labels
 from generator.markup.markdown import Page, page
 from generator.model import Content, Notice
 from generator.model.common import DEFAULT_LANGUAGE
+from generator.model.links import Links
+from generator.website.pages import dated
 from generator.website.pages.shown import Shown, keyed_page
 from generator.website.templating import Templates
 
@@ -55,16 +57,18 @@ def listing(templates: Templates, shared: Mapping[str, object], kind: str, name:
     title = WORDS["listing_title"].format(kind=kind, name=name)
     counts = [(year, len(items), where(year)) for year, items in years.items()]
     latest = list(reversed(notices))[:LATEST]
+    links = shared["links"]
+    assert isinstance(links, Links)
 
     def first() -> Page:
         body = templates.render("gazette/listing.md", source, **shared, title=title, feed=feed, years=counts, latest=latest)
-        return Page(source, page(title, body, **({"feeds": [feed]} if feed else {})))
+        return Page(source, page(title, body, **({"feeds": [feed]} if feed else {}), **dated.meta(dated.notices(links, latest))))
 
     def of_year(year: int, items: list[Notice]) -> Page:
         year_title = WORDS["listing_year_title"].format(kind=kind, name=name, year=year, roc_year=roc_year(year))
         body = templates.render("gazette/listing_year.md", where(year), **shared, title=year_title, subject=name,
                                 first=source, year=year, notices=list(reversed(items)))
-        return Page(where(year), page(year_title, body))
+        return Page(where(year), page(year_title, body, **dated.meta(dated.notices(links, items))))
 
     yield keyed_page(source, shown.listed("first", source, title, feed or "-", counts, notices=latest) if shown else None, first)
     for year, items in years.items():
@@ -76,7 +80,7 @@ def category_index(content: Content, templates: Templates, shared: Mapping[str, 
     counts = Counter(notice.category for notice in content.gazette.notices)
     body = templates.render("gazette/categories.md", urls.category_index(), **shared,
                             categories=[(category, counts[category.slug]) for category in content.site.categories])
-    return Page(urls.category_index(), page(WORDS["categories"], body))
+    return Page(urls.category_index(), page(WORDS["categories"], body, **dated.meta(dated.gazette(content))))
 
 
 def agency_index(content: Content, templates: Templates, shared: Mapping[str, object]) -> Page:
@@ -88,4 +92,4 @@ def agency_index(content: Content, templates: Templates, shared: Mapping[str, ob
               for group in content.site.directory_groups]
     body = templates.render("gazette/agencies.md", urls.agency_index(), **shared,
                             groups=[(group, members) for group, members in groups if members])
-    return Page(urls.agency_index(), page(WORDS["agencies"], body))
+    return Page(urls.agency_index(), page(WORDS["agencies"], body, **dated.meta(dated.gazette(content))))

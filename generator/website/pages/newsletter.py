@@ -15,6 +15,7 @@ from generator.markup.markdown import Page, page
 from generator.model import Content
 from generator.outputs import feeds
 from generator.outputs.newsletter import Edition
+from generator.website.pages import dated
 from generator.website.pages.gazette import LANGUAGE, context
 from generator.website.pages.shown import keyed_inputs, keyed_page
 from generator.website.templating import Templates
@@ -41,7 +42,7 @@ def web_version(edition: Edition, templates: Templates, shared: Mapping[str, obj
     source = urls.newsletter(made.issue)
     title = str(WORDS["newsletter_title"]).format(name=made.name, issue=made.label)
     body = templates.render("gazette/newsletter.md", source, **shared, words=WORDS, title=title, issue=made.issue, letter=made)
-    return Page(source, page(title, body, description=made.preheader))
+    return Page(source, page(title, body, description=made.preheader, **dated.meta(made.issue.date)))
 
 
 def subscribe(content: Content, editions: tuple[Edition, ...], templates: Templates, shared: Mapping[str, object]) -> Page:
@@ -60,4 +61,5 @@ def subscribe(content: Content, editions: tuple[Edition, ...], templates: Templa
     body = templates.render("subscribe/page.md", source, **{**shared, "labels": WORDS}, newsletter=content.site.newsletter,
                             latest=editions[-1].letter.issue if editions else None, groups=groups,
                             base_url=content.site.base_url)
-    return Page(source, page(title, body, feeds=[urls.gazette_feed(), urls.directory_changes_feed()]))
+    return Page(source, page(title, body, feeds=[urls.gazette_feed(), urls.directory_changes_feed()],
+                             **dated.meta(dated.gazette(content))))

@@ -43,16 +43,22 @@ class Shown:
         self.printed = {pdf.issue: pdf for pdf in pdfs}
         self.digests = {notice.id: _digest(repr(notice)) for notice in content.gazette.notices}
         self.issues = {issue.id: _digest(repr(replace(issue, notices=()))) for issue in content.gazette.issues}
+        #: the issues of each year, as the nav lists them under the year (an issue's page shows its
+        #: year's issues in its nav: a new issue changes every page of its year's issues)
+        self.years: dict[int, list[str]] = {}
+        for issue in content.gazette.issues:
+            self.years.setdefault(issue.year, []).append(issue.id)
         agencies = {agency_id: _digest(repr(agency)) for agency_id, agency in links.agencies.items()}
         #: what a list of notices shows of each (its line in an issue, a year, a listing): the notice
-        #: (title, numbers), its issue, category and agencies, and what corrects, amends or repeals it
+        #: (title, numbers), its issue, category and agencies, and what corrects, amends or repeals it,
+        #: with that notice's issue (whose day dates the list's page: website/pages/dated.py)
         self.cards = {}
         for issue in content.gazette.issues:
             for notice in issue.notices:
                 self.cards[notice.id] = _digest("\0".join([
                     self.digests[notice.id], self.issues[issue.id], repr(links.categories.get(notice.category)),
                     *(agencies.get(agency, agency) for agency in notice.agencies),
-                    *(relation for relation, _ in links.related_by(notice))]))
+                    *(f"{relation}:{self.issues[links.issue_of(later).id]}" for relation, later in links.related_by(notice))]))
 
     def _key(self, *parts: object) -> str:
         return keyed_inputs(self.site, *parts)
@@ -81,10 +87,12 @@ class Shown:
                          self._pdf(issue), repr(pdf.pages.get(notice.id)) if pdf else "-")
 
     def issue(self, issue: Issue) -> str:
-        """An issue's page: the issue, each of its notices' lines, the issues before and after it, its PDF."""
+        """An issue's page: the issue, each of its notices' lines, the issues before and after it, its
+        PDF, and the issues of its year (its nav lists them)."""
         before, after = self.links.issue_neighbours(issue)
         return self._key("issue", self.issues[issue.id], *(self.cards[notice.id] for notice in issue.notices), "|",
-                         self.issues[before.id] if before else "-", self.issues[after.id] if after else "-", self._pdf(issue))
+                         self.issues[before.id] if before else "-", self.issues[after.id] if after else "-", self._pdf(issue),
+                         "|", *self.years[issue.year])
 
     def year(self, year: int, issues: Sequence[Issue]) -> str:
         """A year's page: its issues, and how many notices each has."""

@@ -30,6 +30,7 @@ from generator.outputs import search
 from generator.outputs.ebooks.epub import Ebook
 from generator.outputs.printed.yearbook import BookPdf
 from generator.spreadsheet import excel_csv
+from generator.website.pages import dated
 from generator.website.templating import Templates
 
 #: How each language writes a date in an imprint.
@@ -110,7 +111,8 @@ def yearbook_home(content: Content, language: str, templates: Templates) -> Page
     body = templates.render("yearbook/home.md", source, **_words(language), title=title,
                             other_home=urls.yearbook_home(_other(language)), books=list(reversed(content.yearbooks)))
     versions = {lang: urls.yearbook_home(lang) for lang in LANGUAGES}
-    return Page(source, page(title, body, **_meta(language, versions)))
+    return Page(source, page(title, body, **_meta(language, versions),
+                             **dated.meta(max((book.date for book in content.yearbooks), default=None))))
 
 
 def book_page(content: Content, book: Book, language: str, sizes: Sizes, templates: Templates) -> Page:
@@ -126,7 +128,7 @@ def book_page(content: Content, book: Book, language: str, sizes: Sizes, templat
         chapters=contents(book, language))
     versions = {lang: urls.book(book, lang) for lang in LANGUAGES}
     # The contents are in the page itself: no table of contents in the sidebar.
-    return Page(source, page(title, body, hide=["toc"], **_meta(language, versions)))
+    return Page(source, page(title, body, hide=["toc"], **_meta(language, versions), **dated.meta(book.date)))
 
 
 def contents(book: Book, language: str) -> list[Chapter]:
@@ -154,4 +156,4 @@ def chapter_page(book: Book, chapter: Chapter, around: tuple[Chapter | None, Cha
     # gazette's years of publication; the two must not mix in one filter
     meta["search"] = search.entry(language, "yearbook", filters={"edition": str(book.year)},
                                   sort={"date": f"{book.year}-12-31"})  # "newest first": a yearbook dates from its year's end
-    return Page(source, page(chapter.title, body, **meta))
+    return Page(source, page(chapter.title, body, **meta, **dated.meta(book.date)))
