@@ -55,6 +55,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import cbor2
 
+from generator.markup.cjk import IDEOGRAPHS
+
 log = logging.getLogger(__name__)
 
 MAGIC = b"pagefind_dcd"
@@ -81,6 +83,34 @@ CHUNK_SIZE = 20_000
 #: other shards, so an incremental build caps as a full one does (a cap for the words whose chunks are
 #: large only would need the whole index's counts before any part could be read).
 POSITIONS: int | None = 100
+
+#: A word asked for alone (a query part that is one word: 第, 規定) needs its pages and how often it
+#: occurs there (BM25), not where: its positions only prove phrases. A word that fills an index chunk
+#: alone (its postings' size :data:`CHUNK_SIZE` or more, over the whole index) is therefore also
+#: written as a *lone key* (:data:`LONE_PREFIX` + the word, ``0第``) with the first
+#: :data:`LONE_POSITIONS` of its positions on each page, and listed in :data:`LONE_WORDS`; the results
+#: page asks for the key where a part is that word alone (search.js, ``plan()``), for the word itself
+#: in a phrase. Why (issue 14, goal 2): 第 ends a Han run before almost every number, so it is on every
+#: notice, 121,674 positions at 10,108 notices even with :data:`POSITIONS`; its chunk was 99 KB and the
+#: query 第 cost 342 KB. Lowering the cap of one-character words instead was measured and refused
+#: (README, "Where 'any query' still fails"): on notices that are not copies of each other 第's chunk
+#: stays 79 KB even at 10 positions a page, while a phrase through 第 (「第1條」) would then leave 511
+#: pages to be checked against their texts (about 1 MB) instead of 21. The key is made when the parts
+#: are merged (it needs the whole index's count), from the merged postings, so an incremental build
+#: writes what a full one does. Only for words of Han characters: a key must never be a word of the
+#: text, and :func:`generator.outputs.search.words` never writes a digit and a Han character in one
+#: word (a key that is already a word, from a metadata value, is not made, and its word not listed).
+LONE_PREFIX = "0"
+
+#: Positions per page kept in a lone key (above): 3 keeps 第's key at 11 KB at 10,108 notices (about
+#: 42 KB for 10,108 notices that are not copies of each other: README), and a page's term frequency
+#: up to 3 for the ranking of a one-word query, where the word is on nearly every page.
+LONE_POSITIONS = 3
+
+#: The bundle's list of the words that have a lone key, by language (``{"und-hani": ["第", …]}``);
+#: written only when there is one (a site whose words are all smaller has none, and the results page
+#: takes a missing list as empty).
+LONE_WORDS = "lone-words.json"
 
 #: The folder and suffix of a capped page's text in the bundle (``text/<fragment>.<n>.pf_text``: its
 #: pieces, named as its fragment and numbered from 0).
@@ -294,7 +324,8 @@ def program(bundles: Iterable[dict[str, bytes]]) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for bundle in bundles:
         for name, data in bundle.items():
-            if not name.startswith(("fragment/", "index/", "filter/", f"{TEXT_FOLDER}/")) and not name.endswith(".pf_meta"):
+            if (not name.startswith(("fragment/", "index/", "filter/", f"{TEXT_FOLDER}/")) and not name.endswith(".pf_meta")
+                    and name != LONE_WORDS):
                 files.setdefault(name, data)
     return files
 
@@ -749,18 +780,43 @@ def merge_parts(parts: dict[str, list[Part]], program: dict[str, bytes]) -> dict
     if entry.get("version") not in MERGEABLE:
         raise FormatError(f"Pagefind {entry.get('version')} wrote a bundle this build does not merge")
     files = {name: data for name, data in program.items()
-             if not name.startswith(("fragment/", "index/", "filter/", f"{TEXT_FOLDER}/")) and not name.endswith(".pf_meta")}
+             if not name.startswith(("fragment/", "index/", "filter/", f"{TEXT_FOLDER}/")) and not name.endswith(".pf_meta")
+             and name != LONE_WORDS}
     names = _Names()
     about_languages = {}
+    lone_words: dict[str, list[str]] = {}
     with ThreadPoolExecutor(2) as pool:  # zlib lets go of the GIL: both cores
         for language in sorted(parts):
-            about_languages[language] = _merge_language_parts(language, parts[language], files, names, pool)
+            about_languages[language] = _merge_language_parts(language, parts[language], files, names, pool, lone_words)
+    if lone_words:
+        files[LONE_WORDS] = json.dumps(lone_words, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     entry["languages"] = about_languages
     files["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return files
 
 
-def _merge_language_parts(language: str, parts: list[Part], files: dict[str, bytes], names: _Names, pool) -> dict:
+_HAN_WORD = re.compile(f"[{IDEOGRAPHS}]+")
+
+
+def _lone_keys(words: dict[str, list]) -> list[str]:
+    """Add to ``words`` (merged: word -> [count, last page, size, first page, byte pieces…]) the lone key
+    of each word of Han characters that fills a chunk alone (:data:`LONE_PREFIX`); the words given one."""
+    lone = []
+    for word in sorted(word for word, found in words.items() if found[2] >= CHUNK_SIZE and _HAN_WORD.fullmatch(word)):
+        key = LONE_PREFIX + word
+        if key in words:  # a word of the page (a metadata value's): never taken over
+            log.warning("the search index has a word %r: %r is asked for as itself", key, word)
+            continue
+        found = words[word]
+        postings = cbor2.loads(_head(4, found[0]) + _posting_head(found[3]) + b"".join(found[4:]))
+        kept = Postings.of(postings, None, LONE_POSITIONS)
+        words[key] = [kept.count, kept.last, kept.size, kept.first, kept.tail]
+        lone.append(word)
+    return lone
+
+
+def _merge_language_parts(language: str, parts: list[Part], files: dict[str, bytes], names: _Names, pool,
+                          lone_words: dict[str, list[str]]) -> dict:
     gathered = _Gathered(parts)
     fields, filters, sort_values, words, variants = (gathered.fields, gathered.filters, gathered.sorts,
                                                      gathered.words, gathered.variants)
@@ -771,6 +827,9 @@ def _merge_language_parts(language: str, parts: list[Part], files: dict[str, byt
         for number, piece in enumerate(gathered.texts.get(digest, [])):  # a capped page's text, named as its fragment
             files[f"{TEXT_FOLDER}/{name}.{number}{TEXT_SUFFIX}"] = piece
         pages.append([name, word_count])
+    lone = _lone_keys(words)
+    if lone:
+        lone_words[language] = lone
     # the words, by word (Rust orders strings by their UTF-8 bytes: by code point, as Python does),
     # chunked by Pagefind's rule (CHUNK_SIZE), but for a word that fills a chunk alone: the chunk
     # before it is closed first, so the word has a chunk of its own (issue 14: Pagefind's rule put

@@ -192,3 +192,134 @@ def test_a_phrase_past_a_capped_word_is_found_exactly_and_a_lookalike_is_not(bro
 def test_a_common_word_alone_costs_its_capped_chunk_and_no_text(browser, capped_site):
     results, loose, status, texts = shown(browser, capped_site, "股份有限")
     assert sorted(results) == ["/a/", "/b/", "/c/"] and loose == [] and texts == []  # proved by their first positions
+
+
+# -- lone keys (issue 14, goal 2): a word that fills an index chunk alone, asked for alone ----------------
+#
+# 第 ends a Han run before almost every number, so it is on every notice (121,674 positions at 10,108
+# notices, a 99 KB chunk). A query of that word alone needs its pages, not its positions: the merge
+# also writes it as a lone key (0第) with at most pagefind_bundle.LONE_POSITIONS positions a page, and
+# the results page asks for that. Here a chunk size of 150 makes 第 (300 places on two lists, capped to
+# 100 each) such a word. /d/ has 「第151號」 only past 第's cap; /e/ has 151 past the cap too, never after
+# 第 (the look-alike); /f/ has 第 once; /g/ none.
+
+LONE_PAGES = {
+    "d/index.html": notice("營利事業登記名冊（三）", "府經登字第1150000004號",
+                           ["主旨：公告本市營利事業登記名冊。"] + [f"第{i + 1}號 {name}" for i, name in enumerate(COMPANIES)]
+                           + ["第151號 青松造景股份有限公司"]),
+    "e/index.html": notice("營利事業登記名冊（四）", "府經登字第1150000005號",
+                           ["主旨：公告本市營利事業登記名冊。"] + [f"第{i + 1}號 {name}" for i, name in enumerate(COMPANIES)]
+                           + ["備註：附件151份，另案送達。"]),
+    "f/index.html": notice("修正本府組織規程", "府法規字第1150000006號", ["主旨：修正本府組織規程第3條，自即日施行。"]),
+    "g/index.html": notice("公園開放時間", "府工園字第1150000007號", ["主旨：公告本市公園開放時間。"]),
+}
+
+
+def lone_cut(shards: int) -> list[tuple[str, list[search._Source]]]:
+    sources = [search._Source(path, data, f"/{path.removesuffix('index.html')}", "zh-TW") for path, data in LONE_PAGES.items()]
+    return [(f"lone-{i}", sources[i::shards] if shards == 1 else sources[i:i + 1]) for i in range(shards)]
+
+
+def postings_of(files: dict[str, bytes]) -> dict[str, dict[str, list[int]]]:
+    """word -> page URL -> its positions (weights ignored), and the index chunk holding each word (under "")."""
+    meta = language_meta(files)
+    urls = [json.loads(gzip.decompress(files[f"fragment/{name}.pf_fragment"])[len(pagefind_bundle.MAGIC):])["url"]
+            for name, _ in meta[1]]
+    out: dict[str, dict[str, list[int]]] = {"": {}}
+    for _, _, chunk in meta[2]:
+        for word, postings, _ in pagefind_bundle.read_cbor(files[f"index/{chunk}.pf_index"], check=False)[0]:
+            out[""][word] = [chunk]  # type: ignore[list-item]
+            page, pages = 0, out.setdefault(word, {})
+            for posting in postings:
+                page += posting[0]
+                at, found = 0, []
+                for location in posting[1]:
+                    at = 0 if location < 0 else at + location
+                    if location >= 0:
+                        found.append(at)
+                pages[urls[page]] = found
+    return out
+
+
+@pytest.fixture(scope="module")
+def lone_bundle(site_dir) -> dict[str, bytes]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pagefind_bundle, "CHUNK_SIZE", 150)
+        return search.Index(site_dir).bundle(lone_cut(4), keep=False)
+
+
+def test_a_word_that_fills_a_chunk_alone_gets_a_lone_key_with_its_pages_and_first_positions(lone_bundle, site_dir):
+    lone = json.loads(lone_bundle[pagefind_bundle.LONE_WORDS])["und-hani"]
+    assert "第" in lone and "公司" in lone and "造景" not in lone  # 公司: 100 + 100 places on the lists
+    words = postings_of(lone_bundle)
+    assert sorted(words["第"]) == ["/d/", "/e/", "/f/"]  # never /g/: its document number is metadata
+    for word in lone:
+        key = pagefind_bundle.LONE_PREFIX + word
+        assert words[key].keys() == words[word].keys()  # the word's pages, every one
+        for url, found in words[word].items():  # its first positions in the page's order, at most LONE_POSITIONS
+            assert words[key][url] == sorted(found)[:pagefind_bundle.LONE_POSITIONS]
+        assert words[""][key] != words[""][word]  # in another index chunk than the word's, which it fills alone
+    assert len(words["第"]["/d/"]) == CAP  # the word itself keeps its positions for phrases (and /d/ its text)
+    assert not any(pagefind_bundle.LONE_PREFIX + word in words for word in words if word and word not in lone)
+    # shards merged give the bundle of one run over every page: the key is made from the merged postings
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pagefind_bundle, "CHUNK_SIZE", 150)
+        whole = search.Index(site_dir).bundle(lone_cut(1), keep=False)
+    assert whole == lone_bundle
+    # and with the usual chunk size, none of these words fills a chunk: no key, no list
+    plain = search.Index(site_dir).bundle(lone_cut(4), keep=False)
+    assert pagefind_bundle.LONE_WORDS not in plain and not any(word.startswith(pagefind_bundle.LONE_PREFIX + "第")
+                                                               for word in postings_of(plain))
+
+
+@pytest.fixture(scope="module")
+def lone_site(site_dir, lone_bundle, tmp_path_factory):
+    """The built site with the four notices and their lone keys as its search index, served."""
+    site = tmp_path_factory.mktemp("lone") / "site"
+    shutil.copytree(site_dir, site, ignore=shutil.ignore_patterns("pagefind"))
+    for name, data in search_transfer.for_transfer(lone_bundle).items():
+        (site / "pagefind" / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / "pagefind" / name).write_bytes(data)
+    for path in LONE_PAGES:
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_bytes(LONE_PAGES[path])
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def chunks_fetched(browser, url: str, query: str) -> list[str]:
+    context = browser.new_context()
+    tab = context.new_page()
+    fetched: list[str] = []
+    tab.on("request", lambda request: fetched.append(urlparse(request.url).path))
+    tab.goto(f"{url}/search/?{urlencode({'q': query})}")
+    tab.wait_for_function("() => /\\d|找不到/.test(document.getElementById('search-status').textContent)")
+    tab.wait_for_load_state("networkidle")
+    context.close()
+    return [path.removeprefix("/pagefind/index/").removesuffix(".pf_index") for path in fetched if path.startswith("/pagefind/index/")]
+
+
+def test_a_word_alone_is_asked_for_by_its_lone_key_and_finds_every_page_of_the_word(browser, lone_site, lone_bundle, screenshot):
+    words = postings_of(lone_bundle)
+    results, loose, status, texts = shown(browser, lone_site, "第", screenshot)
+    assert sorted(results) == ["/d/", "/e/", "/f/"] and loose == [] and status == "找到 3 筆結果" and texts == []
+    fetched = chunks_fetched(browser, lone_site, "第")
+    assert words[""]["0第"][0] in fetched and words[""]["第"][0] not in fetched  # the key's small chunk, not the word's
+
+
+@pytest.mark.parametrize("query", ["第151號", "「第151號」"])
+def test_a_phrase_through_a_lone_word_is_proved_by_the_word_itself_past_its_cap(browser, lone_site, lone_bundle, query, screenshot):
+    words = postings_of(lone_bundle)
+    results, loose, status, texts = shown(browser, lone_site, query, screenshot)
+    # /d/ through its text (第 is capped there, 151 is past the last of its kept positions); /e/'s 151
+    # follows no 第: never an exact match, and no looser result is shown beside an exact one
+    assert results == ["/d/"] and loose == [] and status == "找到 1 筆結果" and texts
+    fetched = chunks_fetched(browser, lone_site, query)
+    assert words[""]["第"][0] in fetched and words[""]["0第"][0] not in fetched  # the word's positions, not the key's

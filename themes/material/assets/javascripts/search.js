@@ -12,6 +12,7 @@ const PAGE_SIZE = 10;
 let ideographs = null; // a character class, from the page
 let folding = new Map();
 let sizes = null; // the index's large chunks, once asked for (chunkSizes())
+let lone = null; // the words with a lone key, once asked for (loneWords())
 let cap = 0; // a word's positions kept per page (the page's data-positions; 0: all): see occurrences()
 let piece = 1000; // the words of a piece of a capped page's text (data-text-piece)
 const pieces = new Map(); // a piece of a capped page's text, by "id.n", once fetched (textPiece())
@@ -125,6 +126,24 @@ function chunkSizes(index) {
   return sizes;
 }
 
+// The words that fill an index chunk alone (第, 規定) and so have a lone key besides: "0第", their pages
+// with at most 3 positions each (generator/outputs/pagefind_bundle.py, LONE_PREFIX), a small chunk
+// where the word's own holds every position (第: 99 -> 11 KB at 10,108 notices). A part that is one
+// such word alone is asked for by its key (plan()): its pages and ranking need no more positions. A
+// missing list (a bundle indexed in one run has none) makes every word asked for as itself.
+function loneWords(index) {
+  lone ??= fetch(new URL("pagefind/lone-words.json", root))
+    .then((response) => (response.ok ? response.json() : {}))
+    .catch(() => ({}))
+    .then((all) => new Set(all[index.toLowerCase()] || []));
+  return lone;
+}
+
+// Whether a query part (its words) may be asked for by a lone key: one word of Han characters.
+function lonely(part) {
+  return part.length === 1 && new RegExp(`^${ideographs}+$`, "u").test(part[0]);
+}
+
 function chunkSize(word, known) {
   for (const [from, to, bytes] of known.large) if (from <= word && (word <= to || word.startsWith(to))) return bytes;
   return known.typical;
@@ -138,6 +157,8 @@ const UNCHECKED = 4;
 // checked to occur as written. Fewer words mean fewer index chunks to download:
 // - a part holding a long number (5 digits or more, as every document number does): the numbers
 //   alone, which are as selective as the whole part (府財產字第1150010234號 -> 1150010234);
+// - a part that is one word alone with a lone key (loneWords(): 第, 規定): that key, whose pages are
+//   the word's and whose positions nothing checks;
 // - a part of 6 Han characters or more (a regulation's name, a long title phrase): the bigrams that
 //   cover each character at least once for the fewest bytes (about every other one, the common words'
 //   large chunks avoided where another choice covers their characters: ABCDEFG -> AB CD EF FG or
@@ -157,9 +178,10 @@ const UNCHECKED = 4;
 //   chunk stays an exact phrase;
 // - anything else: all its words, as Pagefind's exact phrase.
 // `words` keeps the part's words, `offsets` each term's place among them (checked by occurrences()).
-function plan(part, known) {
+function plan(part, known, alone = new Set()) {
   const numbers = part.filter((word) => /[0-9]{5,}/.test(word));
   if (numbers.length) return { terms: numbers, words: part, check: "none" };
+  if (part.length === 1 && alone.has(part[0])) return { terms: [`0${part[0]}`], words: part, check: "none" }; // loneWords()
   if (choosable(part) && part.length > 4) {
     const offsets = cover(part.map((word) => chunkSize(word, known)), part.length >= 8 ? UNCHECKED * known.typical : Infinity);
     return { terms: offsets.map((i) => part[i]), words: part, offsets, check: "positions" };
@@ -350,6 +372,7 @@ async function startResultsPage(app) {
 
   const index = app.dataset.index || document.documentElement.lang;
   if (input.value.split(/\s+/).some((part) => choosable(phraseWords(part)))) chunkSizes(index); // beside the index's
+  if (input.value.split(/\s+/).some((part) => lonely(phraseWords(part)))) loneWords(index);
   const pagefind = await openIndex(index);
 
   const selected = {};
@@ -397,8 +420,9 @@ async function startResultsPage(app) {
     // weighted); then, per part, the pages where it occurs as written. Every later search reads the
     // index chunks the first one loaded, so only the first costs a download.
     const known = parts.some(choosable) ? await chunkSizes(index) : { typical: 1, large: [] };
+    const alone = parts.some(lonely) ? await loneWords(index) : new Set();
     if (mine !== generation) return;
-    const plans = parts.map((part) => plan(part, known));
+    const plans = parts.map((part) => plan(part, known, alone));
     const all = parts.length ? [...new Set(plans.flatMap((p) => p.terms))].join(" ") : null;
     const ranked = await pagefind.debouncedSearch(all, { filters }, 200);
     if (ranked === null || mine !== generation) return; // a newer query took over
