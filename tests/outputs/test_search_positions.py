@@ -21,6 +21,7 @@ from urllib.parse import urlencode, urlparse
 
 import pytest
 
+from generator.markup.cjk import IDEOGRAPHS
 from generator.outputs import pagefind_bundle, search, search_transfer
 
 CAP = pagefind_bundle.POSITIONS
@@ -252,6 +253,7 @@ def lone_bundle(site_dir) -> dict[str, bytes]:
 def test_a_word_that_fills_a_chunk_alone_gets_a_lone_key_with_its_pages_and_first_positions(lone_bundle, site_dir):
     lone = json.loads(lone_bundle[pagefind_bundle.LONE_WORDS])["und-hani"]
     assert "第" in lone and "公司" in lone and "造景" not in lone  # 公司: 100 + 100 places on the lists
+    assert all(re.fullmatch(f"[{IDEOGRAPHS}]+", word) for word in lone)  # Han characters only: never markup, never "0…"
     words = postings_of(lone_bundle)
     assert sorted(words["第"]) == ["/d/", "/e/", "/f/"]  # never /g/: its document number is metadata
     for word in lone:
