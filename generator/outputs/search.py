@@ -46,6 +46,7 @@ import itertools
 import json
 import logging
 import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -707,7 +708,41 @@ class Index:
             for name, digest in found.program.items():
                 if name not in program:
                     program[name] = self._program_file(digest)
-        return pagefind_bundle.merge_parts(by_language, program)
+        memo = self._lone_memo()
+        files = pagefind_bundle.merge_parts(by_language, program, memo)
+        self._keep_lone_memo(memo)
+        return files
+
+    #: The lone keys' capped postings, by the postings they are capped from (pagefind_bundle._capped_piece).
+    LONE_MEMO = "lone.memo"
+
+    def _lone_memo(self) -> _Used:
+        """The capped postings of the lone keys kept by the last build (``lone.memo``): an unchanged
+        part (the group of the older gazette) gives the same postings, so a new issue caps only its
+        own part's and the directory's (issue 12). Checked by a SHA-256 of its bytes and kept for
+        this code only; anything else is an empty memo."""
+        memo = _Used()
+        if self.cache is None:
+            return memo
+        try:
+            data = (self.cache / self.LONE_MEMO).read_bytes()
+            digest, _, body = data.partition(b"\n")
+            if hashlib.sha256(body).hexdigest().encode("ascii") != digest:
+                return memo
+            version, entries = pickle.loads(body)  # a cache of this project, trusted as its code is (reading/memo.py)
+            if version == self.version and isinstance(entries, dict):
+                memo.update(entries)
+        except (OSError, ValueError, TypeError, pickle.UnpicklingError, EOFError):
+            pass
+        memo.loaded = set(memo)
+        return memo
+
+    def _keep_lone_memo(self, memo: _Used) -> None:
+        """Keep the entries this merge used (and only those), when they are not what was kept."""
+        if self.cache is None or memo.used == memo.loaded:
+            return
+        body = pickle.dumps((self.version, {key: memo[key] for key in memo.used}), protocol=pickle.HIGHEST_PROTOCOL)
+        _write(self.cache / self.LONE_MEMO, hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body)
 
     def _groups(self, keys: list[str]) -> dict[int, tuple[list[str], str, _Parts]]:
         """The kept groups whose shards are consecutive shards of ``keys``, by the place of their first:
@@ -898,6 +933,25 @@ class Index:
 
 
 _SORT = re.compile(r'data-pagefind-sort="([^"]*)"')
+
+
+class _Used(dict):
+    """A memo that knows which of its entries were asked for or added (``used``) and which it was
+    loaded with (``loaded``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.used: set = set()
+        self.loaded: set = set()
+
+    def get(self, key, default=None):
+        if key in self:
+            self.used.add(key)
+        return super().get(key, default)
+
+    def __setitem__(self, key, value) -> None:
+        self.used.add(key)
+        super().__setitem__(key, value)
 
 
 def _write(path: Path, data: bytes, mode: int | None = None) -> None:

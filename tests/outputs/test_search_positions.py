@@ -15,6 +15,7 @@ import http.server
 import json
 import re
 import shutil
+import sys
 import threading
 from urllib.parse import urlencode, urlparse
 
@@ -278,6 +279,34 @@ def test_a_word_that_fills_a_chunk_alone_gets_a_lone_key_with_its_pages_and_firs
     plain = search.Index(site_dir).bundle(lone_cut(4), keep=False)
     assert pagefind_bundle.LONE_WORDS not in plain and not any(word.startswith(pagefind_bundle.LONE_PREFIX + "第")
                                                                for word in postings_of(plain))
+
+
+def test_the_lone_keys_capped_postings_are_kept_by_what_they_are_capped_from(site_dir, tmp_path, monkeypatch):
+    """The search cache keeps each part's capped postings of a lone key (issue 12: decoding and
+    capping a common word's whole postings took about 2 s of every build): a merge of unchanged
+    parts caps none again, and a changed page gives the bundle of a merge without the cache."""
+    monkeypatch.setattr(pagefind_bundle, "CHUNK_SIZE", 150)
+    cache = tmp_path / "search"
+    first = search.Index(site_dir, cache).bundle(lone_cut(4), keep=False)
+    memo = cache / search.Index.LONE_MEMO
+    assert first == search.Index(site_dir).bundle(lone_cut(4), keep=False) and memo.is_file()
+    # the second merge combines the unchanged parts into a group (one piece of postings where there were
+    # four), whose capped postings are kept from then on
+    assert search.Index(site_dir, cache).bundle(lone_cut(4), keep=False) == first
+    kept = memo.stat().st_mtime_ns
+    capped = []
+    real = pagefind_bundle.Postings.of
+    monkeypatch.setattr(pagefind_bundle.Postings, "of", classmethod(lambda cls, postings, remap, positions=None, found=None: (
+        capped.append(positions), real(postings, remap, positions, found))[1]))
+    assert search.Index(site_dir, cache).bundle(lone_cut(4), keep=False) == first
+    assert pagefind_bundle.LONE_POSITIONS not in capped and memo.stat().st_mtime_ns == kept  # nothing capped again
+    # 第 on one more list line of /d/: its part's postings change, the others' are taken from the memo
+    changed = dict(LONE_PAGES)
+    changed["d/index.html"] = changed["d/index.html"].replace("第151號 青松造景".encode(), "第151號、第152號 青松造景".encode())
+    monkeypatch.setattr(sys.modules[__name__], "LONE_PAGES", changed)
+    again = search.Index(site_dir, cache).bundle(lone_cut(4), keep=False)
+    assert again != first and again == search.Index(site_dir).bundle(lone_cut(4), keep=False)
+    assert pagefind_bundle.LONE_POSITIONS in capped  # the changed part's (and the new group's) capped again
 
 
 @pytest.fixture(scope="module")
