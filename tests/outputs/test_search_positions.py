@@ -268,7 +268,13 @@ def test_a_word_that_fills_a_chunk_alone_gets_a_lone_key_with_its_pages_and_firs
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pagefind_bundle, "CHUNK_SIZE", 150)
         whole = search.Index(site_dir).bundle(lone_cut(1), keep=False)
-    assert whole == lone_bundle
+        # and as the search stage's cache keeps the shards: parts written and read back, three combined (a group)
+        runs = [search.Index(site_dir)._run(name, sources) for name, sources in lone_cut(4)]
+        unions = {"und-hani": sorted({field for files, _ in runs for field in pagefind_bundle.languages(files)["und-hani"]})}
+        parts = [pagefind_bundle.Part.loads(pagefind_bundle.read_parts(files, sorts, unions)["und-hani"].dumps()) for files, sorts in runs]
+        group = pagefind_bundle.Part.loads(pagefind_bundle.combine(parts[:3]).dumps())
+        grouped = pagefind_bundle.merge_parts({"und-hani": [group, parts[3]]}, pagefind_bundle.program([runs[0][0]]))
+    assert whole == lone_bundle == grouped
     # and with the usual chunk size, none of these words fills a chunk: no key, no list
     plain = search.Index(site_dir).bundle(lone_cut(4), keep=False)
     assert pagefind_bundle.LONE_WORDS not in plain and not any(word.startswith(pagefind_bundle.LONE_PREFIX + "第")
