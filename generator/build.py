@@ -32,6 +32,7 @@ import logging
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -117,9 +118,10 @@ def _make_products(root: Path, out: Path, blobs: Blobs | None = None, aside: boo
     # before the open data and the website: they cite each notice by its page in the issue's PDF, and
     # link the PDF. With ``aside`` (a build), typeset in a forked process of its own while this one
     # makes the newsletters (issue 12: 0.6 s beside 0.5 s after one new issue at 10,000 notices);
-    # forked before any thread of this build starts. ``serve`` typesets here: Typst's threads, started
-    # by an earlier rebuild in the same process, would not survive a fork.
-    if aside:
+    # forked before any thread of this build starts, and only in a process that has not loaded Typst:
+    # Typst's threads, started by an earlier typesetting in the same process (``serve``'s rebuilds,
+    # a test's builds), would not survive a fork, and the forked process would wait for them for ever.
+    if aside and "typst" not in sys.modules:
         printing = _forked("typeset", "the print edition", print_edition, content, root, out)
     else:
         printed_here = _stage("typeset", "the print edition", print_edition, content, root, out)

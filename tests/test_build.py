@@ -108,3 +108,20 @@ def test_failing_build_leaves_the_built_site_byte_for_byte(shipped):
     assert result.returncode == 1 and "content/gazette/2026/02/issue.yml:" in result.stderr
     after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(site.rglob("*")) if p.is_file()}
     assert after == before
+
+
+def test_a_build_in_a_process_that_has_loaded_typst_typesets_in_it(project, monkeypatch):
+    """The print edition is typeset in a forked process only by a process that has not loaded Typst
+    (a fresh `python -m generator build`): Typst's threads, started by an earlier typesetting in the
+    same process (serve's rebuilds, a test's builds), would not survive a fork, and the forked
+    process would wait for them for ever. Here Typst is loaded: the build typesets in its own process."""
+    import typst  # noqa: F401 - loaded, as by an earlier build in this process
+
+    from generator import build as build_module
+    from generator import workers
+
+    forked: list[str] = []
+    real = workers.aside
+    monkeypatch.setattr(workers, "aside", lambda task, what: forked.append(what) or real(task, what))
+    assert build_module.build(project.root) == project.root / "site"
+    assert "the print edition" not in forked and (project.root / "site/gazette/2026/01/gazette-2026-01.pdf").is_file()
