@@ -38,6 +38,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager, nullcontext
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -47,7 +48,7 @@ from generator.errors import BuildError
 from generator.model import Content
 from generator.outputs.ebooks.epub import ebooks
 from generator.outputs.opendata.validation import build_data, check_aside, make_data
-from generator.outputs.printed.issues import PrintEdition, pdf_uri, print_edition
+from generator.outputs.printed.issues import pdf_uri, print_edition
 from generator.outputs.newsletter import newsletters
 from generator.outputs.search import index_site
 from generator.products import APART_KEY, CONFIG_KEY, Products
@@ -123,24 +124,28 @@ def _make_products(root: Path, out: Path, blobs: Blobs | None = None, aside: boo
     # a test's builds), would not survive a fork, and the forked process would wait for them for ever.
     if aside and "typst" not in sys.modules:
         printing = _forked("typeset", "the print edition", print_edition, content, root, out)
-    else:
-        printed_here = _stage("typeset", "the print edition", print_edition, content, root, out)
-        printing = lambda: printed_here  # noqa: E731
+    else:  # here, after the newsletters, as the forked one is waited for (the log's order is the same)
+        printing = partial(_stage, "typeset", "the print edition", print_edition, content, root, out)
     books = _beside("built", "the e-books", ebooks, content, root)
     validated = _nothing
-    printed: PrintEdition | None = None
+    failure: Exception | None = None
+    waited = False
     try:
         try:
             # The newsletter links an issue's files that a stage before it made (newsletter.issue_files: the
             # print edition's PDF, at urls.issue_pdf), given by their site paths: the PDF of every issue,
             # which the print edition makes or stops the build (checked below).
             published = frozenset(pdf_uri(issue) for issue in content.gazette.issues)
-            letters = _stage("built", "the newsletters", newsletters, content, published, root)
+            try:
+                letters = _stage("built", "the newsletters", newsletters, content, published, root)
+            except Exception as exc:  # noqa: BLE001 - raised below, after the open data's report (see the end)
+                failure, letters = exc, ()
+            waited = True
             printed = printing()
             if frozenset(pdf.uri for pdf in printed.issues) != published:
                 raise BuildError("the print edition did not make the PDF of every issue, which the newsletters link")
         finally:
-            if printed is None:  # stopped before it: the process is not left writing into the folder
+            if not waited:  # stopped before it: the process is not left writing into the folder
                 with contextlib.suppress(Exception):
                     printing()
             made_books = books()  # before the open data's validation forks: no thread runs then
@@ -149,9 +154,12 @@ def _make_products(root: Path, out: Path, blobs: Blobs | None = None, aside: boo
             validated = check_aside(data, out, root)
         else:
             data = _stage("built and validated", "the open data", build_data, content, changes, out, printed.issues, root)
+        if failure is not None:
+            raise failure
     except Exception:
         # content that slipped past check (an agency missing from the directory) may stop a stage
-        # before the validation does: the package's report is the readable message
+        # (the newsletters, the website) before the validation does: the package's report is the
+        # readable message
         validated()
         raise
     return Products(root, content, changes, made_books, data.packages, data.files, letters, printed.issues, printed.books), validated
