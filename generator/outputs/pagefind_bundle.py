@@ -50,7 +50,7 @@ import logging
 import re
 import struct
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import cbor2
@@ -772,10 +772,13 @@ def combine(parts: list[Part]) -> Part:
     return part
 
 
-def merge_parts(parts: dict[str, list[Part]], program: dict[str, bytes]) -> dict[str, bytes]:
+def merge_parts(parts: dict[str, list[Part]], program: dict[str, bytes],
+                lone_memo: MutableMapping[bytes, tuple[bytes, int]] | None = None) -> dict[str, bytes]:
     """The canonical bundle of consecutive runs from their parts (by language, in run order) and the
     bundle's other files (``pagefind-entry.json`` of any run, the program and its interface files):
-    the same bytes as :func:`canonical` of one run over every page."""
+    the same bytes as :func:`canonical` of one run over every page. ``lone_memo``: the capped
+    postings of the lone keys by the part's postings they are made from (:func:`_capped_piece`),
+    kept by the search stage from one build to the next."""
     entry = json.loads(program["pagefind-entry.json"])
     if entry.get("version") not in MERGEABLE:
         raise FormatError(f"Pagefind {entry.get('version')} wrote a bundle this build does not merge")
@@ -787,7 +790,8 @@ def merge_parts(parts: dict[str, list[Part]], program: dict[str, bytes]) -> dict
     lone_words: dict[str, list[str]] = {}
     with ThreadPoolExecutor(2) as pool:  # zlib lets go of the GIL: both cores
         for language in sorted(parts):
-            about_languages[language] = _merge_language_parts(language, parts[language], files, names, pool, lone_words)
+            about_languages[language] = _merge_language_parts(language, parts[language], files, names, pool, lone_words,
+                                                              {} if lone_memo is None else lone_memo)
     if lone_words:
         files[LONE_WORDS] = json.dumps(lone_words, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     entry["languages"] = about_languages
@@ -798,9 +802,16 @@ def merge_parts(parts: dict[str, list[Part]], program: dict[str, bytes]) -> dict
 _HAN_WORD = re.compile(f"[{IDEOGRAPHS}]+")
 
 
-def _lone_keys(words: dict[str, list]) -> list[str]:
+def _lone_keys(words: dict[str, list], memo: MutableMapping[bytes, tuple[bytes, int]]) -> list[str]:
     """Add to ``words`` (merged: word -> [count, last page, size, first page, byte pieces…]) the lone key
-    of each word of Han characters that fills a chunk alone (:data:`LONE_PREFIX`); the words given one."""
+    of each word of Han characters that fills a chunk alone (:data:`LONE_PREFIX`); the words given one.
+
+    A lone key's postings are the word's with each page's positions capped (:data:`LONE_POSITIONS`),
+    which changes each posting alone: so each part's piece of the word's postings is capped on its
+    own (:func:`_capped_piece`), the pieces between them (the next part's first page) kept as they
+    are. ``memo`` keeps each capped piece by the piece's bytes (issue 12: decoding and capping the
+    whole postings of every such word again took about 2 s of every build after one new issue at
+    10,000 notices, though only the new issue's part had changed)."""
     lone = []
     for word in sorted(word for word, found in words.items() if found[2] >= CHUNK_SIZE and _HAN_WORD.fullmatch(word)):
         key = LONE_PREFIX + word
@@ -808,15 +819,37 @@ def _lone_keys(words: dict[str, list]) -> list[str]:
             log.warning("the search index has a word %r: %r is asked for as itself", key, word)
             continue
         found = words[word]
-        postings = cbor2.loads(_head(4, found[0]) + _posting_head(found[3]) + b"".join(found[4:]))
-        kept = Postings.of(postings, None, LONE_POSITIONS)
-        words[key] = [kept.count, kept.last, kept.size, kept.first, kept.tail]
+        capped: list = [found[0], found[1], 0, found[3]]
+        # found[4:]: a part's tail (its postings without their first page), then for each next part
+        # the head of its first posting (the page from the last) and its tail
+        for at, piece in enumerate(found[4:]):
+            if at % 2:
+                capped.append(piece)
+                continue
+            tail, size = _capped_piece(piece, memo)
+            capped.append(tail)
+            capped[2] += size
+        words[key] = capped
         lone.append(word)
     return lone
 
 
+def _capped_piece(tail: bytes, memo: MutableMapping[bytes, tuple[bytes, int]]) -> tuple[bytes, int]:
+    """A part's postings of a word without their first page (a tail: the first posting's positions and
+    metadata positions, then whole postings), each page's positions capped to :data:`LONE_POSITIONS`,
+    as a tail again, with its size in Pagefind's count; kept in ``memo`` under the tail's SHA-256."""
+    key = hashlib.sha256(tail).digest()
+    found = memo.get(key)
+    if found is None:
+        # the tail read as postings whose first page is 0 (an array of indefinite length around it)
+        postings = cbor2.loads(b"\x9f\x83\x00" + tail + b"\xff")
+        kept = Postings.of(postings, None, LONE_POSITIONS)
+        found = memo[key] = (kept.tail, kept.size)
+    return found
+
+
 def _merge_language_parts(language: str, parts: list[Part], files: dict[str, bytes], names: _Names, pool,
-                          lone_words: dict[str, list[str]]) -> dict:
+                          lone_words: dict[str, list[str]], lone_memo: MutableMapping[bytes, tuple[bytes, int]]) -> dict:
     gathered = _Gathered(parts)
     fields, filters, sort_values, words, variants = (gathered.fields, gathered.filters, gathered.sorts,
                                                      gathered.words, gathered.variants)
@@ -827,7 +860,7 @@ def _merge_language_parts(language: str, parts: list[Part], files: dict[str, byt
         for number, piece in enumerate(gathered.texts.get(digest, [])):  # a capped page's text, named as its fragment
             files[f"{TEXT_FOLDER}/{name}.{number}{TEXT_SUFFIX}"] = piece
         pages.append([name, word_count])
-    lone = _lone_keys(words)
+    lone = _lone_keys(words, lone_memo)
     if lone:
         lone_words[language] = lone
     # the words, by word (Rust orders strings by their UTF-8 bytes: by code point, as Python does),

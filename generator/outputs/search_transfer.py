@@ -16,7 +16,7 @@ changing what a search finds:
   it is used on these files only, which every first query downloads; :class:`Memo` keeps its output
   by input, so a build where they did not change does not compress them again.
 
-It also writes :data:`LARGE_CHUNKS`, for the results page (``search.js``, ``plan()``): the index
+It also writes an empty :data:`pagefind_bundle.LONE_WORDS` where the merge wrote none, and :data:`LARGE_CHUNKS`, for the results page (``search.js``, ``plan()``): the index
 chunks much larger than the usual one (a chunk holds the words of a range; one that holds a common
 word, 公司 or 有限, holds every place it occurs: up to 170 KB at 10,108 notices, where the usual chunk
 is 9 KB), as ``[from, to, bytes]`` with Pagefind's own range of words (``pf_meta``), and the usual
@@ -128,5 +128,8 @@ def for_transfer(files: dict[str, bytes], memo: Memo | None = None, large_chunk:
         with contextlib.suppress(OSError, EOFError, zlib.error):  # not gzip: left as it is
             files[name] = memo.gzip(gzip.decompress(files[name]))
     files[LARGE_CHUNKS] = json.dumps(large, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # the list of words with a lone key (pagefind_bundle.LONE_WORDS), which the merge writes only when
+    # there is one: an empty one otherwise, so the results page's request for it never fails (a 404)
+    files.setdefault(pagefind_bundle.LONE_WORDS, b"{}")
     memo.prune()
     return files

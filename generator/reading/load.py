@@ -305,10 +305,9 @@ class Loader:
         plain reading reports (unreadable, too large)."""
         if self.memo is None:
             return None
-        try:
-            if os.stat(path).st_size > TEXT_LIMIT:
-                return None
-            data = path.read_bytes()
+        try:  # one open and read, no stat of its own (issue 12: 11,000 of them at 10,000 notices)
+            with open(path, "rb") as file:
+                data = file.read(TEXT_LIMIT + 1)
         except OSError:
             return None
         return data if len(data) <= TEXT_LIMIT else None

@@ -16,10 +16,16 @@ references between notices) runs over the whole model every time. A file that ch
 earlier bytes finds its earlier entry only if that entry is still kept, and its result is the
 same as a fresh read by construction (same bytes, same code, same key).
 
-The entries live in one file, ``.cache/check/notices.pickle`` in the project (ignored by git;
-removing it only makes the next ``check`` slower); after a run it holds the entries that run
-used and nothing else. It is a pickle: whoever can write the project's ``.cache/`` can also
-write its code, so it is trusted as the code is; a file that cannot be read back is ignored.
+The entries live in ``.cache/check/notices.pickle`` in the project (ignored by git; removing it
+only makes the next ``check`` slower). A run that only added or completed entries (a new issue)
+appends them to ``notices.added.pickle`` beside it instead of writing 10,000 entries again (issue
+12: 0.2 s of every build); a run that left entries unused (a changed or deleted file), or after
+which the appended entries would pass an eighth of the whole (and 256), writes the whole file anew with the
+entries that run used and nothing else, and removes the appended ones. Each appended record names
+the whole file it extends (its inode, size and modification time when it was read), so a record
+left beside another file, or cut short by a killed run, is not read, and the next run writes the
+whole file. It is a pickle: whoever can write the project's ``.cache/`` can also write its code,
+so it is trusted as the code is; a file that cannot be read back is ignored.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import io
 import logging
 import os
 import pickle
@@ -41,6 +48,12 @@ log = logging.getLogger(__name__)
 
 #: Where a project keeps it (beside the page cache, website/cache.py).
 FILE = Path(".cache") / "check" / "notices.pickle"
+#: The entries added since :data:`FILE` was written whole, beside it.
+ADDED = FILE.with_name("notices.added.pickle")
+#: The appended entries are written into the whole file when they pass this share of it (or, in a
+#: small project, this many).
+APPENDED_SHARE = 8
+APPENDED_AT_LEAST = 256
 
 
 def code_key() -> str:
@@ -62,7 +75,10 @@ class Memo:
         self.code = code if code is not None else code_key()
         self.entries: dict[str, dict[str, Any]] = {}
         self.used: set[str] = set()
-        self.added = False
+        self.changed: set[str] = set()  # the entries this run added or completed
+        self.whole: tuple[int, int, int] | None = None  # the file read whole: its inode, size and modification time
+        self.appended = 0  # entries read from the appended records
+        self.rewrite = False  # an appended record that could not be read: write the whole file next
         #: the key of each notice file read in this run, by its path relative to the project ('/'-separated)
         self.keys: dict[str, str] = {}
         if self.path is not None:
@@ -80,16 +96,40 @@ class Memo:
         try:  # (check pauses it for the whole run; a memo may be made elsewhere)
             with open(self.path, "rb") as handle:
                 code, entries = pickle.load(handle)
+                whole = _identity(os.fstat(handle.fileno()))
+            if code == self.code and isinstance(entries, dict):
+                self.entries, self.whole = entries, whole
+                self._load_added()
         except FileNotFoundError:
             return
         except Exception as exc:  # noqa: BLE001 - a damaged or foreign file: start again
             log.info("ignoring the check cache %s: %s", self.path, exc)
+            self.entries, self.whole = {}, None
             return
         finally:
             if collecting:
                 gc.enable()
-        if code == self.code and isinstance(entries, dict):
-            self.entries = entries
+
+    def _load_added(self) -> None:
+        """The records appended to the whole file (:data:`ADDED`), in order, as long as they are whole
+        and extend this file; anything else there makes the next :meth:`save` write the whole file."""
+        assert self.path is not None
+        try:
+            data = self.path.with_name(ADDED.name).read_bytes()
+        except FileNotFoundError:
+            return
+        stream = io.BytesIO(data)
+        while stream.tell() < len(data):
+            try:
+                code, whole, entries = pickle.load(stream)
+            except Exception:  # noqa: BLE001 - cut short by a killed run, or damaged
+                self.rewrite = True
+                return
+            if code != self.code or whole != self.whole or not isinstance(entries, dict):
+                self.rewrite = True  # appended to another file (written whole meanwhile)
+                return
+            self.entries.update(entries)
+            self.appended += len(entries)
 
     def base(self, *parts: object) -> Any:
         """The start of the keys of files read alike (the code, the kind of file, the site's categories):
@@ -121,7 +161,7 @@ class Memo:
         found = self.entries.get(key)
         if found is None:
             found = self.entries[key] = {}
-            self.added = True
+            self.changed.add(key)
         return found
 
     def part(self, path: str, name: str, compute: Any) -> Any:
@@ -136,30 +176,62 @@ class Memo:
         value = compute()
         if keeps(value):
             found[name] = value
-            self.added = True
+            self.changed.add(key)
         return value
 
     def save(self) -> None:
-        """Write the entries this run used (and only those) to the project's file, whole or not at all."""
+        """Keep what this run added: appended to the whole file's records, or the whole file written
+        anew with the entries this run used (and only those), whole or not at all (see the module)."""
         stale = self.entries.keys() - self.used
         for key in stale:
             del self.entries[key]
-        if self.path is None or not (self.added or stale):
+        changed, self.changed = self.changed & self.entries.keys(), set()
+        if self.path is None or not (changed or stale):
             return
-        self.added = False
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".new-")
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump((self.code, self.entries))
-                os.replace(temporary, self.path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-                raise
+            if stale or self.rewrite or self.whole is None or \
+                    self.appended + len(changed) > max(APPENDED_AT_LEAST, len(self.entries) // APPENDED_SHARE):
+                self._write_whole()
+            else:
+                self._append({key: self.entries[key] for key in sorted(changed)})
         except OSError as exc:  # a read-only project is still checked
             log.info("could not keep the check cache %s: %s", self.path, exc)
+
+    def _write_whole(self) -> None:
+        assert self.path is not None
+        handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".new-")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump((self.code, self.entries))
+            os.replace(temporary, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+        self.whole, self.appended, self.rewrite = _identity(os.stat(self.path)), 0, False
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.path.with_name(ADDED.name))
+
+    def _append(self, entries: dict[str, dict[str, Any]]) -> None:
+        """One record (the code, the whole file it extends, the entries) added to the end of
+        :data:`ADDED` by one write."""
+        assert self.path is not None
+        buffer = io.BytesIO()
+        _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump((self.code, self.whole, entries))
+        descriptor = os.open(self.path.with_name(ADDED.name), os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            view = memoryview(buffer.getvalue())
+            while view:
+                view = view[os.write(descriptor, view):]
+        finally:
+            os.close(descriptor)
+        self.appended += len(entries)
+
+
+def _identity(status: os.stat_result) -> tuple[int, int, int]:
+    """What tells one written file from another: its inode, size and modification time."""
+    return status.st_ino, status.st_size, status.st_mtime_ns
 
 
 def _add(digest: Any, parts: tuple[object, ...]) -> None:

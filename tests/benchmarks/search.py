@@ -1,12 +1,14 @@
 """Benchmark: search quality on real gazette text, and what a reader's browser downloads.
 
     .venv/bin/python tests/benchmarks/search.py [--work /tmp/search-bench] [--copies 7] [--baseline] [--seed 14]
-        [--reuse] [--bytes-only] [--bytes-all]
+        [--reuse] [--bytes-only] [--bytes-all] [--largest N]
 
 --reuse keeps the indexes of an earlier run in --work (indexing 10,108 notices takes a quarter of an
 hour) and puts the results page and its assets as the build makes them now beside them, the bundle
 made smaller for transfer as the search stage does; --bytes-only skips the quality table; --bytes-all
-adds every seeded title, regulation and agency query as a first query.
+adds every seeded title, regulation and agency query as a first query; --largest N the word of each of
+the N largest index chunks and the characters that end many runs (之 及 等 …). Each first query is
+printed with an estimate for as many different notices ("What the copies hide" below).
 
 Real data: the national gazette's XML in ../shared/realdata/ (1,444 notices, unpacked into --work),
 each record turned into the indexed part of a notice page (title, metadata list, 主旨, text) the way

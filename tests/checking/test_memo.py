@@ -157,3 +157,49 @@ def test_a_file_with_very_many_problems_is_reported_whole_each_time(two):
     for _ in range(2):
         found = same(two)
         assert kinds(found) == [Kind.UNSAFE_MARKUP.slug] * 500
+
+
+THIRD_PATH = "content/gazette/2026/01/03-park-hours.md"
+THIRD = NOTICE.replace("府工字第1150000001號", "府工字第1150000003號").replace("道路挖掘管理", "公園開放時間")
+
+
+def test_a_new_file_is_appended_and_the_whole_file_is_written_only_when_an_entry_goes(two):
+    """A new notice (a new issue) adds its entry beside the whole file, which stays as it was; a
+    removed one makes the run write the whole file, with only what it used, and drop the records."""
+    from generator.reading.memo import ADDED
+
+    whole = (two.root / FILE).stat()
+    two.write({THIRD_PATH: THIRD})
+    assert same(two) == []
+    after = (two.root / FILE).stat()
+    assert (after.st_ino, after.st_mtime_ns) == (whole.st_ino, whole.st_mtime_ns)  # not written again
+    assert (two.root / ADDED).is_file()
+    memo = Memo(two.root)
+    assert len(memo.entries) == 3 and memo.appended == 1 and not memo.rewrite
+    (two.root / THIRD_PATH).unlink()
+    assert same(two) == []
+    assert not (two.root / ADDED).exists() and len(Memo(two.root).entries) == 2
+
+
+def test_appended_records_of_another_whole_file_or_cut_short_are_not_read(two):
+    from generator.reading.memo import ADDED
+
+    two.write({THIRD_PATH: THIRD})
+    assert same(two) == []
+    kept = (two.root / ADDED).read_bytes()
+    # the whole file written anew (an entry went): the records kept from before extend the old one
+    (two.root / THIRD_PATH).unlink()
+    assert same(two) == []
+    (two.root / ADDED).write_bytes(kept)
+    memo = Memo(two.root)
+    assert len(memo.entries) == 2 and memo.rewrite  # the third file's entry was not taken
+    two.write({THIRD_PATH: THIRD})
+    assert same(two) == [] and not (two.root / ADDED).exists()  # written whole
+    # a record cut short (a run killed while appending) is not read; the next run writes the whole file
+    two.write({"content/gazette/2026/01/04-library.md": THIRD.replace("1150000003", "1150000004").replace("公園", "圖書館")})
+    assert same(two) == []
+    data = (two.root / ADDED).read_bytes()
+    (two.root / ADDED).write_bytes(data[:-7])
+    memo = Memo(two.root)
+    assert memo.rewrite and len(memo.entries) == 3
+    assert same(two) == [] and not (two.root / ADDED).exists() and len(Memo(two.root).entries) == 4

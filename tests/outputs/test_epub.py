@@ -8,7 +8,6 @@ import re
 import subprocess
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -254,7 +253,8 @@ def test_a_failing_pandoc_is_a_build_error_with_its_message(content, book):
         epub.render(content.site, book, "en", REPO, "/bin/false")
 
 
-def test_the_stage_finds_pandoc_once_and_runs_it_once_per_book_with_an_argument_list(monkeypatch, content):
+def test_the_stage_finds_pandoc_once_and_runs_it_once_per_book_with_an_argument_list(monkeypatch, shipped):
+    content = check(shipped.root)  # a project without a cache of e-books
     calls = []
     real = subprocess.run
 
@@ -266,7 +266,46 @@ def test_the_stage_finds_pandoc_once_and_runs_it_once_per_book_with_an_argument_
     looked_up = []
     real_pandoc = epub.pandoc
     monkeypatch.setattr(epub, "pandoc", lambda: looked_up.append(1) or real_pandoc())
-    made = epub.ebooks(content, Path(REPO))
+    made = epub.ebooks(content, shipped.root)
     pandoc_runs = [c for c in calls if isinstance(c, list) and c[1:] and "--to=epub3" in c]
     assert len(pandoc_runs) == len(made) == 2
     assert looked_up == [1]
+
+
+def test_a_book_is_kept_until_what_pandoc_reads_changes(shipped, monkeypatch):
+    """The stage keeps each book in the project's cache (issue 12): built again with nothing changed,
+    no pandoc runs and the bytes are the same; an image of one chapter, the words of a chapter or the
+    cover changed, the books showing it are made again, as a build without the cache makes them."""
+    root = shipped.root
+    first = epub.ebooks(check(root), root)
+    runs: list[str] = []
+    real = epub.run_pandoc
+
+    def counted(program, args, text, source_date_epoch):
+        runs.append(next(a for a in args if a.startswith("--variable=date-display=")))
+        return real(program, args, text, source_date_epoch)
+
+    monkeypatch.setattr(epub, "run_pandoc", counted)
+    assert epub.ebooks(check(root), root) == first and runs == []
+
+    def changed(edit) -> tuple[int, list[bytes]]:
+        """How many books the stage made again after ``edit``, and the books."""
+        runs.clear()
+        edit()
+        content = check(root)
+        books = epub.ebooks(content, root)
+        made = len(runs)
+        kept = [e.data for e in books]
+        assert kept == [epub.render(content.site, e.book, e.language, root, epub.pandoc()) for e in books]  # as without it
+        return made, kept
+
+    chapter = next(root.glob("content/yearbook/2025/en/*.md"))
+    image = root / "content/yearbook/2025/images/districts-map.png"
+    assert "districts-map.png" in "".join(p.read_text(encoding="utf-8") for p in root.glob("content/yearbook/2025/*/*.md"))
+    before = [e.data for e in first]
+    made, after = changed(lambda: image.write_bytes(image.read_bytes() + b"\0"))  # bytes after PNG's end: still an image
+    assert made == 2 and after != before  # both languages show the map
+    made, _ = changed(lambda: chapter.write_text(chapter.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8"))
+    assert made == 1  # the English book only
+    cover = root / "content/yearbook/2025/images/cover.png"
+    assert changed(lambda: cover.write_bytes(cover.read_bytes() + b"\0"))[0] == 2

@@ -79,6 +79,8 @@ def test_unchanged_content_makes_nothing_again(built, tmp_path, monkeypatch):
     again = make_products(root, tmp_path)
     assert kept(root) == before
     assert outputs(again) == outputs(first)
+    # each newsletter's letter (what its web version shows) as the build that made it had it
+    assert [edition.letter for edition in again.newsletters] == [edition.letter for edition in first.newsletters]
 
 
 def test_a_changed_notice_makes_again_exactly_its_issue(built, tmp_path):

@@ -110,9 +110,9 @@ def test_the_cache_runs_pagefind_over_changed_shards_only(site_dir, tmp_path, mo
     merges: list[int] = []
     real_merge = pagefind_bundle.merge_parts
 
-    def counted_merge(parts, program):
+    def counted_merge(parts, program, *memo):
         merges.append(len(parts["und-hani"]))
-        return real_merge(parts, program)
+        return real_merge(parts, program, *memo)
 
     monkeypatch.setattr(search.Index, "_run", counted_run)
     monkeypatch.setattr(search._Source, "document", counted_document)
@@ -258,7 +258,7 @@ def test_the_placed_bundle_is_the_full_builds_and_unchanged_files_are_links(site
     first = same_as_without_cache("first")
     merges: list[int] = []
     real_merge = pagefind_bundle.merge_parts
-    monkeypatch.setattr(pagefind_bundle, "merge_parts", lambda parts, program: merges.append(1) or real_merge(parts, program))
+    monkeypatch.setattr(pagefind_bundle, "merge_parts", lambda parts, program, *memo: merges.append(1) or real_merge(parts, program, *memo))
     assert placed(cut, cache, "again") == first and merges == []
     for path in (tmp_path / "again").rglob("*"):
         if path.is_file():

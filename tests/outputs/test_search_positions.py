@@ -15,11 +15,13 @@ import http.server
 import json
 import re
 import shutil
+import sys
 import threading
 from urllib.parse import urlencode, urlparse
 
 import pytest
 
+from generator.markup.cjk import IDEOGRAPHS
 from generator.outputs import pagefind_bundle, search, search_transfer
 
 CAP = pagefind_bundle.POSITIONS
@@ -251,6 +253,7 @@ def lone_bundle(site_dir) -> dict[str, bytes]:
 def test_a_word_that_fills_a_chunk_alone_gets_a_lone_key_with_its_pages_and_first_positions(lone_bundle, site_dir):
     lone = json.loads(lone_bundle[pagefind_bundle.LONE_WORDS])["und-hani"]
     assert "第" in lone and "公司" in lone and "造景" not in lone  # 公司: 100 + 100 places on the lists
+    assert all(re.fullmatch(f"[{IDEOGRAPHS}]+", word) for word in lone)  # Han characters only: never markup, never "0…"
     words = postings_of(lone_bundle)
     assert sorted(words["第"]) == ["/d/", "/e/", "/f/"]  # never /g/: its document number is metadata
     for word in lone:
@@ -265,11 +268,45 @@ def test_a_word_that_fills_a_chunk_alone_gets_a_lone_key_with_its_pages_and_firs
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pagefind_bundle, "CHUNK_SIZE", 150)
         whole = search.Index(site_dir).bundle(lone_cut(1), keep=False)
-    assert whole == lone_bundle
+        # and as the search stage's cache keeps the shards: parts written and read back, three combined (a group)
+        runs = [search.Index(site_dir)._run(name, sources) for name, sources in lone_cut(4)]
+        unions = {"und-hani": sorted({field for files, _ in runs for field in pagefind_bundle.languages(files)["und-hani"]})}
+        parts = [pagefind_bundle.Part.loads(pagefind_bundle.read_parts(files, sorts, unions)["und-hani"].dumps()) for files, sorts in runs]
+        group = pagefind_bundle.Part.loads(pagefind_bundle.combine(parts[:3]).dumps())
+        grouped = pagefind_bundle.merge_parts({"und-hani": [group, parts[3]]}, pagefind_bundle.program([runs[0][0]]))
+    assert whole == lone_bundle == grouped
     # and with the usual chunk size, none of these words fills a chunk: no key, no list
     plain = search.Index(site_dir).bundle(lone_cut(4), keep=False)
     assert pagefind_bundle.LONE_WORDS not in plain and not any(word.startswith(pagefind_bundle.LONE_PREFIX + "第")
                                                                for word in postings_of(plain))
+
+
+def test_the_lone_keys_capped_postings_are_kept_by_what_they_are_capped_from(site_dir, tmp_path, monkeypatch):
+    """The search cache keeps each part's capped postings of a lone key (issue 12: decoding and
+    capping a common word's whole postings took about 2 s of every build): a merge of unchanged
+    parts caps none again, and a changed page gives the bundle of a merge without the cache."""
+    monkeypatch.setattr(pagefind_bundle, "CHUNK_SIZE", 150)
+    cache = tmp_path / "search"
+    first = search.Index(site_dir, cache).bundle(lone_cut(4), keep=False)
+    memo = cache / search.Index.LONE_MEMO
+    assert first == search.Index(site_dir).bundle(lone_cut(4), keep=False) and memo.is_file()
+    # the second merge combines the unchanged parts into a group (one piece of postings where there were
+    # four), whose capped postings are kept from then on
+    assert search.Index(site_dir, cache).bundle(lone_cut(4), keep=False) == first
+    kept = memo.stat().st_mtime_ns
+    capped = []
+    real = pagefind_bundle.Postings.of
+    monkeypatch.setattr(pagefind_bundle.Postings, "of", classmethod(lambda cls, postings, remap, positions=None, found=None: (
+        capped.append(positions), real(postings, remap, positions, found))[1]))
+    assert search.Index(site_dir, cache).bundle(lone_cut(4), keep=False) == first
+    assert pagefind_bundle.LONE_POSITIONS not in capped and memo.stat().st_mtime_ns == kept  # nothing capped again
+    # 第 on one more list line of /d/: its part's postings change, the others' are taken from the memo
+    changed = dict(LONE_PAGES)
+    changed["d/index.html"] = changed["d/index.html"].replace("第151號 青松造景".encode(), "第151號、第152號 青松造景".encode())
+    monkeypatch.setattr(sys.modules[__name__], "LONE_PAGES", changed)
+    again = search.Index(site_dir, cache).bundle(lone_cut(4), keep=False)
+    assert again != first and again == search.Index(site_dir).bundle(lone_cut(4), keep=False)
+    assert pagefind_bundle.LONE_POSITIONS in capped  # the changed part's (and the new group's) capped again
 
 
 @pytest.fixture(scope="module")

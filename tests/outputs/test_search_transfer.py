@@ -118,8 +118,14 @@ def test_the_results_page_loads_only_what_it_uses(tab, site_url, site_dir):
     assert "/pagefind/large-chunks.json" in paths  # 5 characters: a middle bigram may be left out (plan())
     paths, results, _ = requested(tab, site_url, "停車場")
     assert "/pagefind/large-chunks.json" not in paths and results  # a short query has no words to choose among
+    assert "/pagefind/lone-words.json" not in paths  # nor is it one word alone
+    paths, results, _ = requested(tab, site_url, "停車")
+    assert "/pagefind/lone-words.json" in paths and results  # one word alone: asked for by its lone key, if it has one
+    assert (site_dir / "pagefind" / "lone-words.json").read_text() == "{}"  # none on the shipped site, but no 404
     paths, results, _ = requested(tab, site_url, "subtropical monsoon climate with hot wet summers", page="/en/search/")
     assert "/pagefind/large-chunks.json" not in paths and results  # nor an English one, however long
+    paths, results, _ = requested(tab, site_url, "monsoon", page="/en/search/")
+    assert "/pagefind/lone-words.json" not in paths and results  # English words have no lone key
     directory = (site_dir / "directory" / "index.html").read_text(encoding="utf-8")
     yearbook = (site_dir / "yearbook" / "index.html").read_text(encoding="utf-8")
     assert "assets/directory.css" in directory and "directory-filter.js" in directory and "assets/yearbook.css" in yearbook

@@ -8,13 +8,16 @@ list. :mod:`.epub_package` then finishes pandoc's output (chapter titles, landma
 accessibility claim) and writes the zip deterministically, so an unchanged book gives the same bytes.
 
 :func:`ebooks` is the build's e-book stage: it makes every book once, before the website, whose pages
-show their sizes and which publishes their bytes. ``serve`` remakes them on each rebuild, which takes
-well under a second for an edition (README, Decisions), so nothing is cached.
+show their sizes and which publishes their bytes. Each book is kept in ``.cache/ebooks/`` of the
+project under a hash of everything pandoc and the finishing read (:func:`render`): a new gazette
+issue, which changes no book, runs no pandoc (issue 12: about 0.5 s of every build).
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import html
 import json
 import logging
@@ -22,8 +25,10 @@ import os
 import re
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import urls
 from generator.dates import english_date, roc_date
@@ -33,6 +38,9 @@ from generator.model.common import DEFAULT_LANGUAGE, LANGUAGES
 from generator.outputs.ebooks import finish as epub_package
 from generator.labels import labels as labels_of
 from generator.markup.chapters import chapter_text
+
+if TYPE_CHECKING:
+    from generator.outputs.issuecache import IssueCache
 
 log = logging.getLogger(__name__)
 
@@ -59,30 +67,78 @@ class Ebook:
 
 def ebooks(content: Content, root: Path) -> tuple[Ebook, ...]:
     """The e-book stage: every edition's e-book in each language it has chapters in (pandoc is
-    looked for once, and only when there is a book to make)."""
+    looked for once, and only when there is a book to make), each kept in the project's cache."""
+    from generator.outputs.issuecache import IssueCache
+
     wanted = [(book, language) for book in content.yearbooks for language in LANGUAGES if book.chapters_in(language)]
     program = pandoc() if wanted else ""
-    return tuple(Ebook(book, language, render(content.site, book, language, root, program)) for book, language in wanted)
+    cache = IssueCache(root, "ebooks", version()) if wanted else None
+    return tuple(Ebook(book, language, render(content.site, book, language, root, program, cache)) for book, language in wanted)
 
 
-def render(site: Site, book: Book, language: str, root: Path, program: str) -> bytes:
+def version() -> str:
+    """What makes a book besides its inputs: pandoc's version, zlib's (the zip), this package (the
+    code, pandoc's template, stylesheet and filters), the words and the Markdown of the chapters."""
+    import zlib
+
+    import pypandoc
+
+    from generator.outputs.issuecache import GENERATOR, code_digest, library_versions
+
+    return "\0".join([pypandoc.get_pandoc_version(), zlib.ZLIB_RUNTIME_VERSION, library_versions("markdown", "pymdown-extensions"),
+                      code_digest(Path(__file__).parent, GENERATOR / "labels", GENERATOR / "markup")])
+
+
+def render(site: Site, book: Book, language: str, root: Path, program: str, cache: IssueCache | None = None) -> bytes:
     """The EPUB of ``book`` in ``language``: one run of pandoc (``program``, from :func:`pandoc`),
-    then :func:`.epub_package.finish`."""
+    then :func:`.epub_package.finish`. With ``cache``, kept under a hash of pandoc's input and
+    arguments, the book's date, the finishing's titles and publisher, and the bytes of every file
+    pandoc may read: the cover, the images the chapters show and every other file of the edition's
+    folder (an image named by raw HTML too); a change to any of them makes the book again (the
+    labels and the code are the cache's :func:`version`)."""
     started = time.perf_counter()
     folder = root / Path(*book.source.path.parent.parts)
-    raw = run_pandoc(program, arguments(book, language, folder), source(site, book, language), epoch(book.date))
+    images: list[str] = []
+    text, args = source(site, book, language, images.append), arguments(book, language, folder)
     titles = {f"chapter-{chapter.slug}": chapter.title for chapter in book.chapters_in(language)}
     publisher = (book.publisher or site.publisher).get(language)
-    data = epub_package.finish(raw, titles=titles, labels=labels_of("yearbook", language), certifier=publisher, when=book.date)
+    words = labels_of("yearbook", language)
+    name, key = f"ebook-{book.year}-{language}", ""
+    if cache is not None:
+        # the Markdown and YAML of the edition reach pandoc through the model (``text``), not as files
+        read = sorted({folder / book.cover.file, *(folder / image for image in images),
+                       *(path for path in folder.rglob("*") if path.is_file() and path.suffix not in (".md", ".yml"))})
+        key = cache.key(text, json.dumps(args, ensure_ascii=False), str(epoch(book.date)), program,
+                        json.dumps(titles, ensure_ascii=False), publisher, book.date.isoformat(),
+                        *(f"{path}\0{_file_digest(path)}" for path in read))
+        if (kept := cache.get(name, key)) is not None:
+            return base64.b64decode(kept["epub"])
+    raw = run_pandoc(program, args, text, epoch(book.date))
+    data = epub_package.finish(raw, titles=titles, labels=words, certifier=publisher, when=book.date)
     log.info("made %s (%d KB) in %.2f s", urls.ebook(book, language), len(data) // 1024, time.perf_counter() - started)
+    if cache is not None:
+        cache.put(name, key, {"epub": base64.b64encode(data).decode("ascii")})
     return data
 
 
-def source(site: Site, book: Book, language: str) -> str:
-    """pandoc's input: a metadata block, then each chapter under its title as a level-1 heading."""
+def _file_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "unreadable"  # pandoc then fails (check reports a missing image before)
+
+
+def source(site: Site, book: Book, language: str, image: Callable[[str], object] = lambda path: None) -> str:
+    """pandoc's input: a metadata block, then each chapter under its title as a level-1 heading.
+    ``image``: told the path of each image the chapters show (in the edition's folder)."""
     parts = ["---", json.dumps(metadata(site, book, language), ensure_ascii=False), "---", ""]
+
+    def shown(path: str) -> str:
+        image(path)
+        return path
+
     for chapter in book.chapters_in(language):
-        body = chapter_text(book, chapter, image=lambda path: path, raw_fence=True,
+        body = chapter_text(book, chapter, image=shown, raw_fence=True,
                             csv_href=lambda stat: urls.absolute(site.base_url, urls.table_download(book, stat.file, language)))
         # Chapters each number their notes from 1; in one book the labels must differ.
         body = _FOOTNOTE.sub(lambda m, slug=chapter.slug: f"[^{slug}-{m[1]}]", body)  # type: ignore[misc]

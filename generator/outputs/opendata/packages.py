@@ -160,8 +160,10 @@ def to_csv(table: Table) -> bytes:
 
 def to_json(table: Table) -> bytes:
     """The same rows as an array of objects, one a line; null where the CSV cell is empty."""
-    lines = [json.dumps({name: _json_value(value) for name, value in zip(table.field_names, row, strict=True)},
-                        ensure_ascii=False, separators=(",", ":")) for row in table.rows]
+    # one encoder for the table (json.dumps with options makes one per call: a fifth of the stage, issue 12)
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    names = table.field_names
+    lines = [encode({name: _json_value(value) for name, value in zip(names, row, strict=True)}) for row in table.rows]
     return ("[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n").encode("utf-8")
 
 
