@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
-from generator.errors import BuildError
+from generator.errors import BuildError, GeneratorError
 
 R = TypeVar("R")
 
@@ -59,6 +59,55 @@ def forked(task: Callable[[int], R], workers: int, what: str) -> list[R]:
     if failures:
         raise BuildError(f"{what} failed:\n" + "\n".join(failures))
     return results
+
+
+def aside(task: Callable[[], R], what: str) -> Callable[[], R]:
+    """``task()`` in a forked process of its own while the build goes on; returns the function that
+    waits for its result (pickled back) or raises its error: a :class:`GeneratorError` as it was
+    raised (its message is the user's), anything else, or a process that died, a :class:`BuildError`
+    naming ``what`` ("typesetting the print edition"). Fork it before the build starts a thread that
+    may hold a lock the task needs (the task runs in the forked process's only thread)."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    with frozen_for_fork():
+        # not a daemon: the task may start processes of its own (the print edition's, for several
+        # issues); the build waits for it on every path (a stage that starts one waits for it)
+        process = context.Process(target=_run_aside, args=(task, sender), daemon=False)
+        process.start()
+    sender.close()
+
+    def wait() -> R:
+        try:
+            outcome, found = receiver.recv()
+        except EOFError:  # died without a word (killed, out of memory)
+            outcome, found = "failed", f"the process stopped (exit code {process.exitcode})"
+        finally:
+            receiver.close()
+        process.join()
+        if outcome == "error":
+            raise found
+        if outcome == "failed":
+            raise BuildError(f"{what} failed:\n{found}")
+        return found
+
+    return wait
+
+
+def _run_aside(task: Callable[[], Any], sender: Any) -> None:
+    """The process of :func:`aside`: send ``task()``, or the error that stopped it."""
+    try:
+        found = task()
+    except GeneratorError as exc:
+        try:
+            sender.send(("error", exc))
+        except Exception:  # noqa: BLE001 - an error that does not pickle: its message
+            sender.send(("failed", str(exc)))
+    except BaseException as exc:  # noqa: BLE001 - everything goes back to the build, which stops
+        sender.send(("failed", "".join(traceback.format_exception(exc))))
+    else:
+        sender.send(("done", found))
+    finally:
+        sender.close()
 
 
 @contextlib.contextmanager

@@ -31,8 +31,8 @@ GENERATOR = REPO / "generator"
 #: The stage lines of a build's log, in order ("built the e-books in 0.6 s").
 #: The e-books are made beside the open data and the newsletters (their line comes when the build
 #: waits for them), the open data is validated beside the website (its line comes before publishing).
-STAGE_LINES = [r"checked content/", r"read the directory's change record", r"typeset the print edition",
-               r"built the open data", r"built the newsletters", r"built the e-books", r"built the website",
+STAGE_LINES = [r"checked content/", r"read the directory's change record", r"built the newsletters",
+               r"typeset the print edition", r"built the e-books", r"built the open data", r"built the website",
                r"built the search index", r"validated the open data beside the website", r"published .*/site"]
 
 

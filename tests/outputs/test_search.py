@@ -84,8 +84,9 @@ def test_document_number_finds_its_notice_first(tab, site_url):
     assert search(tab, site_url, "嘉市秘企字第1150002468號")[0] == "/gazette/2026/03/08/"
 
 
-def test_results_show_title_date_agency_and_highlighted_snippet(tab, site_url):
-    search(tab, site_url, "垃圾清運")
+@pytest.mark.parametrize("typed", ["垃圾清運", "「垃圾清運」", "“垃圾清運”。"])
+def test_results_show_title_date_agency_and_highlighted_snippet(tab, site_url, typed):
+    search(tab, site_url, typed)  # quotation marks and punctuation typed around the phrase are not marked
     first = tab.locator(".search-result").first
     assert first.locator("h2 a").inner_text() == "公告115年春節期間垃圾清運及資源回收作業時間"
     meta = first.locator(".search-result__meta").inner_text()

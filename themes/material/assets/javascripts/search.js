@@ -410,7 +410,9 @@ async function startResultsPage(app) {
     const filters = pagefindFilters();
     const filtering = Object.keys(filters).length > 0;
     const parts = query.split(/\s+/).map(phraseWords).filter((part) => part.length);
-    terms = query.split(/\s+/).filter(Boolean);
+    // What the excerpts mark: each part as typed, less the quotation marks and punctuation around it
+    // (「第1條」 is marked where 第1條 is: the brackets are not in the text matched)
+    terms = query.split(/\s+/).map((part) => part.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "")).filter(Boolean);
     if (!parts.length && !filtering) {
       setStatus("");
       return;
