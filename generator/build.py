@@ -32,6 +32,7 @@ import logging
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -119,7 +120,10 @@ def _make_products(root: Path, out: Path, blobs: Blobs | None = None, aside: boo
     # makes the newsletters (issue 12: 0.6 s beside 0.5 s after one new issue at 10,000 notices);
     # forked before any thread of this build starts. ``serve`` typesets here: Typst's threads, started
     # by an earlier rebuild in the same process, would not survive a fork.
-    if aside:
+    # Nor in any process that has imported Typst (a test process, a script that built before): its
+    # forked child hung for ever in Typst's compile (found by the suite: two workers' in-process
+    # builds after another test had typeset). A build by ``python -m generator`` has not.
+    if aside and "typst" not in sys.modules:
         printing = _forked("typeset", "the print edition", print_edition, content, root, out)
     else:
         printed_here = _stage("typeset", "the print edition", print_edition, content, root, out)
