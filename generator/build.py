@@ -126,8 +126,7 @@ def _make_products(root: Path, out: Path, blobs: Blobs | None = None, aside: boo
     if aside and "typst" not in sys.modules:
         printing = _forked("typeset", "the print edition", print_edition, content, root, out)
     else:
-        printed_here = _stage("typeset", "the print edition", print_edition, content, root, out)
-        printing = lambda: printed_here  # noqa: E731
+        printing = _done_here("typeset", "the print edition", print_edition, content, root, out)
     books = _beside("built", "the e-books", ebooks, content, root)
     validated = _nothing
     printed: PrintEdition | None = None
@@ -173,6 +172,21 @@ def _forked(done: str, what: str, stage: Callable[..., T], *args: object) -> Cal
 
     def wait() -> T:
         product, took = waiting()
+        log.info("%s %s in %.1f s", done, what, took)
+        return product
+
+    return wait
+
+
+def _done_here(done: str, what: str, stage: Callable[..., T], *args: object) -> Callable[[], T]:
+    """Run a stage here and now, and return the function that gives its product and logs its line
+    when the build waits for it, as :func:`_forked` does: the log's order is the same either way."""
+    started = time.perf_counter()
+    with _progress(what):
+        product = stage(*args)
+    took = time.perf_counter() - started
+
+    def wait() -> T:
         log.info("%s %s in %.1f s", done, what, took)
         return product
 
