@@ -38,7 +38,6 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager, nullcontext
-from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -48,7 +47,7 @@ from generator.errors import BuildError
 from generator.model import Content
 from generator.outputs.ebooks.epub import ebooks
 from generator.outputs.opendata.validation import build_data, check_aside, make_data
-from generator.outputs.printed.issues import pdf_uri, print_edition
+from generator.outputs.printed.issues import PrintEdition, pdf_uri, print_edition
 from generator.outputs.newsletter import newsletters
 from generator.outputs.search import index_site
 from generator.products import APART_KEY, CONFIG_KEY, Products
@@ -119,17 +118,19 @@ def _make_products(root: Path, out: Path, blobs: Blobs | None = None, aside: boo
     # before the open data and the website: they cite each notice by its page in the issue's PDF, and
     # link the PDF. With ``aside`` (a build), typeset in a forked process of its own while this one
     # makes the newsletters (issue 12: 0.6 s beside 0.5 s after one new issue at 10,000 notices);
-    # forked before any thread of this build starts, and only in a process that has not loaded Typst:
-    # Typst's threads, started by an earlier typesetting in the same process (``serve``'s rebuilds,
-    # a test's builds), would not survive a fork, and the forked process would wait for them for ever.
+    # forked before any thread of this build starts. ``serve`` typesets here: Typst's threads, started
+    # by an earlier rebuild in the same process, would not survive a fork.
+    # Nor in any process that has imported Typst (a test process, a script that built before): its
+    # forked child hung for ever in Typst's compile (found by the suite: two workers' in-process
+    # builds after another test had typeset). A build by ``python -m generator`` has not.
     if aside and "typst" not in sys.modules:
         printing = _forked("typeset", "the print edition", print_edition, content, root, out)
-    else:  # here, after the newsletters, as the forked one is waited for (the log's order is the same)
-        printing = partial(_stage, "typeset", "the print edition", print_edition, content, root, out)
+    else:
+        printing = _done_here("typeset", "the print edition", print_edition, content, root, out)
     books = _beside("built", "the e-books", ebooks, content, root)
     validated = _nothing
+    printed: PrintEdition | None = None
     failure: Exception | None = None
-    waited = False
     try:
         try:
             # The newsletter links an issue's files that a stage before it made (newsletter.issue_files: the
@@ -140,12 +141,11 @@ def _make_products(root: Path, out: Path, blobs: Blobs | None = None, aside: boo
                 letters = _stage("built", "the newsletters", newsletters, content, published, root)
             except Exception as exc:  # noqa: BLE001 - raised below, after the open data's report (see the end)
                 failure, letters = exc, ()
-            waited = True
             printed = printing()
             if frozenset(pdf.uri for pdf in printed.issues) != published:
                 raise BuildError("the print edition did not make the PDF of every issue, which the newsletters link")
         finally:
-            if not waited:  # stopped before it: the process is not left writing into the folder
+            if printed is None:  # stopped before it: the process is not left writing into the folder
                 with contextlib.suppress(Exception):
                     printing()
             made_books = books()  # before the open data's validation forks: no thread runs then
@@ -157,9 +157,9 @@ def _make_products(root: Path, out: Path, blobs: Blobs | None = None, aside: boo
         if failure is not None:
             raise failure
     except Exception:
-        # content that slipped past check (an agency missing from the directory) may stop a stage
-        # (the newsletters, the website) before the validation does: the package's report is the
-        # readable message
+        # content that slipped past check (an agency missing from the directory) may stop a stage (the
+        # newsletters, made before the open data since the print edition is typeset beside them; the
+        # website) before the validation does: the package's report is the readable message
         validated()
         raise
     return Products(root, content, changes, made_books, data.packages, data.files, letters, printed.issues, printed.books), validated
@@ -179,6 +179,21 @@ def _forked(done: str, what: str, stage: Callable[..., T], *args: object) -> Cal
 
     def wait() -> T:
         product, took = waiting()
+        log.info("%s %s in %.1f s", done, what, took)
+        return product
+
+    return wait
+
+
+def _done_here(done: str, what: str, stage: Callable[..., T], *args: object) -> Callable[[], T]:
+    """Run a stage here and now, and return the function that gives its product and logs its line
+    when the build waits for it, as :func:`_forked` does: the log's order is the same either way."""
+    started = time.perf_counter()
+    with _progress(what):
+        product = stage(*args)
+    took = time.perf_counter() - started
+
+    def wait() -> T:
         log.info("%s %s in %.1f s", done, what, took)
         return product
 

@@ -261,7 +261,7 @@ def shape(root: Path, content: Content) -> object:
     site is made from (the theme, mkdocs.yml, hand-written pages, images, attachments)."""
     gazette = tuple((issue.id, tuple((notice.id, notice.category, notice.agencies, notice.attachments)
                                      for notice in issue.notices)) for issue in content.gazette.issues)
-    # without git history the footer's "last update" is the newest issue's date (build.content_date)
+    # without git history the site's "last update" (the home page's) is the newest issue's date (build.content_date)
     newest = max((issue.date for issue in content.gazette.issues), default=None)
     return (content.site, content.directory, content.yearbooks, content.datasets, gazette, newest, _files(root))
 
