@@ -130,13 +130,17 @@ def _make_products(root: Path, out: Path, blobs: Blobs | None = None, aside: boo
     books = _beside("built", "the e-books", ebooks, content, root)
     validated = _nothing
     printed: PrintEdition | None = None
+    failure: Exception | None = None
     try:
         try:
             # The newsletter links an issue's files that a stage before it made (newsletter.issue_files: the
             # print edition's PDF, at urls.issue_pdf), given by their site paths: the PDF of every issue,
             # which the print edition makes or stops the build (checked below).
             published = frozenset(pdf_uri(issue) for issue in content.gazette.issues)
-            letters = _stage("built", "the newsletters", newsletters, content, published, root)
+            try:
+                letters = _stage("built", "the newsletters", newsletters, content, published, root)
+            except Exception as exc:  # noqa: BLE001 - raised below, after the open data's report (see the end)
+                failure, letters = exc, ()
             printed = printing()
             if frozenset(pdf.uri for pdf in printed.issues) != published:
                 raise BuildError("the print edition did not make the PDF of every issue, which the newsletters link")
@@ -150,9 +154,12 @@ def _make_products(root: Path, out: Path, blobs: Blobs | None = None, aside: boo
             validated = check_aside(data, out, root)
         else:
             data = _stage("built and validated", "the open data", build_data, content, changes, out, printed.issues, root)
+        if failure is not None:
+            raise failure
     except Exception:
-        # content that slipped past check (an agency missing from the directory) may stop a stage
-        # before the validation does: the package's report is the readable message
+        # content that slipped past check (an agency missing from the directory) may stop a stage (the
+        # newsletters, made before the open data since the print edition is typeset beside them; the
+        # website) before the validation does: the package's report is the readable message
         validated()
         raise
     return Products(root, content, changes, made_books, data.packages, data.files, letters, printed.issues, printed.books), validated

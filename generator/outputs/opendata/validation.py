@@ -11,9 +11,7 @@ and what is wrong, the way :mod:`generator.checking.check` names places in conte
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 import time
 import traceback
 from collections.abc import Callable
@@ -36,8 +34,6 @@ log = logging.getLogger(__name__)
 
 #: Errors listed per package; the count of the others follows.
 SHOWN = 20
-#: How much lower the validating process's priority is than the build's (:func:`_check_in_child`).
-NICE = 10
 
 
 @dataclass(frozen=True)
@@ -156,15 +152,7 @@ def check_aside(data: OpenData, out: Path, root: Path | None = None) -> Callable
 
 
 def _check_in_child(data: OpenData, out: Path, root: Path | None, todo: list[tuple[Package, str]], sender: Any) -> None:
-    """The validating process: :func:`check_data`; sends back its log lines and its outcome.
-
-    It runs at a lower priority than the build (``nice`` :data:`NICE`), issue 12: the build after a
-    new issue validates the whole gazette package again (about 5 CPU seconds at 10,000 notices, its
-    bytes having changed), while the website's workers, Pagefind and the search merge's compressing
-    threads want both cores; the validation then takes what they leave, and is waited for only
-    before publishing."""
-    with contextlib.suppress(OSError):
-        os.nice(NICE)
+    """The validating process: :func:`check_data`; sends back its log lines and its outcome."""
     lines = _Lines()
     log.addHandler(lines)
     log.propagate = False  # its lines are logged by the build when it waits for them
