@@ -8,6 +8,7 @@ spawns its own processes (Typst's thread pool does not survive a fork) but asks 
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import multiprocessing
 import os
@@ -42,7 +43,7 @@ def forked(task: Callable[[int], R], workers: int, what: str) -> list[R]:
     with frozen_for_fork():
         for share in range(workers):
             receiver, sender = context.Pipe(duplex=False)
-            process = context.Process(target=_run, args=(task, share, sender), daemon=True)
+            process = context.Process(target=_send, args=(functools.partial(task, share), sender), daemon=True)
             process.start()
             sender.close()
             running.append((process, receiver))
@@ -72,7 +73,7 @@ def aside(task: Callable[[], R], what: str) -> Callable[[], R]:
     with frozen_for_fork():
         # not a daemon: the task may start processes of its own (the print edition's, for several
         # issues); the build waits for it on every path (a stage that starts one waits for it)
-        process = context.Process(target=_run_aside, args=(task, sender), daemon=False)
+        process = context.Process(target=_send, args=(task, sender, True), daemon=False)
         process.start()
     sender.close()
 
@@ -93,11 +94,16 @@ def aside(task: Callable[[], R], what: str) -> Callable[[], R]:
     return wait
 
 
-def _run_aside(task: Callable[[], Any], sender: Any) -> None:
-    """The process of :func:`aside`: send ``task()``, or the error that stopped it."""
+def _send(task: Callable[[], Any], sender: Any, user_errors: bool = False) -> None:
+    """A forked process's work (:func:`forked`'s workers, :func:`aside`): send ``task()``, or the
+    error that stopped it; with ``user_errors``, a :class:`GeneratorError` as it was raised (its
+    message is the user's), else as its traceback, as any other error."""
     try:
         found = task()
     except GeneratorError as exc:
+        if not user_errors:
+            sender.send(("failed", "".join(traceback.format_exception(exc))))
+            return
         try:
             sender.send(("error", exc))
         except Exception:  # noqa: BLE001 - an error that does not pickle: its message
@@ -127,13 +133,3 @@ def frozen_for_fork() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _run(task: Callable[[int], Any], share: int, sender: Any) -> None:
-    """A worker of :func:`forked`: send ``task(share)``, or the error that stopped it."""
-    try:
-        found = task(share)
-    except BaseException as exc:  # noqa: BLE001 - everything goes back to the build, which stops
-        sender.send(("failed", "".join(traceback.format_exception(exc))))
-    else:
-        sender.send(("done", found))
-    finally:
-        sender.close()

@@ -431,6 +431,22 @@ def _head_size(first: int) -> int:
     return 1 + (1 << (info - 24))
 
 
+def page_positions(postings: list) -> Iterator[tuple[int, list[int]]]:
+    """A word's postings (see the module's docstring) as (the page's number, the word's positions on
+    it in the page's order), the weights left out: what the tests and the benchmarks read of a chunk."""
+    page = 0
+    for posting in postings:
+        page += posting[0]
+        at, found = 0, []
+        for location in posting[1]:
+            if location < 0:
+                at = 0
+            else:
+                at += location
+                found.append(at)
+        yield page, sorted(found)
+
+
 def capped_locations(locations: list[int], positions: int) -> tuple[list[int], bool]:
     """A posting's locations (see the module's docstring) with only the first ``positions`` positions in
     the page's order, in Pagefind's layout (each weight's group in its place, differences from 0); and

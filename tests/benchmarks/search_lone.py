@@ -62,16 +62,7 @@ def one_copy(postings: list, per_copy: int) -> list:
 
 
 def places(postings: list, cap: int) -> dict[int, list[int]]:
-    out, page = {}, 0
-    for posting in postings:
-        page += posting[0]
-        at, found = 0, []
-        for location in posting[1]:
-            at = 0 if location < 0 else at + location
-            if location >= 0:
-                found.append(at)
-        out[page] = sorted(found)[:cap]
-    return out
+    return {page: found[:cap] for page, found in pb.page_positions(postings)}
 
 
 def judge(at: list[list[int]], caps: list[int]) -> str:

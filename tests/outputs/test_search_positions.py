@@ -17,6 +17,8 @@ import re
 import shutil
 import sys
 import threading
+from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
 import pytest
@@ -141,14 +143,19 @@ def test_capped_shards_merge_as_one_run_does(bundle, site_dir):
 @pytest.fixture(scope="module")
 def capped_site(site_dir, bundle, tmp_path_factory):
     """The built site with the three notices as its search index, served (gzip for text, the bundle as it is)."""
-    site = tmp_path_factory.mktemp("capped") / "site"
+    yield from served(site_dir, bundle, PAGES, tmp_path_factory.mktemp("capped") / "site")
+
+
+def served(site_dir: Path, bundle: dict[str, bytes], pages: dict[str, bytes], site: Path) -> Iterator[str]:
+    """The built site copied to ``site`` with ``bundle`` as its search index (as the search stage
+    writes it for transfer) and ``pages`` (the result links lead somewhere), served until closed."""
     shutil.copytree(site_dir, site, ignore=shutil.ignore_patterns("pagefind"))
     for name, data in search_transfer.for_transfer(bundle).items():
         (site / "pagefind" / name).parent.mkdir(parents=True, exist_ok=True)
         (site / "pagefind" / name).write_bytes(data)
-    for path in PAGES:  # the result links lead somewhere
+    for path in pages:
         (site / path).parent.mkdir(parents=True, exist_ok=True)
-        (site / path).write_bytes(PAGES[path])
+        (site / path).write_bytes(pages[path])
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args) -> None:
@@ -231,14 +238,8 @@ def postings_of(files: dict[str, bytes]) -> dict[str, dict[str, list[int]]]:
     for _, _, chunk in meta[2]:
         for word, postings, _ in pagefind_bundle.read_cbor(files[f"index/{chunk}.pf_index"], check=False)[0]:
             out[""][word] = [chunk]  # type: ignore[list-item]
-            page, pages = 0, out.setdefault(word, {})
-            for posting in postings:
-                page += posting[0]
-                at, found = 0, []
-                for location in posting[1]:
-                    at = 0 if location < 0 else at + location
-                    if location >= 0:
-                        found.append(at)
+            pages = out.setdefault(word, {})
+            for page, found in pagefind_bundle.page_positions(postings):
                 pages[urls[page]] = found
     return out
 
@@ -312,23 +313,7 @@ def test_the_lone_keys_capped_postings_are_kept_by_what_they_are_capped_from(sit
 @pytest.fixture(scope="module")
 def lone_site(site_dir, lone_bundle, tmp_path_factory):
     """The built site with the four notices and their lone keys as its search index, served."""
-    site = tmp_path_factory.mktemp("lone") / "site"
-    shutil.copytree(site_dir, site, ignore=shutil.ignore_patterns("pagefind"))
-    for name, data in search_transfer.for_transfer(lone_bundle).items():
-        (site / "pagefind" / name).parent.mkdir(parents=True, exist_ok=True)
-        (site / "pagefind" / name).write_bytes(data)
-    for path in LONE_PAGES:
-        (site / path).parent.mkdir(parents=True, exist_ok=True)
-        (site / path).write_bytes(LONE_PAGES[path])
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    yield from served(site_dir, lone_bundle, LONE_PAGES, tmp_path_factory.mktemp("lone") / "site")
 
 
 def chunks_fetched(browser, url: str, query: str) -> list[str]:
