@@ -11,13 +11,13 @@ The pages are laid out by templates/directory/; the words are in generator/label
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from generator import urls
 from generator.labels import labels
 from generator.markup.markdown import Page, page
-from generator.model import Agency, Contact, Content, Phone, Unit
+from generator.model import Agency, Contact, Content, Notice, Phone, Unit
 from generator.model.common import DEFAULT_LANGUAGE, EXTENSION_LABEL
 from generator.model.directory import Entry
 from generator.outputs import search
@@ -38,8 +38,20 @@ def pages(content: Content, record: ChangeRecord, templates: Templates | None = 
     templates = templates or Templates()
     yield overview(content, record, templates)
     yield changes_page(content, record, templates)
+    issued = notices_by_agency(content)
     for agency in content.directory.agencies:
-        yield agency_page(content, agency, record, templates)
+        yield agency_page(content, agency, record, templates, issued.get(agency.id, ()))
+
+
+def notices_by_agency(content: Content) -> dict[str, list[Notice]]:
+    """Each agency's notices (joint notices under every agency that issued them), by its id: one
+    pass over the gazette for every agency page (at 50,000 notices, a pass per agency page was a
+    pass per agency, twice: its count and its page's day)."""
+    found: dict[str, list[Notice]] = {}
+    for notice in content.gazette.notices:
+        for agency in notice.agencies:
+            found.setdefault(agency, []).append(notice)
+    return found
 
 
 def _render(templates: Templates, name: str, source: str, record: ChangeRecord, **context: object) -> str:
@@ -117,24 +129,27 @@ def overview(content: Content, record: ChangeRecord, templates: Templates) -> Pa
     return Page(source, page(LABELS["title"], body, **dated.meta(published_update(record))))
 
 
-def agency_page(content: Content, agency: Agency, record: ChangeRecord, templates: Templates) -> Page:
-    """One agency: when it last changed, its details, its own contacts, then each unit."""
+def agency_page(content: Content, agency: Agency, record: ChangeRecord, templates: Templates,
+                issued: Sequence[Notice] | None = None) -> Page:
+    """One agency: when it last changed, its details, its own contacts, then each unit. ``issued``:
+    its notices (:func:`notices_by_agency`; found in the gazette when not given)."""
     source = urls.agency(agency)
+    if issued is None:
+        issued = notices_by_agency(content).get(agency.id, [])
     body = _render(templates, "directory/agency.md", source, record, agency=agency,
                    updated=record.last_changed(agency.id), pending=agency.id in record.pending,
                    parent=content.links.agencies.get(agency.parent) if agency.parent else None,
                    children=content.links.children.get(agency.id, ()), vcard=DOWNLOADS[-1][1],
                    contacts=[contact_row(c) for c in agency.contacts],
                    units=[(unit, unit_rows(unit)) for unit in agency.units],
-                   notices=sum(1 for notice in content.gazette.notices if agency.id in notice.agencies),  # joint notices too
+                   notices=len(issued),  # joint notices too
                    trail=[(LABELS["title"], urls.directory_home()), *((a.name.zh_hant, urls.agency(a)) for a in ancestors(content, agency))])
     indexed = search.entry(DEFAULT_LANGUAGE, "directory", meta={"agency": agency.name.zh_hant, "phone": agency.phone.national})
     # its own last committed change (the directory's, if it has none or one not committed yet); its
     # notices are counted on it, so the newest issue with one dates it too
     changed = record.last_changed(agency.id) if agency.id not in record.pending else None
     own = changed.astimezone(TAIPEI).date() if changed else published_update(record)
-    day = max(filter(None, [own, dated.issues(content.links.issue_of(notice) for notice in content.gazette.notices
-                                                                    if agency.id in notice.agencies)]), default=None)
+    day = max(filter(None, [own, dated.issues(content.links.issue_of(notice) for notice in issued)]), default=None)
     return Page(source, page(agency.name.zh_hant, body, search=indexed, **dated.meta(day)))
 
 
