@@ -667,7 +667,7 @@ class Index:
                     self._store(keys[i], run)
             if todo:
                 log.info("search: Pagefind ran over %d of %d shards (%s; peak memory %.0f MB)", len(todo), len(cut),
-                         ", ".join(cut[i][0] for i in todo), max(self.peaks[cut[i][0]] for i in todo) / 2**20)
+                         ", ".join(cut[i][0] for i in todo), max(self.peaks.get(cut[i][0], 0) for i in todo) / 2**20)
 
         need([i for i, found in enumerate(parts) if found is None and i not in inside])
         fields: dict[str, set[str]] = {}
