@@ -26,9 +26,9 @@ What MkDocs skips for them: anchor validation (their anchors are generated, thei
 
 from __future__ import annotations
 
-import itertools
 import json
 import logging
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -40,6 +40,7 @@ from mkdocs.structure.pages import Page, _ExtractTitleTreeprocessor, _RelativePa
 from mkdocs.structure.toc import get_toc
 
 from generator.website.cache import PageCache
+from generator.website.pages import dated as dated_pages
 from generator.workers import cores, forked
 
 log = logging.getLogger("mkdocs.plugins.jiahe")
@@ -125,32 +126,39 @@ def render_all(frame: Frame, pages: Iterable[tuple[File, str]], cache: PageCache
     its key is there, else rendered (in worker processes when there are many). ``keyed``: pages
     without their Markdown, each with the hash of every value it shows and the function that makes
     it (the gazette's: website/pages/shown.py, issue 12); one whose hash is the last build's is
-    placed as the last build placed it, the others are made (by workers when many: a page's
-    ``.text``) and go on as ``pages`` do. Returns (rendered, reused, keyed pages made)."""
+    placed as the last build placed it, the others are made and rendered (by workers when many).
+    Each page's MkDocs ``Page`` is given its own last update (:func:`dated`) for the sitemap, which
+    MkDocs writes before the pages. Returns (rendered, reused, keyed pages made)."""
     todo: list[tuple[File, str, str]] = []
     reused = 0
     known = cache.inputs() if keyed else {}
-    kept: dict[str, str] = {}  # this build's keyed pages, for the next
+    kept: dict[str, str] = {}  # this build's keyed pages, for the next: the hash of what each shows -> "key day"
     missing: list[tuple[File, str, Callable[[], Any]]] = []
     for file, inputs, make in keyed:
-        key = known.get(inputs)
-        if key is not None and cache.place(key, file.abs_dest_path):
+        key, _, day = known.get(inputs, "").partition(" ")  # (a list of an older build, keys only: made again)
+        if day and cache.place(key, file.abs_dest_path):
             cache.use(key)
-            kept[inputs] = key
+            kept[inputs] = f"{key} {day}"
+            _set_day(file, day)
             reused += 1
         else:
             missing.append((file, inputs, make))
-    made: list[tuple[File, str]] = []
-    for (file, inputs, _), page in zip(missing, generated_in_workers(_made, [make for *_, make in missing], workers), strict=True):
-        kept[inputs] = cache.key(file.src_uri, page.text, nav_shown(file))
-        made.append((file, page.text))
-    for file, text in itertools.chain(pages, made):
+    workers = workers or cores()
+    rendered = 0
+    for (file, inputs, _), (key, was_rendered, day) in zip(missing, _made_and_placed(frame, missing, cache, workers),
+                                                          strict=True):
+        cache.use(key)
+        kept[inputs] = f"{key} {day}"
+        _set_day(file, day)
+        rendered += was_rendered
+        reused += not was_rendered
+    for file, text in pages:
+        _set_day(file, dated(text))
         key = cache.key(file.src_uri, text, nav_shown(file))
         if cache.place(key, file.abs_dest_path):
             reused += 1
         else:
             todo.append((file, text, key))
-    workers = workers or cores()
     if workers > 1 and len(todo) >= WORKER_THRESHOLD:
         _render_in_workers(frame, todo, cache, workers)
     else:
@@ -158,7 +166,26 @@ def render_all(frame: Frame, pages: Iterable[tuple[File, str]], cache: PageCache
             _render_one(frame, item, cache)  # MkDocs logs its warnings itself
     if keyed:
         cache.keep_inputs(kept)
-    return len(todo), reused, len(missing)
+    return len(todo) + rendered, reused, len(missing)
+
+
+#: The day a generated page shows as its last update, in its front matter (website/pages/dated.py's
+#: ``updated``, written by generator.markup.markdown.page as ``name: <JSON>``).
+_UPDATED = re.compile(rf'^{re.escape(dated_pages.META)}: "(\d{{4}}-\d{{2}}-\d{{2}})"$', re.MULTILINE)
+
+
+def dated(text: str) -> str:
+    """The day a generated page's front matter gives as its last update; "" for none."""
+    end = text.find("\n---", 3)
+    found = _UPDATED.search(text, 0, end if end >= 0 else len(text))
+    return found[1] if found else ""
+
+
+def _set_day(file: File, day: str) -> None:
+    """The page's last update for the sitemap's ``lastmod`` (MkDocs' ``Page.update_date``, else the
+    build's date: the site's day, as the page's footer then shows too)."""
+    if day and file.page is not None:
+        file.page.update_date = day
 
 
 def nav_shown(file: File) -> str:
@@ -204,6 +231,43 @@ def _render_in_workers(frame: Frame, todo: list[tuple[File, str, str]], cache: P
             logging.getLogger("mkdocs.structure.pages").log(level, "%s", message)
 
 
+def _make_and_place(frame: Frame, item: tuple[File, str, Callable[[], Any]], cache: PageCache) -> tuple[str, bool, str]:
+    """A keyed page whose inputs changed: its Markdown made, its key, and the page placed from the
+    cache when that key is there (what it shows changed back, or the inputs' list was lost), else
+    rendered into the cache and the site. Returns (its key, whether it was rendered, its day)."""
+    file, _, make = item
+    text = make().text
+    key = cache.key(file.src_uri, text, nav_shown(file))
+    if cache.place(key, file.abs_dest_path):
+        return key, False, dated(text)
+    _render_one(frame, (file, text, key), cache)
+    return key, True, dated(text)
+
+
+def _made_and_placed(frame: Frame, missing: Sequence[tuple[File, str, Callable[[], Any]]], cache: PageCache,
+                     workers: int) -> list[tuple[str, bool, str]]:
+    """:func:`_make_and_place` for every page of ``missing``, in order: in forked workers when there
+    are many (every ``workers``-th page each), which send back only each page's key and whether it
+    was rendered and its day, and the warnings MkDocs logged. Made and rendered in one pass, page by page (issue
+    12, goal 5): the pages' Markdown never travels back to the build, which at 50,000 notices held
+    every notice's Markdown (about half a gigabyte) while the renderers were forked from it."""
+    if workers < 2 or len(missing) < WORKER_THRESHOLD:
+        return [_make_and_place(frame, item, cache) for item in missing]
+
+    def work(share: int) -> tuple[list[tuple[str, bool, str]], list[tuple[int, str]]]:
+        problems = _Problems()
+        logger = logging.getLogger("mkdocs")
+        logger.handlers, logger.propagate = [problems], False  # the worker's own logging, gone with it
+        return [_make_and_place(frame, item, cache) for item in missing[share::workers]], problems.records
+
+    results: list[tuple[str, bool, str]] = [("", False, "")] * len(missing)
+    for share, (found, records) in enumerate(forked(work, workers, "making and rendering the gazette's pages")):
+        results[share::workers] = found
+        for level, message in records:
+            logging.getLogger("mkdocs.structure.pages").log(level, "%s", message)
+    return results
+
+
 #: Below this many pages to generate, one process makes their Markdown (:func:`generated_in_workers`).
 GENERATE_THRESHOLD = 1000
 
@@ -225,10 +289,6 @@ def generated_in_workers(make: Callable[[T], R], items: Sequence[T], workers: in
     for share, found in enumerate(shares):
         results[share::workers] = found
     return results
-
-
-def _made(make: Callable[[], R]) -> R:
-    return make()
 
 
 class _Problems(logging.Handler):

@@ -181,6 +181,27 @@ def test_each_page_shows_its_own_last_update_in_its_footer(site_dir):
     assert stated.get("datetime") >= max(day.values()).isoformat()
 
 
+def test_the_sitemap_dates_each_page_by_its_own_last_update(site_dir):
+    """sitemap.xml's ``lastmod`` of every page is the day its footer shows (its own last change, not
+    the build's: a notice's issue, a corrected notice's correction, a hand-written page's last commit),
+    so a search engine re-reads only what changed; the pages without a day of their own (home,
+    search) carry the site's."""
+    from urllib.parse import urlsplit
+
+    from lxml import etree
+
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    sitemap = etree.fromstring((site_dir / "sitemap.xml").read_bytes())
+    days = {}
+    for url in sitemap.xpath("//s:url", namespaces=namespace):
+        page = urlsplit(url.xpath("string(s:loc)", namespaces=namespace)).path.lstrip("/") + "index.html"
+        days[page] = url.xpath("string(s:lastmod)", namespaces=namespace)
+    assert len(days) > 100 and "gazette/2026/02/04/index.html" in days and "about/index.html" in days
+    assert {page: day for page, day in days.items() if day != footer_day(site_dir, page)[0]} == {}
+    assert days["gazette/2026/01/01/index.html"] < days["gazette/2026/02/04/index.html"] < days["index.html"]
+    assert len(set(days.values())) > 3
+
+
 def test_the_policy_pages_are_published_and_written(site_dir):
     for title, target in FOOTER_PAGES.items():
         tree = lxml_html.fromstring((site_dir / target / "index.html").read_bytes())
