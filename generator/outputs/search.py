@@ -310,9 +310,11 @@ class _Source:
 
     @property
     def data(self) -> bytes:
+        """The page's bytes: a built page's read from its file each time, not kept (issue 12, goal 5:
+        the whole site's pages held at once took 230 MB of the stage at 10,000 notices)."""
         if self._data is None:
             assert self.file is not None
-            self._data = self.file.read_bytes()
+            return self.file.read_bytes()
         return self._data
 
     def document(self) -> str | None:
@@ -376,7 +378,9 @@ def shards(content: Content, site: Path, cache: Path | None = None) -> list[tupl
             source = None
             if b"data-pagefind-body" in data:
                 found = _LANG.search(data.decode("utf-8", "replace")[:2000])
-                source = _Source(name, data, None, found[1] if found else "unknown")
+                language = found[1] if found else "unknown"
+                digest = _Source(name, data, None, language).digest
+                source = _Source(name, None, None, language, digest=digest, size=len(data), file=Path(path))  # read again if wanted
             memo[name] = [*stamp, *((source.digest, source.language) if source else (None, None))]
         if source is not None:
             sources.append((order.get(name, (0, "other"))[1], source))
@@ -653,18 +657,36 @@ class Index:
         groups = self._groups(keys) if grouped else {}
         inside = {j for start, (members, _, _) in groups.items() for j in range(start, start + len(members))}
         parts: list[_Parts | None] = [None if i in inside else self._parts(key) for i, key in enumerate(keys)]
+        # The shards' runs are kept in the cache (``shards/``) and read back one at a time when their parts
+        # are read, not held together (issue 12, goal 5: at 50,000 notices the runs of every shard, the
+        # pages' texts in their fragments, took 1.6 GB of the build's 3.6 GB); without a cache folder, held.
         runs: dict[int, tuple[dict[str, bytes], dict[str, list[dict[str, str]]]]] = {}
+        languages: dict[int, dict[str, list[str]]] = {}  # each run's languages and their metadata fields
+
+        def held(i: int, run: tuple[dict[str, bytes], dict[str, list[dict[str, str]]]]) -> None:
+            languages[i] = pagefind_bundle.languages(run[0])
+            if self.cache is None:
+                runs[i] = run
+
+        def run_of(i: int) -> tuple[dict[str, bytes], dict[str, list[dict[str, str]]]]:
+            """Shard ``i``'s run: held, else read back from the cache, else (a cache that lost it) run again."""
+            if i in runs:
+                return runs.pop(i)
+            if (run := self._cached(keys[i])) is None:
+                run = self._run(*cut[i])
+                self._store(keys[i], run)
+            return run
 
         def need(wanted: list[int]) -> None:
             """The runs of the shards ``wanted``: from the cache, else Pagefind's, two at a time."""
             for i in wanted:
-                if i not in runs and (run := self._cached(keys[i])) is not None:
-                    runs[i] = run
-            todo = [i for i in wanted if i not in runs]
+                if i not in languages and (run := self._cached(keys[i])) is not None:
+                    held(i, run)
+            todo = [i for i in wanted if i not in languages]
             with ThreadPoolExecutor(self.WORKERS) as pool:
                 for i, run in zip(todo, pool.map(lambda i: self._run(*cut[i]), todo), strict=True):
-                    runs[i] = run
                     self._store(keys[i], run)
+                    held(i, run)
             if todo:
                 log.info("search: Pagefind ran over %d of %d shards (%s; peak memory %.0f MB)", len(todo), len(cut),
                          ", ".join(cut[i][0] for i in todo), max(self.peaks.get(cut[i][0], 0) for i in todo) / 2**20)
@@ -676,7 +698,7 @@ class Index:
                 fields.setdefault(language, set()).update(own)
         for i, found in enumerate(parts):
             if i not in inside:
-                for language, own in (found.fields() if found is not None else pagefind_bundle.languages(runs[i][0])).items():
+                for language, own in (found.fields() if found is not None else languages[i]).items():
                     fields.setdefault(language, set()).update(own)
         unions = {language: sorted(own) for language, own in fields.items()}
         if not all(group.read_for(unions) for _, _, group in groups.values()):
@@ -684,7 +706,7 @@ class Index:
         stale = [i for i, found in enumerate(parts) if i not in inside and (found is None or not found.read_for(unions))]
         need(stale)
         for i in stale:
-            files, sorts = runs[i]
+            files, sorts = run_of(i)
             program_files = pagefind_bundle.program([files])
             parts[i] = found = _Parts(pagefind_bundle.read_parts(files, sorts, unions),
                                       {name: hashlib.sha256(data).hexdigest() for name, data in program_files.items()})

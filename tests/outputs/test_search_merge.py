@@ -8,6 +8,7 @@ import os
 import random
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -142,6 +143,36 @@ def test_the_cache_runs_pagefind_over_changed_shards_only(site_dir, tmp_path, mo
     assert len(list((cache / "merged").iterdir())) == 1
 
 
+def test_runs_are_read_back_from_the_cache_one_at_a_time_and_run_again_if_it_lost_them(site_dir, tmp_path, monkeypatch):
+    """With a cache, the shards' runs are not held together while their parts are read (issue 12, goal
+    5): each is read back from the cache; one the cache lost meanwhile is run again, and the bundle
+    is the bundle of a build without a cache."""
+    cut = synthetic_archive(site_dir, count=60)
+    read_back: list[str] = []
+    real_cached = search.Index._cached
+
+    def cached(self, key, folder="shards"):
+        found = real_cached(self, key, folder)
+        if folder == "shards" and found is not None:
+            read_back.append(key)
+        return found
+
+    monkeypatch.setattr(search.Index, "_cached", cached)
+    assert_same_bundle(search.Index(site_dir, tmp_path / "cache").bundle(cut), search.Index(site_dir).bundle(cut))
+    assert len(read_back) == len(cut)  # every run, back from the cache for its parts
+    ran: list[str] = []
+    real_run = search.Index._run
+
+    def counted_run(self, shard, sources):
+        ran.append(shard)
+        return real_run(self, shard, sources)
+
+    monkeypatch.setattr(search.Index, "_run", counted_run)
+    monkeypatch.setattr(search.Index, "_store", lambda self, key, run, folder="shards": None)  # a cache that keeps nothing
+    assert_same_bundle(search.Index(site_dir, tmp_path / "lost").bundle(cut), search.Index(site_dir).bundle(cut))
+    assert ran.count(cut[0][0]) == 3  # twice with the lost cache (its Pagefind run, then again for its parts), once without
+
+
 def test_a_year_is_cut_in_pieces_from_its_oldest_page_so_a_new_issue_leaves_the_others_alone(monkeypatch):
     monkeypatch.setattr(search, "SHARD_BYTES", 1000)
     year = [search._Source(f"gazette/2020/{n:02d}/index.html", b"x" * 300, None, "zh-TW") for n in range(24, 0, -1)]
@@ -206,10 +237,11 @@ def test_parts_kept_in_the_cache_give_the_full_builds_bundle(site_dir, tmp_path)
         same_as_without_cache(cut)
 
 
-def test_pages_known_from_the_last_build_are_not_read_again(shipped, tmp_path):
+def test_pages_known_from_the_last_build_are_not_read_again(shipped, tmp_path, monkeypatch):
     """shards() with a cache reads only the pages whose files changed since the last build, and gives
     the same shards, pages and digests as without a cache: after a page written anew, a page changed
-    in place, a page removed, and with its memo damaged."""
+    in place, a page removed, and with its memo damaged. No page's bytes are held meanwhile (read
+    again when its indexing document is made: issue 12, goal 5)."""
     site_dir, _ = shipped
     site, cache, content = tmp_path / "site", tmp_path / "cache", check(REPO)
     shutil.copytree(site_dir, site, copy_function=os.link)  # the website stage links the pages it did not render
@@ -223,9 +255,21 @@ def test_pages_known_from_the_last_build_are_not_read_again(shipped, tmp_path):
         return cut
 
     same_as_without_cache()
+    assert all(source._data is None for _, sources in search.shards(content, site) for source in sources if source.file)
+    read: list[Path] = []
+    real_read = Path.read_bytes
+
+    def counted(path: Path) -> bytes:
+        if path.suffix == ".html":
+            read.append(path)
+        return real_read(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
     cut = search.shards(content, site, cache)
-    unread = [source for _, sources in cut for source in sources if source._data is None]
-    assert len(unread) == len([page for page in site.rglob("*.html") if b"data-pagefind-body" in page.read_bytes()])
+    monkeypatch.undo()
+    assert read == []
+    assert len([source for _, sources in cut for source in sources if source.file]) == \
+        len([page for page in site.rglob("*.html") if b"data-pagefind-body" in page.read_bytes()])
     notices = sorted(site.glob("gazette/2026/*/*/index.html"))
     anew, in_place, removed = notices[0], notices[1], notices[2]
     data = anew.read_bytes()
