@@ -48,3 +48,21 @@ def test_plain_texts_made_by_processes_equal_those_made_in_the_build(shipped, mo
     assert tables.plain_texts(content, shipped.root) == expected
     kept = sorted(p.name for p in (shipped.root / ".cache" / "opendata").iterdir())
     assert len(kept) == len(content.gazette.issues)
+
+
+def test_the_websites_plain_texts_keep_only_the_last_issues_read(shipped, monkeypatch):
+    """PlainTexts (the notices' summaries for the pages the website makes) gives every notice's text,
+    asked for in any order, while keeping the texts of the last few issues read only: at 50,000
+    notices every text kept grew each worker making the pages by 100 MB or more (issue 12, goal 5)."""
+    from generator.markup.markdown import plain_text
+    from generator.outputs.opendata import tables
+
+    content = check(shipped.root)
+    monkeypatch.setattr(tables.PlainTexts, "ISSUES_KEPT", 2)
+    texts = tables.PlainTexts(content, shipped.root)
+    notices = content.gazette.notices
+    assert len(content.gazette.issues) > 2
+    for notice in [*notices, *reversed(notices)]:  # every issue let go, then read again
+        assert texts[notice.id] == plain_text(notice.body)
+        assert len(texts.found) <= 2
+    assert texts.get("2099/01/01") is None and len(texts) == len(notices)

@@ -97,19 +97,27 @@ def notice_rows(content: Content, pdfs: tuple[IssuePdf, ...] = (),
 
 class PlainTexts(Mapping[str, str]):
     """:func:`plain_texts` by notice id, each issue's read from the cache when one of its notices is
-    first asked for (the website makes few notices' pages on most builds)."""
+    asked for (the website makes few notices' pages on most builds). The texts of the last
+    :data:`ISSUES_KEPT` issues read are kept, not of every issue: the pages are made issue by issue,
+    and at 50,000 notices every text kept took 100 MB or more in each worker making them (issue 12, goal 5)."""
+
+    #: The issues whose texts are kept (the oldest read is let go first; read again if asked for).
+    ISSUES_KEPT = 4
 
     def __init__(self, content: Content, root: Path):
         self.content, self.root = content, root
-        self.found: dict[str, str] = {}
-        self.read: set[str] = set()
+        self.found: dict[str, dict[str, str]] = {}  # issue -> its notices' texts, the last read last
 
     def __getitem__(self, notice_id: str) -> str:
         issue = notice_id.rpartition("/")[0]  # a notice's id is its issue's, then its number
-        if issue not in self.read and issue in self.content.links.issues:
-            self.read.add(issue)
-            self.found.update(plain_texts(self.content, self.root, {issue}))
-        return self.found[notice_id]
+        texts = self.found.get(issue)
+        if texts is None:
+            if issue not in self.content.links.issues:
+                raise KeyError(notice_id)
+            texts = self.found[issue] = plain_texts(self.content, self.root, {issue})
+            while len(self.found) > self.ISSUES_KEPT:
+                del self.found[next(iter(self.found))]
+        return texts[notice_id]
 
     def __iter__(self) -> Iterator[str]:
         return (notice.id for notice in self.content.gazette.notices)
