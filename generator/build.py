@@ -28,7 +28,6 @@ import ctypes
 import datetime as dt
 import errno
 import fcntl
-import gc
 import logging
 import os
 import shutil
@@ -81,14 +80,8 @@ def build(root: Path, site_dir: Path | None = None) -> Path:
                 try:
                     made, validated = _make_products(root, out, aside=True, ready=emptied.result)
                     try:
-                        content = made.content
                         _stage("built", "the website", website, made, out, content_date(made.root, made.content))
-                        # the products (the newsletters' and data files' bytes) and MkDocs' pages, files and
-                        # nav let go before the search index, whose merge then reuses their memory (issue 12,
-                        # goal 5: at 50,000 notices they held several hundred MB through it)
-                        del made
-                        gc.collect()
-                        _stage("built", "the search index", index_site, content, out, root / ".cache" / "search")
+                        _stage("built", "the search index", index_site, made.content, out, root / ".cache" / "search")
                     except Exception:
                         validated()  # an invalid package is the clearer message (what MkDocs stopped on may follow from it)
                         raise
