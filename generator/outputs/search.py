@@ -302,7 +302,7 @@ class _Source:
         self.path, self._data, self.url, self.language, self.file = path, data, url, language, file
         self._document = document
         if data is not None:
-            self.digest = digest or hashlib.sha256(language.encode() + b"\0" + data).hexdigest()
+            self.digest = digest or _page_digest(language, data)
             self.size = len(data)
         else:
             assert digest is not None and file is not None
@@ -321,6 +321,11 @@ class _Source:
         if isinstance(self._document, str) or self._document is None:
             return self._document
         return indexing_document(self.data.decode("utf-8"), self.language)
+
+
+def _page_digest(language: str, data: bytes) -> str:
+    """What names a page in the search cache: a hash of its language and bytes."""
+    return hashlib.sha256(language.encode() + b"\0" + data).hexdigest()
 
 
 #: The fields of a page's entry in ``pages.json`` (:func:`shards`).
@@ -379,8 +384,8 @@ def shards(content: Content, site: Path, cache: Path | None = None) -> list[tupl
             if b"data-pagefind-body" in data:
                 found = _LANG.search(data.decode("utf-8", "replace")[:2000])
                 language = found[1] if found else "unknown"
-                digest = _Source(name, data, None, language).digest
-                source = _Source(name, None, None, language, digest=digest, size=len(data), file=Path(path))  # read again if wanted
+                source = _Source(name, None, None, language, digest=_page_digest(language, data), size=len(data),
+                                 file=Path(path))  # its bytes read again if its document is wanted
             memo[name] = [*stamp, *((source.digest, source.language) if source else (None, None))]
         if source is not None:
             sources.append((order.get(name, (0, "other"))[1], source))

@@ -246,10 +246,10 @@ def _make_and_place(frame: Frame, item: tuple[File, str, Callable[[], Any]], cac
     file, _, make = item
     text = make().text
     key = cache.key(file.src_uri, text, nav_shown(file))
-    if cache.place(key, file.abs_dest_path):
-        return key, False, dated(text)
-    _render_one(frame, (file, text, key), cache)
-    return key, True, dated(text)
+    rendered = not cache.place(key, file.abs_dest_path)
+    if rendered:
+        _render_one(frame, (file, text, key), cache)
+    return key, rendered, dated(text)
 
 
 def _made_and_placed(frame: Frame, missing: Sequence[tuple[File, str, Callable[[], Any]]], cache: PageCache,

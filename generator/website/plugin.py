@@ -48,7 +48,6 @@ from generator.model.common import DEFAULT_LANGUAGE
 from generator.website import chrome, frame, site, theme
 from generator.website.pages import gazette as gazette_pages
 from generator.website.apart import ApartFile, Frame, render_all
-from generator.website.apart import dated as dated_day
 from generator.website.cache import FOLDER, PageCache, frame_key
 from generator.website.pages import dated
 
@@ -69,7 +68,6 @@ class GeneratorPlugin(BasePlugin):
         self.nav = None  # this build's
         self.cache: PageCache | None = None  # this build's
         self.pages: frozenset[str] = frozenset()  # this build's pages' source paths (the footer's policy pages)
-        self.days: dict[str, str] = {}  # the last update of each page MkDocs renders, by source path (the sitemap's)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.blobs = Blobs() if command == "serve" else None
@@ -136,7 +134,6 @@ class GeneratorPlugin(BasePlugin):
                 self.apart.append((file, item.text))
             else:
                 file = File.generated(config, item.uri, content=item.text)
-                self.days[item.uri] = dated_day(item.text)
             files.append(file)
             generated += 1
         if preview is not None:
@@ -173,7 +170,6 @@ class GeneratorPlugin(BasePlugin):
         env.autoescape = True
         assert self.made is not None and self.updated is not None  # on_config ran
         pages = self.pages = frozenset(file.src_uri for file in files if file.is_documentation_page())
-        self._date_pages(files)
         env.globals["frame"] = frame.frame(self.made.content, self.updated, pages)  # the footer, home and 404 words
         env.filters["page_date"] = frame.page_date  # the footer's day, in the page's language
         if (preview := config.get(PREVIEW_KEY)) is not None:
@@ -181,24 +177,6 @@ class GeneratorPlugin(BasePlugin):
         elif self.apart or self.keyed:
             self._render_apart(env, config, files)
         return env
-
-    def _date_pages(self, files: Files) -> None:
-        """Each page MkDocs renders given its own last update as its ``update_date``, which the sitemap's
-        ``lastmod`` shows (MkDocs writes the sitemap before the pages, and gives every page the build's
-        date): the generated pages' from their front matter, the hand-written pages' from their last
-        commits; the pages rendered apart get theirs from website/apart.py. A page with none (the home
-        pages, the search pages) keeps the build's date, the site's day, as its footer shows. Search
-        engines then re-read only the pages that changed (sitemaps.org: lastmod is "the date of last
-        modification of the page"), and a new issue leaves the archive's lines of the sitemap as they were."""
-        for file in files.documentation_pages():
-            if file.page is None:
-                continue
-            if file.generated_by is None:
-                day = self.written.get(file.src_uri)
-                if day is not None:
-                    file.page.update_date = day.isoformat()
-            elif found := self.days.get(file.src_uri):
-                file.page.update_date = found
 
     def _hand_over(self, preview, env, config, files) -> None:
         """serve: what the preview needs to make a page when it is asked for (generator/preview.py)."""
@@ -233,13 +211,23 @@ class GeneratorPlugin(BasePlugin):
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         """A hand-written page of content/pages/: its footer's day is its file's last commit (one ``git
-        log`` over the folder, in on_config); uncommitted or without git history, the site's."""
+        log`` over the folder, in on_config); uncommitted or without git history, the site's.
+
+        Every page MkDocs reads is then given that day (its front matter's, website/pages/dated.py) as its
+        ``update_date``, which the sitemap's ``lastmod`` shows: MkDocs reads every page before it writes
+        the sitemap, and would give each the build's date (the pages rendered apart get theirs from
+        website/apart.py). A page without one (the home pages, the search pages) keeps the build's, the
+        site's day, as its footer shows. Search engines then re-read only the pages that changed
+        (sitemaps.org: lastmod is "the date of last modification of the page"), and a new issue leaves
+        the archive's lines of the sitemap as they were."""
         if page.file.generated_by is None:
             day = self.written.get(page.file.src_uri)
             if day is not None:
                 page.meta[dated.META] = day.isoformat()
             else:
                 page.meta.pop(dated.META, None)
+        if (updated := page.meta.get(dated.META)) is not None:
+            page.update_date = dt.date.fromisoformat(str(updated)).isoformat()
         return markdown
 
     def on_page_context(self, context, *, page, config, nav):
@@ -280,7 +268,7 @@ class GeneratorPlugin(BasePlugin):
         self._clean()
 
     def _clean(self) -> None:
-        self.apart, self.keyed, self.nav, self.cache, self.days = [], [], None, None, {}
+        self.apart, self.keyed, self.nav, self.cache = [], [], None, None
         if self.scratch is not None:
             self.scratch.cleanup()
             self.scratch = None
