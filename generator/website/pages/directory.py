@@ -26,6 +26,7 @@ from generator.reading.history import NOTES, WINDOW, Change, ChangeRecord, Versi
 from generator.dates import TAIPEI
 from generator.outputs.opendata.packages import published_update
 from generator.website.pages import dated
+from generator.website.pages.gazette_lists import notices_by_agency
 from generator.website.templating import Templates
 
 LABELS = labels("directory", DEFAULT_LANGUAGE)  # the directory is published in Chinese
@@ -41,17 +42,6 @@ def pages(content: Content, record: ChangeRecord, templates: Templates | None = 
     issued = notices_by_agency(content)
     for agency in content.directory.agencies:
         yield agency_page(content, agency, record, templates, issued.get(agency.id, ()))
-
-
-def notices_by_agency(content: Content) -> dict[str, list[Notice]]:
-    """Each agency's notices (joint notices under every agency that issued them), by its id: one
-    pass over the gazette for every agency page (at 50,000 notices, a pass per agency page was a
-    pass per agency, twice: its count and its page's day)."""
-    found: dict[str, list[Notice]] = {}
-    for notice in content.gazette.notices:
-        for agency in notice.agencies:
-            found.setdefault(agency, []).append(notice)
-    return found
 
 
 def _render(templates: Templates, name: str, source: str, record: ChangeRecord, **context: object) -> str:

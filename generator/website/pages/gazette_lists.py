@@ -41,10 +41,22 @@ def pages(content: Content, templates: Templates, shared: Mapping[str, object], 
         yield from listing(templates, shared, WORDS["categories"], category.name.get(LANGUAGE), selected,
                            lambda year=None, slug=category.slug: urls.category(slug, year), urls.category_feed(category.slug), shown)
     yield agency_index(content, templates, shared)
-    for agency_id in sorted({a for n in notices for a in n.agencies}):  # a joint notice is listed under each of its agencies
-        selected = [n for n in notices if agency_id in n.agencies]
+    by_agency = notices_by_agency(content)
+    for agency_id in sorted(by_agency):
+        selected = by_agency[agency_id]
         yield from listing(templates, shared, WORDS["agencies"], content.links.agencies[agency_id].name.get(LANGUAGE), selected,
                            lambda year=None, a=agency_id: urls.gazette_agency(a, year), urls.agency_feed(agency_id), shown)
+
+
+def notices_by_agency(content: Content) -> dict[str, list[Notice]]:
+    """Each issuing agency's notices in the gazette's order, by its id, a joint notice under each of its
+    agencies: one pass over the gazette for every agency's listing and directory page, not a pass
+    per agency for each."""
+    found: dict[str, list[Notice]] = {}
+    for notice in content.gazette.notices:
+        for agency in notice.agencies:
+            found.setdefault(agency, []).append(notice)
+    return found
 
 
 def listing(templates: Templates, shared: Mapping[str, object], kind: str, name: str, notices: list[Notice],
