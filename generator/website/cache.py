@@ -45,6 +45,8 @@ import generator
 RENDERERS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "pygments", "jinja2", "markupsafe", "nh3")
 #: Where a project keeps the cache (ignored by git; removing it only makes the next build slower).
 FOLDER = Path(".cache") / "pages"
+#: Where a project keeps the files the website publishes from bytes (:class:`AssetStore`).
+ASSETS = Path(".cache") / "assets"
 
 
 def frame_key(config: Any, nav: Any, shown: object = None) -> str:
@@ -154,24 +156,7 @@ class PageCache:
         self._keep(self._path(key), html, dest)
 
     def _keep(self, path: Path, html: bytes, dest: str) -> None:
-        """``html`` written at ``dest``, a new file, then kept in the cache at ``path`` as a hard link to
-        it (a copy where links are refused): written once, not twice. The cache's entry appears whole
-        or not at all: it is linked under a temporary name, then renamed."""
-        _write(dest, html)
-        temporary = os.path.join(path.parent, f".new-{os.getpid()}-{path.name}")
-        try:
-            try:
-                os.link(dest, temporary)
-            except FileNotFoundError:  # the cache's folder, not made yet
-                path.parent.mkdir(parents=True, exist_ok=True)
-                os.link(dest, temporary)
-            except FileExistsError:  # left by a killed build of this process id
-                os.unlink(temporary)
-                os.link(dest, temporary)
-        except OSError:  # another file system, or one without hard links
-            _keep_file(path, html)
-            return
-        os.replace(temporary, path)
+        _keep_written(path, html, dest)
 
     def prune(self, keep: Iterable[str] | None = None) -> int:
         """Remove every entry but those used by this build (or ``keep``); returns how many."""
@@ -193,6 +178,72 @@ class PageCache:
                             os.unlink(entry.path)
                         removed += 1
         return removed
+
+
+class AssetStore:
+    """The files the website publishes from bytes a stage made (each issue's newsletter files, the
+    feeds, the directory's and the e-books' downloads: about 1,800 files and 51 MB at 10,000 notices),
+    kept in ``folder`` by the SHA-256 of their bytes and placed by hard links, as the pages are
+    (issue 12: MkDocs wrote them all again on every build, about 1 s of a build after one new issue,
+    and the next build freed their blocks). None: each file is written. An entry is written once
+    (linked under a temporary name, then renamed) and never changed; :meth:`prune` removes the
+    entries this build did not place, so the store holds one build's files."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.used: set[str] = set()
+        self.written = 0  # files new to the store this build, for the log
+
+    def place(self, data: bytes, dest: str) -> None:
+        """``data`` at ``dest``: a hard link to the store's file of those bytes, made first if missing."""
+        if self.folder is None:
+            _write(dest, data)
+            return
+        key = hashlib.sha256(data).hexdigest()
+        self.used.add(key)
+        path = self.folder / key[:2] / key
+        try:
+            _link(path, dest)
+        except FileNotFoundError:
+            _keep_written(path, data, dest)
+            self.written += 1
+
+    def prune(self) -> int:
+        """Remove every entry this build did not place; returns how many."""
+        if self.folder is None or not self.folder.is_dir():
+            return 0
+        removed = 0
+        with os.scandir(self.folder) as shards:
+            folders = [entry.path for entry in shards if entry.is_dir(follow_symlinks=False)]
+        for folder in folders:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.name not in self.used:  # another build's, or a temporary name left by a killed one
+                        with contextlib.suppress(FileNotFoundError):
+                            os.unlink(entry.path)
+                        removed += 1
+        return removed
+
+
+def _keep_written(path: Path, data: bytes, dest: str) -> None:
+    """``data`` written at ``dest``, a new file, then kept in a cache at ``path`` as a hard link to
+    it (a copy where links are refused): written once, not twice. The cache's entry appears whole
+    or not at all: it is linked under a temporary name, then renamed."""
+    _write(dest, data)
+    temporary = os.path.join(path.parent, f".new-{os.getpid()}-{path.name}")
+    try:
+        try:
+            os.link(dest, temporary)
+        except FileNotFoundError:  # the cache's folder, not made yet
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.link(dest, temporary)
+        except FileExistsError:  # left by a killed build of this process id
+            os.unlink(temporary)
+            os.link(dest, temporary)
+    except OSError:  # another file system, or one without hard links
+        _keep_file(path, data)
+        return
+    os.replace(temporary, path)
 
 
 def _keep_file(path: Path, data: bytes) -> None:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -48,7 +49,7 @@ from generator.model.common import DEFAULT_LANGUAGE
 from generator.website import chrome, frame, site, theme
 from generator.website.pages import gazette as gazette_pages
 from generator.website.apart import ApartFile, Frame, render_all
-from generator.website.cache import FOLDER, PageCache, frame_key
+from generator.website.cache import ASSETS, FOLDER, AssetStore, PageCache, frame_key
 from generator.website.pages import dated
 
 log = logging.getLogger("mkdocs.plugins.jiahe")
@@ -67,6 +68,7 @@ class GeneratorPlugin(BasePlugin):
         self.keyed: list[tuple[File, str, Callable[[], Page]]] = []  # this build's pages keyed by the hash of what each shows, and how to make each
         self.nav = None  # this build's
         self.cache: PageCache | None = None  # this build's
+        self.assets: AssetStore | None = None  # this build's
         self.pages: frozenset[str] = frozenset()  # this build's pages' source paths (the footer's policy pages)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -142,8 +144,15 @@ class GeneratorPlugin(BasePlugin):
                 preview.lazy(uri, make, file.dest_uri)
                 files.append(file)
                 generated += 1
+        # the files made as bytes are placed by hard links to a store of them (website/cache.py), as the
+        # pages rendered apart are; MkDocs then finds each at its place and copies nothing
+        store = self.assets = AssetStore(self.made.root / ASSETS) if keyed else None
         for asset in site.assets(self.made, feeds_made=preview is None):
-            if asset.data is not None:
+            if asset.data is not None and store is not None:
+                dest = os.path.join(config.site_dir, asset.uri)
+                store.place(asset.data, dest)
+                files.append(File.generated(config, asset.uri, abs_src_path=dest))
+            elif asset.data is not None:
                 files.append(File.generated(config, asset.uri, content=asset.data))
             else:  # a content file, or one a stage wrote (at its place, in ``build``: not copied)
                 files.append(File.generated(config, asset.uri, abs_src_path=str(asset.path)))
@@ -260,6 +269,9 @@ class GeneratorPlugin(BasePlugin):
             return  # the preview makes pages with this build's objects until the next (its cache is not pruned)
         if self.cache is not None:
             self.cache.prune()  # what this build did not use
+        if self.assets is not None:
+            self.assets.prune()
+            self.assets = None
         self.made = None
         self._clean()
 

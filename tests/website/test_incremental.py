@@ -4,7 +4,9 @@ The tests run in order, on one project, each build from the cache of the one bef
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import pickle
 import re
 import shutil
@@ -15,6 +17,7 @@ import pytest
 
 from generator import build as build_module
 from generator.markup.markdown import file_size
+from generator import urls
 from generator.website import apart
 
 from archive import copy_project
@@ -141,6 +144,37 @@ def test_a_new_issue_renders_its_notices_and_the_notice_before_it(project):
     # the newsletters' web versions are rendered apart too: the new issue's is new, no other changed
     assert "gazette/2026/04/newsletter" in before
     assert changed(before, after, r"gazette/\d{4}/\d\d/newsletter") == ["gazette/2026/05/newsletter"]
+
+
+def published_files(site: Path) -> dict[str, os.stat_result]:
+    """The files the website publishes from bytes a stage made: the newsletters' and the feeds."""
+    return {path.relative_to(site).as_posix(): path.stat()
+            for path in [*site.glob("gazette/**/newsletter/*"), *site.glob("gazette/**/*.atom")]
+            if path.name in (*urls.NEWSLETTER_FILES, "feed.atom")}
+
+
+def test_files_made_as_bytes_are_placed_from_the_store_and_left_as_they_were_when_unchanged(project):
+    """The newsletters' files and the feeds (website/cache.py, AssetStore): each a hard link to the
+    store's file of its bytes; a build that changes none of them writes none, and a build leaves the
+    store holding its own files only."""
+    import gc
+
+    site, store = project / "site", project / ".cache/assets"
+    before = published_files(site)
+    assert any(name.endswith("message.eml") for name in before) and "gazette/feed.atom" in before
+    stored = {path.name: path.stat().st_ino for path in store.glob("*/*")}
+    for name, status in before.items():
+        digest = hashlib.sha256((site / name).read_bytes()).hexdigest()
+        assert stored.get(digest) == status.st_ino, name  # the store's file, linked
+    stray = store / "00" / ("0" * 64)
+    stray.parent.mkdir(exist_ok=True)
+    stray.write_bytes(b"left by another build")
+    build(project)  # nothing changed
+    after = published_files(site)
+    assert {name: status.st_ino for name, status in after.items()} == {name: status.st_ino for name, status in before.items()}
+    assert not stray.exists()
+    assert {path.name for path in store.glob("*/*")} == set(stored)
+    assert gc.get_freeze_count() == 0  # the build's objects collectable again once it ends (workers.long_lived)
 
 
 def test_a_neighbours_title_re_renders_exactly_the_pages_showing_it(project):
