@@ -66,7 +66,9 @@ def build(root: Path, site_dir: Path | None = None) -> Path:
     ``site_dir`` (``root/site``)."""
     root = root.resolve()
     site_dir = (site_dir or root / "site").resolve()
-    with _lock(site_dir):
+    from generator.workers import long_lived
+
+    with _lock(site_dir), long_lived() as settled:
         _clear_leftovers(site_dir)
         trash = _Trash(site_dir)
         try:
@@ -78,9 +80,15 @@ def build(root: Path, site_dir: Path | None = None) -> Path:
                 emptied = pool.submit(_reuse_spare, site_dir, out, trash)
                 pool.shutdown(wait=False)
                 try:
-                    made, validated = _make_products(root, out, aside=True, ready=emptied.result)
+                    def ready() -> None:
+                        settled()  # the content model, kept to the end, out of the collector's way
+                        emptied.result()
+
+                    made, validated = _make_products(root, out, aside=True, ready=ready)
                     try:
+                        settled()  # the products
                         _stage("built", "the website", website, made, out, content_date(made.root, made.content))
+                        settled()  # MkDocs' files, nav and pages
                         _stage("built", "the search index", index_site, made.content, out, root / ".cache" / "search")
                     except Exception:
                         validated()  # an invalid package is the clearer message (what MkDocs stopped on may follow from it)

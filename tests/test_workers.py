@@ -4,6 +4,7 @@ shared with them rather than copied by their garbage collections (issue 12, goal
 from __future__ import annotations
 
 import gc
+import weakref
 
 from generator import workers
 
@@ -42,3 +43,31 @@ def test_workers_share_the_builds_objects_instead_of_copying_them():
 def _unfrozen_collect(share: int) -> int:
     gc.unfreeze()
     return _private_after_collect(share)[1]
+
+
+def test_a_builds_long_lived_objects_stay_out_of_the_collectors_way_until_it_ends():
+    """A build freezes its objects as they settle (the model after check, the products): a full
+    collection then walks none of them, and the workers' forks leave them frozen; when the build
+    ends they can be collected again (a test process runs many builds)."""
+    assert gc.get_freeze_count() == 0
+    with workers.long_lived() as settled:
+        model = [_Notice(n) for n in range(50_000)]
+        settled()
+        frozen = gc.get_freeze_count()
+        assert frozen >= len(model)
+        results = workers.forked(_private_after_collect, 1, "probing")
+        assert results[0][0] >= len(model)  # the worker inherited the freeze
+        assert gc.get_freeze_count() >= frozen  # and the fork left the build's objects frozen
+    assert gc.get_freeze_count() == 0  # the end of the build: collectable again
+    del model
+
+
+def test_the_young_objects_garbage_is_collected_before_they_are_frozen():
+    class Cycle:
+        def __init__(self) -> None:
+            self.me = self
+
+    with workers.long_lived() as settled:
+        gone = weakref.ref(Cycle())  # garbage a reference count cannot free
+        settled()
+        assert gone() is None  # collected, not frozen for the rest of the build
