@@ -137,19 +137,25 @@ def frozen_for_fork() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def long_lived() -> Iterator[Callable[[], None]]:
-    """Within, the function given moves every object made so far out of the garbage
-    collector's way until the end: a build's objects (the content model after check, the products,
-    MkDocs' pages) live until the build ends, and each full collection walked all of them again, about
-    1 s of a build after one new issue at 10,000 notices (issue 12: 0.58 s in two full collections,
-    0.46 s in the younger generations, which promote into them). The young generations' garbage is
-    collected first (``gc.collect(1)``); garbage already in the oldest waits. At the end, ``gc.unfreeze()``: what
-    was frozen can be collected again once dropped (a test process runs many builds), unless the
-    caller had frozen objects itself."""
+def long_lived() -> Iterator[Callable[..., None]]:
+    """Within, the function given, ``settle(dropped=False)``, moves every object made so far out of
+    the garbage collector's way (``gc.freeze``): a build's content model and products live until the
+    build ends, and each full collection walked all of them again (issue 12: at 10,000 notices 0.58 s
+    of a build after one new issue in two full collections). The young generations' garbage is
+    collected first (``gc.collect(1)``, cheap: the old generation is not walked). ``dropped=True``
+    after a stage whose many objects are now garbage (MkDocs' files, pages and nav, in cycles after
+    the website stage): one full collection over everything first, so that none of it stays frozen
+    (at 50,000 notices, left frozen, they held 200 MB more through the search stage). At the end,
+    ``gc.unfreeze()``: what was frozen can be collected again once dropped (a test process runs many
+    builds), unless the caller had frozen objects itself."""
     before = gc.get_freeze_count()
 
-    def settle() -> None:
-        gc.collect(1)  # the young objects' garbage first (cheap: the old generation is not walked)
+    def settle(dropped: bool = False) -> None:
+        if dropped:
+            gc.unfreeze()
+            gc.collect()
+        else:
+            gc.collect(1)
         gc.freeze()
 
     try:
@@ -157,5 +163,3 @@ def long_lived() -> Iterator[Callable[[], None]]:
     finally:
         if not before:
             gc.unfreeze()
-
-

@@ -71,3 +71,22 @@ def test_the_young_objects_garbage_is_collected_before_they_are_frozen():
         gone = weakref.ref(Cycle())  # garbage a reference count cannot free
         settled()
         assert gone() is None  # collected, not frozen for the rest of the build
+
+
+def test_objects_frozen_then_dropped_are_collected_when_the_build_says_so():
+    """MkDocs' pages live through the website stage, frozen with the rest when its workers fork, and
+    are garbage (in cycles) after it: ``settled(dropped=True)`` collects them rather than keeping
+    them frozen through the search stage."""
+    class Cycle:
+        def __init__(self) -> None:
+            self.me = self
+
+    with workers.long_lived() as settled:
+        page = Cycle()
+        gone = weakref.ref(page)
+        settled()
+        del page
+        settled()
+        assert gone() is not None  # frozen: no collection sees it
+        settled(dropped=True)
+        assert gone() is None
