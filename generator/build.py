@@ -88,7 +88,7 @@ def build(root: Path, site_dir: Path | None = None) -> Path:
                     try:
                         settled()  # the products
                         _stage("built", "the website", website, made, out, content_date(made.root, made.content))
-                        settled(dropped=True)  # MkDocs' files, nav and pages, garbage now (in cycles): collected, not frozen
+                        settled(dropped=True)  # MkDocs' files, nav and pages, garbage now (in cycles): unfrozen, for the collector
                         _stage("built", "the search index", index_site, made.content, out, root / ".cache" / "search")
                     except Exception:
                         validated()  # an invalid package is the clearer message (what MkDocs stopped on may follow from it)
