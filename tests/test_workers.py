@@ -6,7 +6,15 @@ from __future__ import annotations
 import gc
 import weakref
 
+import pytest
+
 from generator import workers
+
+
+@pytest.fixture(autouse=True)
+def nothing_frozen() -> None:
+    """A test process may have frozen objects before (``serve``'s preview freezes its build's for good)."""
+    gc.unfreeze()
 
 
 class _Notice:
