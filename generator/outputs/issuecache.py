@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 import os
+from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -78,25 +79,33 @@ class IssueCache:
         """Whether a value is kept for ``name`` made from inputs hashed as ``key`` (not read)."""
         return (self.folder / f"{name}-{key}.json").is_file()
 
-    def put(self, name: str, key: str, value: object) -> None:
-        """Keep ``value`` for ``name`` (its older versions removed), written whole, then renamed."""
+    def put(self, name: str, key: str, value: object, files: Mapping[str, bytes] | None = None) -> None:
+        """Keep ``value`` for ``name`` (its older versions removed), written whole, then renamed.
+        ``files``: files kept beside it, by suffix (``message.eml``: ``<name>-<key>.message.eml``,
+        :meth:`file`), written before the value, so that a value found has its files; readable by a
+        web server, since the website places them by hard links (issue 12)."""
         self.made += 1
         path = self.folder / f"{name}-{key}.json"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             for old in self._older(name):
                 old.unlink(missing_ok=True)
-            partial = path.with_name(path.name + ".partial")
-            partial.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
-            partial.replace(path)
+            for suffix, data in (files or {}).items():
+                _write_whole(self.file(name, key, suffix), data)
+            _write_whole(path, json.dumps(value, ensure_ascii=False).encode("utf-8"))
         except OSError as exc:  # a read-only checkout still builds, only without the cache
             log.warning("could not keep %s in %s: %s", name, self.folder, exc)
 
+    def file(self, name: str, key: str, suffix: str) -> Path:
+        """The file kept beside ``name``'s value made from inputs hashed as ``key`` (:meth:`put`)."""
+        return self.folder / f"{name}-{key}.{suffix}"
+
     def _older(self, name: str) -> list[Path]:
-        """The files kept for ``name`` (``<name>-<key>.json``: a key is hexadecimal, without a dash).
-        The folder is listed once for the stage, not once for each value kept (issue 12: at 5,000
-        issues a listing for each was 5,000 listings of 5,000 files). Each name is made by one
-        process of a build, so the listing taken when the first value is kept is the truth for it."""
+        """The files kept for ``name`` (``<name>-<key>.json`` and the files beside it, ``<name>-<key>.<suffix>``:
+        a key is hexadecimal, without a dash; a name has no dot). The folder is listed once for the
+        stage, not once for each value kept (issue 12: at 5,000 issues a listing for each was 5,000
+        listings of 5,000 files). Each name is made by one process of a build, so the listing taken
+        when the first value is kept is the truth for it."""
         if self._kept is None:
             self._kept = {}
             try:
@@ -104,6 +113,14 @@ class IssueCache:
             except OSError:
                 files = []
             for file in files:
-                if file.endswith(".json"):
-                    self._kept.setdefault(file[:-5].rsplit("-", 1)[0], []).append(file)
+                if "." in file:
+                    self._kept.setdefault(file.split(".", 1)[0].rsplit("-", 1)[0], []).append(file)
         return [self.folder / file for file in self._kept.pop(name, [])]
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """``data`` at ``path``, written whole (a partial file, then renamed), readable by everyone (0644)."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(data)
+    os.chmod(partial, 0o644)  # whatever the umask
+    partial.replace(path)

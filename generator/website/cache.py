@@ -208,6 +208,12 @@ class AssetStore:
             _keep_written(path, data, dest)
             self.written += 1
 
+    @staticmethod
+    def link(source: Path, dest: str) -> None:
+        """A file another cache keeps (written once under a name of its own, never changed: the
+        newsletters' kept files) at ``dest``, by a hard link (a copy where links are refused)."""
+        _link(source, dest)
+
     def prune(self) -> int:
         """Remove every entry this build did not place; returns how many."""
         if self.folder is None or not self.folder.is_dir():

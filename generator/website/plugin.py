@@ -49,6 +49,7 @@ from generator.model.common import DEFAULT_LANGUAGE
 from generator.website import chrome, frame, site, theme
 from generator.website.pages import gazette as gazette_pages
 from generator.website.apart import ApartFile, Frame, render_all
+from generator.outputs.issuecache import CACHE
 from generator.website.cache import ASSETS, FOLDER, AssetStore, PageCache, frame_key
 from generator.website.pages import dated
 
@@ -145,12 +146,18 @@ class GeneratorPlugin(BasePlugin):
                 files.append(file)
                 generated += 1
         # the files made as bytes are placed by hard links to a store of them (website/cache.py), as the
-        # pages rendered apart are; MkDocs then finds each at its place and copies nothing
+        # pages rendered apart are, and so are the files another stage keeps in the project's cache
+        # (the newsletters'): MkDocs then finds each at its place and copies nothing
         store = self.assets = AssetStore(self.made.root / ASSETS) if keyed else None
+        kept = self.made.root / CACHE
         for asset in site.assets(self.made, feeds_made=preview is None):
-            if asset.data is not None and store is not None:
+            if store is not None and (asset.data is not None or (asset.path is not None and asset.path.is_relative_to(kept))):
                 dest = os.path.join(config.site_dir, asset.uri)
-                store.place(asset.data, dest)
+                if asset.data is not None:
+                    store.place(asset.data, dest)
+                else:
+                    assert asset.path is not None
+                    store.link(asset.path, dest)
                 files.append(File.generated(config, asset.uri, abs_src_path=dest))
             elif asset.data is not None:
                 files.append(File.generated(config, asset.uri, content=asset.data))

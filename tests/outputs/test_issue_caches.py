@@ -37,7 +37,8 @@ def outputs(made: Products) -> dict[str, bytes]:
     """Every file the products hold or placed: the data files, the PDFs, the newsletters' files."""
     found = {asset.uri: asset.path.read_bytes() if asset.path else asset.data for asset in made.data_files}
     found |= {pdf.uri: pdf.data for pdf in made.pdfs}
-    found |= {asset.uri: asset.data for edition in made.newsletters for asset in edition.assets()}
+    found |= {asset.uri: asset.path.read_bytes() if asset.path else asset.data for edition in made.newsletters
+              for asset in edition.assets()}  # a kept edition's files are the cache's (read when published)
     return {uri: data for uri, data in found.items() if data is not None}
 
 
