@@ -181,8 +181,9 @@ class PageCache:
 
 
 class AssetStore:
-    """The files the website publishes from bytes a stage made (each issue's newsletter files, the
-    feeds, the directory's and the e-books' downloads: about 1,800 files and 51 MB at 10,000 notices),
+    """The files the website publishes from bytes a stage made (the feeds, the directory's and the
+    e-books' downloads, a newsletter's files when the newsletter cache could not keep them; with the
+    newsletters' files, about 1,800 files and 51 MB at 10,000 notices),
     kept in ``folder`` by the SHA-256 of their bytes and placed by hard links, as the pages are
     (issue 12: MkDocs wrote them all again on every build, about 1 s of a build after one new issue,
     and the next build freed their blocks). None: each file is written. An entry is written once
