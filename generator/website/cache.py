@@ -153,10 +153,7 @@ class PageCache:
         if self.folder is None:
             _write(dest, html)
             return
-        self._keep(self._path(key), html, dest)
-
-    def _keep(self, path: Path, html: bytes, dest: str) -> None:
-        _keep_written(path, html, dest)
+        _keep_written(self._path(key), html, dest)
 
     def prune(self, keep: Iterable[str] | None = None) -> int:
         """Remove every entry but those used by this build (or ``keep``); returns how many."""
@@ -193,7 +190,6 @@ class AssetStore:
     def __init__(self, folder: Path | None):
         self.folder = folder
         self.used: set[str] = set()
-        self.written = 0  # files new to the store this build, for the log
 
     def place(self, data: bytes, dest: str) -> None:
         """``data`` at ``dest``: a hard link to the store's file of those bytes, made first if missing."""
@@ -207,7 +203,6 @@ class AssetStore:
             _link(path, dest)
         except FileNotFoundError:
             _keep_written(path, data, dest)
-            self.written += 1
 
     @staticmethod
     def link(source: Path, dest: str) -> None:
