@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -101,8 +102,8 @@ class IssueCache:
         return self.folder / f"{name}-{key}.{suffix}"
 
     def _older(self, name: str) -> list[Path]:
-        """The files kept for ``name`` (``<name>-<key>.json`` and the files beside it, ``<name>-<key>.<suffix>``:
-        a key is hexadecimal, without a dash; a name has no dot). The folder is listed once for the
+        """The files kept for ``name`` (``<name>-<key>.json`` and the files beside it, ``<name>-<key>.<suffix>``,
+        :data:`_KEPT`; partial files too). The folder is listed once for the
         stage, not once for each value kept (issue 12: at 5,000 issues a listing for each was 5,000
         listings of 5,000 files). Each name is made by one process of a build, so the listing taken
         when the first value is kept is the truth for it."""
@@ -113,9 +114,13 @@ class IssueCache:
             except OSError:
                 files = []
             for file in files:
-                if "." in file:
-                    self._kept.setdefault(file.split(".", 1)[0].rsplit("-", 1)[0], []).append(file)
+                if found := _KEPT.fullmatch(file):
+                    self._kept.setdefault(found["name"], []).append(file)
         return [self.folder / file for file in self._kept.pop(name, [])]
+
+
+#: A kept file's name: the value's name, its key (a SHA-256 in hex), a suffix (``json``, ``message.eml``, ``json.partial``).
+_KEPT = re.compile(r"(?P<name>.+)-[0-9a-f]{64}\.[^/]+")
 
 
 def _write_whole(path: Path, data: bytes) -> None:

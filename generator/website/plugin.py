@@ -151,13 +151,12 @@ class GeneratorPlugin(BasePlugin):
         store = self.assets = AssetStore(self.made.root / ASSETS) if keyed else None
         kept = self.made.root / CACHE
         for asset in site.assets(self.made, feeds_made=preview is None):
-            if store is not None and (asset.data is not None or (asset.path is not None and asset.path.is_relative_to(kept))):
-                dest = os.path.join(config.site_dir, asset.uri)
-                if asset.data is not None:
-                    store.place(asset.data, dest)
-                else:
-                    assert asset.path is not None
-                    store.link(asset.path, dest)
+            dest = os.path.join(config.site_dir, asset.uri)
+            if store is not None and asset.data is not None:
+                store.place(asset.data, dest)
+                files.append(File.generated(config, asset.uri, abs_src_path=dest))
+            elif store is not None and asset.path is not None and asset.path.is_relative_to(kept):
+                store.link(asset.path, dest)
                 files.append(File.generated(config, asset.uri, abs_src_path=dest))
             elif asset.data is not None:
                 files.append(File.generated(config, asset.uri, content=asset.data))

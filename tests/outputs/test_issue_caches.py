@@ -93,6 +93,8 @@ def test_a_changed_notice_makes_again_exactly_its_issue(built, tmp_path):
     assert new_files(before, kept(root)) == {
         "print": ["gazette-2026-02"], "opendata": ["texts-2026-02", "valid-gazette"], "newsletter": ["newsletter-2026-02"]}
     assert any("新增一段說明" in row[15] for row in incremental.packages[0].resources[1].table.rows)  # notices.text
+    # the issue's older letter went with the files kept beside it: a JSON and three files an issue
+    assert len(kept(root)["newsletter"]) == 4 * len(incremental.content.gazette.issues)
     scratch = _from_scratch(root, tmp_path)
     assert outputs(incremental) == outputs(scratch)
 
