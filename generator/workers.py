@@ -125,20 +125,15 @@ def frozen_for_fork() -> Iterator[None]:
     the website's two workers and the build came to 2.6 GB, 1.7 GB of it one build's worth).
     ``gc.freeze()`` before the fork moves every object to a generation no collection visits, in the
     build and in the workers (they inherit it); ``gc.unfreeze()`` when they are done. Garbage
-    made meanwhile is still collected; a cycle among the older objects waits until then. Within
-    :func:`long_lived` the objects stay frozen after the fork, as that asks."""
+    made meanwhile is still collected; a cycle among the older objects waits until then. Objects
+    frozen before (a build's, within :func:`long_lived`; ``serve``'s preview's) stay frozen after."""
+    frozen = gc.get_freeze_count()  # objects frozen already (a build's, within long_lived): left frozen
     gc.freeze()
     try:
         yield
     finally:
-        if not _long_lived:
+        if not frozen:
             gc.unfreeze()
-
-
-#: How many :func:`long_lived` are open in this process (a build's): :func:`frozen_for_fork` then
-#: leaves the objects frozen. A flag of their own, not ``gc.get_freeze_count()``: a process may have
-#: frozen objects for another reason (``serve``'s preview, in a test process that builds afterwards).
-_long_lived = 0
 
 
 @contextlib.contextmanager
@@ -153,10 +148,9 @@ def long_lived() -> Iterator[Callable[..., None]]:
     garbage at the next full collection the following stage's allocations call for, as without the
     freeze (at 50,000 notices, left frozen, it held 200 MB more through the search stage). Measured at
     10,000 notices, a build with nothing changed: one such collection in the search stage, 0.28 s (a
-    collection here, then a freeze, cost the same: 0.29 s). At the end, ``gc.unfreeze()``: what was
-    frozen can be collected again once dropped (a test process runs many builds), as after the
-    workers' forks outside it (:func:`frozen_for_fork`)."""
-    global _long_lived
+    collection here, then a freeze, cost the same: 0.29 s). At the end, ``gc.unfreeze()``, whoever
+    froze what: what was frozen can be collected again once dropped (a test process runs many
+    builds, and may have run ``serve``'s preview, which freezes its objects for good)."""
 
     def settle(dropped: bool = False) -> None:
         if dropped:
@@ -165,9 +159,7 @@ def long_lived() -> Iterator[Callable[..., None]]:
             gc.collect(1)
             gc.freeze()
 
-    _long_lived += 1
     try:
         yield settle
     finally:
-        _long_lived -= 1
         gc.unfreeze()
