@@ -51,7 +51,7 @@ import re
 import struct
 import sys
 from collections.abc import Iterable, Iterator, MutableMapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import cbor2
 
@@ -69,6 +69,9 @@ MERGEABLE = frozenset({"1.5.2"})
 #: metadata locations + 1) reaches this, variants not counted (``chunk_index`` in pagefind/src/index/mod.rs;
 #: checked on 1.5.2's bundles by tests/outputs/test_search_merge.py).
 CHUNK_SIZE = 20_000
+
+#: Index chunks being compressed at once by the merge (two threads: each has the next one waiting).
+COMPRESSING = 4
 
 #: The positions of a word kept per page: the first this many, in the page's order (None: all). A word
 #: found this many times on a page may be there more often; the results page (search.js,
@@ -888,16 +891,27 @@ def _merge_language_parts(language: str, parts: list[Part], files: dict[str, byt
     # before it is closed first, so the word has a chunk of its own (issue 14: Pagefind's rule put
     # 第, 121,674 positions at 10,108 notices, in one 103 KB chunk with the words before it, 符號 …,
     # and a first query for 符號 cost 341 KB instead of about 250)
-    chunks: list[list[bytes]] = []
+    # Each chunk is compressed as soon as it is closed, at most COMPRESSING at a time (issue 12, goal 5:
+    # every chunk's CBOR made before any was compressed held the whole index, uncompressed, twice over:
+    # its words' pieces and the joined chunks, about 10 times its compressed size; and making the
+    # chunks now overlaps compressing them, which lets go of the GIL).
+    compressing: list[Future[bytes]] = []
     ranges: list[tuple[str, str]] = []
     chunk: list[bytes] = []
     first_word, last_word, size = "", "", 0
+
+    def close(last: str) -> None:
+        nonlocal chunk, size
+        ranges.append((first_word, last))
+        if len(compressing) >= COMPRESSING:
+            compressing[-COMPRESSING].result()  # the oldest still running: wait, and its input is let go
+        compressing.append(pool.submit(gzipped, b"".join([b"\x81", _head(4, len(chunk)), *chunk])))
+        chunk, size = [], 0
+
     for word in sorted(words):
         found = words[word]
         if chunk and found[2] >= CHUNK_SIZE:
-            chunks.append(chunk)
-            ranges.append((first_word, last_word))
-            chunk, size = [], 0
+            close(last_word)
         last_word = word
         if not chunk:
             first_word = word
@@ -907,15 +921,12 @@ def _merge_language_parts(language: str, parts: list[Part], files: dict[str, byt
                                *(b"\x82" + cbor(variant) + postings.cbor() for variant, postings in of_word.items())]))
         size += found[2]
         if size >= CHUNK_SIZE:
-            chunks.append(chunk)
-            ranges.append((first_word, word))
-            chunk, size = [], 0
+            close(word)
     if chunk:
-        chunks.append(chunk)
-        ranges.append((first_word, word))
-    compressed = pool.map(gzipped, [b"".join([b"\x81", _head(4, len(chunk)), *chunk]) for chunk in chunks])
+        close(last_word)
     index_chunks = []
-    for (first, last), data in zip(_ranges(ranges), compressed, strict=True):
+    for (first, last), future in zip(_ranges(ranges), compressing, strict=True):
+        data = future.result()
         name = names.take("index", _digest(data))
         files[f"index/{name}.pf_index"] = data
         index_chunks.append([first, last, name])

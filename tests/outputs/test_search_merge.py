@@ -379,3 +379,32 @@ def test_a_word_that_fills_a_chunk_alone_gets_a_chunk_of_its_own(shipped, monkey
         assert sum(size for _, size in chunk[:-1]) < 300  # and the chunk closes as Pagefind's rule closes it
         if chunk[-1][1] >= 300:
             assert len(chunk) == 1, chunk  # ... alone
+
+
+def test_the_merge_compresses_each_index_chunk_as_it_is_made_not_the_whole_index_at_once():
+    """Issue 12, goal 5: the merge made every index chunk's CBOR before compressing any, so at 50,000
+    notices it held the whole index uncompressed twice over (its words' pieces and the joined chunks)
+    beside the parts it was made from. Each chunk is now compressed when it is closed, a few at a time:
+    what the merge allocates stays well under the index's uncompressed size (measured by tracemalloc,
+    the parts made before it; the words' postings compress well, as real ones do)."""
+    import json
+    import tracemalloc
+
+    part = pagefind_bundle.Part()
+    part.language, part.version, part.about = "zh-tw", "1.5.2", {"hash": "", "wasm": None, "page_count": 1}
+    part.pages, part.fragments = [("aaaa", 10)], {"aaaa": b"fragment"}
+    words = 3000
+    for n in range(words):  # about 10 words a chunk, 300 chunks, 24 MB of postings
+        part.add(f"w{n:05d}", pagefind_bundle.Postings(1, 0, 0, pagefind_bundle.CHUNK_SIZE // 10, b"%05d-" % n * 1300))
+    raw = sum(len(tail) for tail in part.tails)
+    program = {"pagefind-entry.json": json.dumps({"version": "1.5.2", "languages": {}}).encode()}
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        before = tracemalloc.get_traced_memory()[0]
+        files = pagefind_bundle.merge_parts({"zh-tw": [part]}, program)
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    assert len([name for name in files if name.startswith("index/")]) >= 250
+    assert peak < raw / 5, (peak, raw)
