@@ -100,3 +100,36 @@ def test_objects_frozen_then_dropped_are_collected_when_the_build_says_so():
         assert gc.get_freeze_count() == 0
         gc.collect()  # the next full collection, when the stage after calls for one
         assert gone() is None
+
+
+def _where(share: int) -> tuple[int, int]:
+    import os
+
+    return share, os.getpid()
+
+
+def test_the_builds_own_process_does_the_last_share_itself_and_forks_one_worker_fewer():
+    """Issue 12, goal 5: a forked worker makes the build's memory its own page by page; the build's
+    process, which only waited for its workers, does a share instead (``here``)."""
+    import os
+
+    found = workers.forked(_where, 3, "probing", here=True)
+    assert [share for share, _ in found] == [0, 1, 2]  # in order
+    assert found[2][1] == os.getpid()
+    assert len({pid for _, pid in found}) == 3 and os.getpid() not in {pid for _, pid in found[:2]}
+    assert all(pid != os.getpid() for _, pid in workers.forked(_where, 2, "probing"))  # without it, every share forked
+
+
+def test_an_error_in_the_builds_own_share_stops_it_like_a_workers_after_the_workers_end():
+    from generator.errors import BuildError
+
+    def task(share: int) -> int:
+        if share == 1:
+            raise ValueError("a page that cannot be rendered")
+        return share
+
+    with pytest.raises(BuildError) as raised:
+        workers.forked(task, 2, "rendering the gazette's pages", here=True)
+    assert "rendering the gazette's pages failed" in str(raised.value)
+    assert "a page that cannot be rendered" in str(raised.value)
+    assert gc.get_freeze_count() == 0

@@ -26,10 +26,11 @@ What MkDocs skips for them: anchor validation (their anchors are generated, thei
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -227,14 +228,12 @@ def _render_in_workers(frame: Frame, todo: list[tuple[File, str, str]], cache: P
     here (strict mode counts them); a worker's error stops the build."""
 
     def work(share: int) -> list[tuple[int, str]]:
-        problems = _Problems()
-        logger = logging.getLogger("mkdocs")
-        logger.handlers, logger.propagate = [problems], False  # the worker's own logging, gone with it
-        for item in todo[share::workers]:
-            _render_one(frame, item, cache)
+        with _warnings_kept() as problems:
+            for item in todo[share::workers]:
+                _render_one(frame, item, cache)
         return problems.records
 
-    for found in forked(work, workers, "rendering the gazette's pages"):
+    for found in forked(work, workers, "rendering the gazette's pages", here=True):
         for level, message in found:
             logging.getLogger("mkdocs.structure.pages").log(level, "%s", message)
 
@@ -263,13 +262,12 @@ def _made_and_placed(frame: Frame, missing: Sequence[tuple[File, str, Callable[[
         return [_make_and_place(frame, item, cache) for item in missing]
 
     def work(share: int) -> tuple[list[tuple[str, bool, str]], list[tuple[int, str]]]:
-        problems = _Problems()
-        logger = logging.getLogger("mkdocs")
-        logger.handlers, logger.propagate = [problems], False  # the worker's own logging, gone with it
-        return [_make_and_place(frame, item, cache) for item in missing[share::workers]], problems.records
+        with _warnings_kept() as problems:
+            made = [_make_and_place(frame, item, cache) for item in missing[share::workers]]
+        return made, problems.records
 
     results: list[tuple[str, bool, str]] = [("", False, "")] * len(missing)
-    for share, (found, records) in enumerate(forked(work, workers, "making and rendering the gazette's pages")):
+    for share, (found, records) in enumerate(forked(work, workers, "making and rendering the gazette's pages", here=True)):
         results[share::workers] = found
         for level, message in records:
             logging.getLogger("mkdocs.structure.pages").log(level, "%s", message)
@@ -292,11 +290,27 @@ def generated_in_workers(make: Callable[[T], R], items: Sequence[T], workers: in
     workers = workers or cores()
     if workers < 2 or len(items) < GENERATE_THRESHOLD:
         return [make(item) for item in items]
-    shares = forked(lambda share: [make(item) for item in items[share::workers]], workers, "making the gazette's pages")
+    shares = forked(lambda share: [make(item) for item in items[share::workers]], workers, "making the gazette's pages",
+                    here=True)
     results: list[R] = [None] * len(items)  # type: ignore[list-item]
     for share, found in enumerate(shares):
         results[share::workers] = found
     return results
+
+
+@contextlib.contextmanager
+def _warnings_kept() -> Iterator[_Problems]:
+    """The warnings MkDocs logs meanwhile, kept for the build to log again in the order of the pages'
+    shares (strict mode counts them) instead of logged; MkDocs' logging as it was afterwards (the
+    build's own process renders a share too: workers.forked's ``here``)."""
+    problems = _Problems()
+    logger = logging.getLogger("mkdocs")
+    was = logger.handlers, logger.propagate
+    logger.handlers, logger.propagate = [problems], False
+    try:
+        yield problems
+    finally:
+        logger.handlers, logger.propagate = was
 
 
 class _Problems(logging.Handler):

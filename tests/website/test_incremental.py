@@ -350,8 +350,8 @@ def test_the_incremental_build_equals_a_build_from_scratch(project, tmp_path, mo
     sent: dict[str, list[int]] = {}  # what the workers send back, pickled, by what they did
     forked = apart.forked
 
-    def measured(task, workers, what):
-        results = forked(task, workers, what)
+    def measured(task, workers, what, **options):
+        results = forked(task, workers, what, **options)
         sent.setdefault(what, []).extend(len(pickle.dumps(result)) for result in results)
         return results
 
@@ -385,3 +385,20 @@ def test_a_failing_worker_stops_the_build_with_its_error():
 
     with pytest.raises(BuildError, match="notice 1234 cannot be made"):
         apart.generated_in_workers(make, list(range(2000)), workers=2)
+
+
+def test_a_share_rendered_by_the_builds_own_process_keeps_mkdocs_warnings_for_later_and_restores_its_logging(caplog):
+    """The build's process renders a share itself (workers.forked's ``here``): MkDocs' warnings meanwhile
+    are kept, to be logged again in the shares' order as a worker's are, and its logging is as it was."""
+    import logging
+
+    logger = logging.getLogger("mkdocs.structure.pages")
+    before = logging.getLogger("mkdocs").handlers[:], logging.getLogger("mkdocs").propagate
+    with caplog.at_level(logging.WARNING), apart._warnings_kept() as problems:
+        logger.warning("Doc file 'gazette/x.md' contains a link to 'nowhere.md'")
+    assert problems.records == [(logging.WARNING, "Doc file 'gazette/x.md' contains a link to 'nowhere.md'")]
+    assert "nowhere.md" not in caplog.text
+    assert (logging.getLogger("mkdocs").handlers, logging.getLogger("mkdocs").propagate) == before
+    with caplog.at_level(logging.WARNING):
+        logger.warning("after")
+    assert "after" in caplog.text
