@@ -143,7 +143,7 @@ class PageCache:
         if self.folder is None:
             return False
         try:
-            _link(self._path(key), dest)
+            link(self._path(key), dest)
             return True
         except FileNotFoundError:
             return False
@@ -200,15 +200,9 @@ class AssetStore:
         self.used.add(key)
         path = self.folder / key[:2] / key
         try:
-            _link(path, dest)
+            link(path, dest)
         except FileNotFoundError:
             _keep_written(path, data, dest)
-
-    @staticmethod
-    def link(source: Path, dest: str) -> None:
-        """A file another cache keeps (written once under a name of its own, never changed: the
-        newsletters' kept files) at ``dest``, by a hard link (a copy where links are refused)."""
-        _link(source, dest)
 
     def prune(self) -> int:
         """Remove every entry this build did not place; returns how many."""
@@ -263,9 +257,10 @@ def _keep_file(path: Path, data: bytes) -> None:
         raise
 
 
-def _link(source: Path, dest: str) -> None:
+def link(source: Path, dest: str) -> None:
     """``dest`` as a hard link to ``source`` (a copy where the file system refuses links); raises
-    FileNotFoundError when ``source`` does not exist."""
+    FileNotFoundError when ``source`` does not exist. The page cache's and the store's entries are
+    placed so, and the files another cache keeps, written once and never changed (the newsletters')."""
     try:
         os.link(source, dest)
         return

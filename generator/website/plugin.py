@@ -50,7 +50,7 @@ from generator.website import chrome, frame, site, theme
 from generator.website.pages import gazette as gazette_pages
 from generator.website.apart import ApartFile, Frame, render_all
 from generator.outputs.issuecache import CACHE
-from generator.website.cache import ASSETS, FOLDER, AssetStore, PageCache, frame_key
+from generator.website.cache import ASSETS, FOLDER, AssetStore, PageCache, frame_key, link
 from generator.website.pages import dated
 
 log = logging.getLogger("mkdocs.plugins.jiahe")
@@ -156,7 +156,7 @@ class GeneratorPlugin(BasePlugin):
                 store.place(asset.data, dest)
                 files.append(File.generated(config, asset.uri, abs_src_path=dest))
             elif store is not None and asset.path is not None and asset.path.is_relative_to(kept):
-                store.link(asset.path, dest)
+                link(asset.path, dest)
                 files.append(File.generated(config, asset.uri, abs_src_path=dest))
             elif asset.data is not None:
                 files.append(File.generated(config, asset.uri, content=asset.data))
