@@ -65,7 +65,9 @@ def test_a_builds_long_lived_objects_stay_out_of_the_collectors_way_until_it_end
         assert frozen >= len(model)
         results = workers.forked(_private_after_collect, 1, "probing")
         assert results[0][0] >= len(model)  # the worker inherited the freeze
-        assert gc.get_freeze_count() >= frozen  # and the fork left the build's objects frozen
+        # and the fork left the build's objects frozen (not `>= frozen`: a frozen object that another
+        # thread lets go of meanwhile leaves the permanent generation, as a busy test process showed)
+        assert gc.get_freeze_count() >= len(model)
     assert gc.get_freeze_count() == 0  # the end of the build: collectable again
     del model
 
