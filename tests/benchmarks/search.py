@@ -84,7 +84,43 @@ def records(work: Path) -> list[dict[str, str]]:
             fields = {child.tag: (child.text or "").strip() for child in record}
             fields["published"] = f"{roc + 1911}-{month:02d}-{day:02d}"
             out.append(fields)
+    # the site's URL of a notice, /gazette/<YYYY>/<NN>/<SS>/: an issue a day of publication, numbered in
+    # its year, the notices of a day in the source's order (the names the search bundle gives the
+    # pages follow from it: pagefind_bundle, "page names")
+    days = sorted({r["published"] for r in out})
+    issue = {day: sum(1 for d in days[:i] if d[:4] == day[:4]) + 1 for i, day in enumerate(days)}
+    seen: dict[str, int] = {}
+    for r in out:
+        seen[r["published"]] = seen.get(r["published"], 0) + 1
+        r["issue"], r["sequence"] = str(issue[r["published"]]), str(seen[r["published"]])
     return out
+
+
+def different(recs: list[dict[str, str]], copy: int, seed: int) -> list[dict[str, str]]:
+    """Copy ``copy`` of the notices made different from the others (--different): the titles and the
+    subjects dealt out again among the notices, and every sentence of their texts shuffled and dealt
+    back, each notice keeping its number of paragraphs and sentences. Each copy then says what the
+    real gazette says, word for word (the same words, as often), but no page, and no word's places on
+    a page, repeats another copy's: what gzip finds in an index chunk of the plain copies (README,
+    "What the copies hide") it cannot find here."""
+    rng = random.Random(f"{seed}-{copy}")
+    bodies = [[_SENTENCE.findall(line) for line in paragraphs(r.get("HTMLContent", ""))] for r in recs]
+    pool = [sentence for body in bodies for line in body for sentence in line]
+    rng.shuffle(pool)
+    dealt = iter(pool)
+    titles = [r["Title"] for r in recs]
+    subjects = [r.get("ThemeSubject", "") for r in recs]
+    rng.shuffle(titles)
+    rng.shuffle(subjects)
+    out = []
+    for r, body, title, subject in zip(recs, bodies, titles, subjects, strict=True):
+        made = dict(r, Title=title, ThemeSubject=subject)
+        made["paragraphs"] = ["".join(next(dealt) for _ in line) for line in body]
+        out.append(made)
+    return out
+
+
+_SENTENCE = re.compile(r"[^。；！？]+[。；！？]?")
 
 
 def numbers(record: dict[str, str]) -> list[str]:
@@ -134,13 +170,15 @@ def notice_page(record: dict[str, str], number_suffix: str = "", years_back: int
     parts.append("</dl>")
     if record.get("ThemeSubject"):
         parts.append(f"<p>主旨：{e(record['ThemeSubject'])}</p>")
-    parts += [f"<p>{e(line)}</p>" for line in paragraphs(record.get("HTMLContent", ""))]
+    lines = record["paragraphs"] if "paragraphs" in record else paragraphs(record.get("HTMLContent", ""))
+    parts += [f"<p>{e(line)}</p>" for line in lines]
     parts.append("</div></article></body></html>")
     return "\n".join(parts)
 
 
 def url_of(record: dict[str, str], copy: int = 0) -> str:
-    return f"/gazette/real/{copy}/{record['MetaId']}/"
+    """The notice's URL as the site writes it (a copy ``copy`` years earlier: :func:`notice_page`)."""
+    return f"/gazette/{int(record['published'][:4]) - copy}/{int(record['issue']):02d}/{int(record['sequence']):02d}/"
 
 
 # -- queries -------------------------------------------------------------------------------------------
@@ -296,7 +334,10 @@ def baseline_module(work: Path):
     return module, folder / "search.js"
 
 
-def make_site(work: Path, name: str, recs, copies: int, module, script: Path | None = None, reuse: bool = False) -> Path:
+def make_site(work: Path, name: str, recs, copies: int, module, script: Path | None = None, reuse: bool = False,
+              different_seed: int | None = None) -> Path:
+    """A copy of the shipped site with ``copies`` copies of the notices indexed (with ``different_seed``,
+    copies after the first made different: :func:`different`)."""
     site = work / name  # the page's script as the build publishes it now, unless another is given (baseline)
     if reuse and (site / "pagefind" / "pagefind-entry.json").is_file():
         # the page and its assets as the build makes them now, the index kept (made smaller for
@@ -325,8 +366,9 @@ def make_site(work: Path, name: str, recs, copies: int, module, script: Path | N
     if script:
         shutil.copy(script, site / "assets/javascripts/search.js")
     # newest first, as the build gives Pagefind the gazette (generator.outputs.search.index_order)
+    made = [recs if copy == 0 or different_seed is None else different(recs, copy, different_seed) for copy in range(copies)]
     pages = [(url_of(r, copy).strip("/") + "/index.html", notice_page(r, f"-{copy}" if copy else "", copy))
-             for copy in range(copies) for r in sorted(recs, key=lambda r: r["published"], reverse=True)]
+             for copy in range(copies) for r in sorted(made[copy], key=lambda r: (r["published"], -int(r["sequence"])), reverse=True)]
     seconds = index_into(site, pages, module, work / "runs" if hasattr(module, "Index") else None)
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
     size = sum(p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file())
@@ -471,9 +513,25 @@ def largest_words(site: Path, count: int) -> list[tuple[str, int]]:
     return out
 
 
+#: The requests of each first query: (path, bytes received), by query.
+requests_of: dict[str, list[tuple[str, int]]] = {}
+
+
+def kind_of(path: str) -> str:
+    """What a request of a first query is, for the breakdown (--breakdown)."""
+    for pattern, kind in ((r"\.pf_meta$", "page list (pf_meta)"), (r"/index/", "index chunks"), (r"/fragment/", "results' fragments"),
+                          (r"/text/", "capped pages' texts"), (r"\.wasm", "Pagefind's WebAssembly"),
+                          (r"/pagefind/pagefind\.js", "Pagefind's script"), (r"/pagefind/", "Pagefind's other files"),
+                          (r"/search\.js$", "search.js"), (r"\.js$", "the theme's scripts"), (r"\.css$", "the theme's styles"),
+                          (r"/search/$", "the page")):
+        if re.search(pattern, path):
+            return kind
+    return "other"
+
+
 def first_query_bytes(site: Path, queries: list[str]) -> list[tuple[str, int, int, int]]:
     """(query, bytes of it as the first query in a fresh browser, its requests, bytes of the next query
-    typed after it on the same page); the texts it fetched go to :data:`texts`."""
+    typed after it on the same page); the texts it fetched go to :data:`texts`, every request to :data:`requests_of`."""
     from playwright.sync_api import sync_playwright
 
     server, url = serve(site)
@@ -492,6 +550,8 @@ def first_query_bytes(site: Path, queries: list[str]) -> list[tuple[str, int, in
                     except Exception:  # a request still finishing as the context closes
                         return
                     received.append(sizes["responseHeadersSize"] + sizes["responseBodySize"])
+                    if current[0] is not None:
+                        requests_of.setdefault(current[0], []).append((urlparse(request.url).path, received[-1]))
                     if "/pagefind/text/" in request.url and current[0] is not None:
                         texts.setdefault(current[0], []).append(received[-1])
                     if "/pagefind/index/" in request.url and current[0] is not None:
@@ -538,9 +598,17 @@ def main() -> None:
     parser.add_argument("--bytes-only", action="store_true", help="only the download figures")
     parser.add_argument("--bytes-all", action="store_true",
                         help="the download of every seeded title, regulation and agency query as a first query (with --copies)")
+    parser.add_argument("--different", action="store_true",
+                        help="the copies made different from each other (different()): no copy repeats another's pages")
+    parser.add_argument("--chunk-size", type=int, default=0, metavar="PLACES",
+                        help="index chunks of this many places instead of pagefind_bundle.CHUNK_SIZE (the runs kept are merged again)")
+    parser.add_argument("--breakdown", action="store_true", help="what the first probes' first queries fetched, by kind")
     parser.add_argument("--largest", type=int, default=0, metavar="N",
                         help="the word of each of the N largest index chunks as a first query, and the characters that end most runs")
     args = parser.parse_args()
+    if args.chunk_size:
+        from generator.outputs import pagefind_bundle
+        pagefind_bundle.CHUNK_SIZE = args.chunk_size
     args.work.mkdir(parents=True, exist_ok=True)
     recs = records(args.work)
     queries = make_queries(recs, args.seed)
@@ -560,7 +628,8 @@ def main() -> None:
                     if rank is None or rank > need:
                         print(f"    miss {kind}: {query!r} rank {rank} expected {sorted(expected)[:3]}")
     if args.copies:
-        big = make_site(args.work, f"bigrams-x{args.copies}", recs, args.copies, search, reuse=args.reuse)
+        big = make_site(args.work, f"bigrams-x{args.copies}{'-different' if args.different else ''}", recs, args.copies, search,
+                        reuse=args.reuse, different_seed=args.seed if args.different else None)
         rng = random.Random(args.seed)
         long_names = [q[1] for q in queries if q[0] == "regulation" and len(q[1]) >= 25] or \
             sorted((q[1] for q in queries if q[0] == "regulation"), key=len)[-1:]
@@ -569,8 +638,8 @@ def main() -> None:
             [q[1] for q in queries if q[0] == "title" and len(q[1]) >= 7][:2] + \
             rng.sample([q[1] for q in queries if q[0] == "number"], 2) + long_names[:2] + \
             ["公司", "股份有限公司"]  # the commonest words of the real gazette (their positions capped: pagefind_bundle.POSITIONS)
-        def estimated(query: str, first: int) -> str:
-            return f"{distinct_estimate(big, query, first, args.copies, len(recs)) / 1024:4.0f}"
+        def estimated(query: str, first: int) -> str:  # (measured with --different: no estimate)
+            return "   -" if args.different else f"{distinct_estimate(big, query, first, args.copies, len(recs)) / 1024:4.0f}"
 
         print(f"\nfirst query, {len(recs) * args.copies:,} notices, gzip (each in a fresh browser; 'distinct': estimated "
               "for as many different notices, see distinct_bytes()):")
@@ -579,6 +648,14 @@ def main() -> None:
             limit = LIMIT if han <= 8 else LONG_LIMIT
             print(f"  {first / 1024:6.0f} KB in {count:2d} requests  {'ok  ' if first <= limit else 'OVER'}  distinct {estimated(query, first)} KB  "
                   f"next query {again / 1024:4.0f} KB  {query} ({han} Han characters)")
+        if args.breakdown:
+            for query in probes[:1] + probes[2:3]:
+                kinds: dict[str, list[int]] = {}
+                for path, size in requests_of.get(query, []):
+                    kinds.setdefault(kind_of(path), []).append(size)
+                print(f"\n  {query}, what its first query fetched (KB, requests):")
+                for kind, sizes in sorted(kinds.items(), key=lambda item: -sum(item[1])):
+                    print(f"    {sum(sizes) / 1024:6.1f}  {len(sizes):3d}  {kind}")
         if args.largest:
             largest = largest_words(big, args.largest)
             ending = [c for c in "之及等者條年月日號字府市" if c not in {word for word, _ in largest}]
