@@ -177,19 +177,21 @@ def pagefind_hash(data: bytes) -> str:
 # sent in one.
 
 
-def canonical(files: dict[str, bytes], recompress: bool = True) -> dict[str, bytes]:
+def canonical(files: dict[str, bytes], recompress: bool = True,
+              sorts: dict[str, list[dict[str, str]]] | None = None) -> dict[str, bytes]:
     """The bundle with its hash-ordered parts sorted and its fragments without text; as it is (with a
     warning) if its format is not the one known here. ``recompress``: the index chunks are Pagefind's
-    (a merged bundle's are already this module's)."""
+    (a merged bundle's are already this module's). ``sorts``: each language's pages' sort values (as
+    :func:`merge` takes them), which then give the pages their names (:data:`NAME`) and the sorts."""
     try:
-        return _canonical(files, recompress)
+        return _canonical(files, recompress, sorts)
     except (ValueError, KeyError, IndexError, TypeError, AttributeError, EOFError, OSError) as exc:
         log.warning("the search index is left as Pagefind wrote it (its format is not the one this build knows: "
                     "%s); two builds may differ in its bytes", exc)
         return files
 
 
-def _canonical(files: dict[str, bytes], recompress: bool) -> dict[str, bytes]:
+def _canonical(files: dict[str, bytes], recompress: bool, sorts: dict[str, list[dict[str, str]]] | None) -> dict[str, bytes]:
     files = dict(files)
     entry = json.loads(files["pagefind-entry.json"])
     fragments = [name for name in files if name.startswith("fragment/")]
@@ -206,8 +208,13 @@ def _canonical(files: dict[str, bytes], recompress: bool) -> dict[str, bytes]:
         if not (isinstance(meta[0], str) and all(isinstance(f, list) and len(f) == 2 for f in meta[1] + meta[3] + meta[4])
                 and all(isinstance(c, list) and len(c) == 3 for c in meta[2])):
             raise FormatError(f"unexpected layout of pagefind.{about['hash']}.pf_meta")
-        for page in meta[1]:
-            page[0] = names.rename(files, "fragment", page[0], ".pf_fragment")
+        values = sorts.get(language, []) if sorts is not None else [{} for _ in meta[1]]
+        if len(values) != len(meta[1]):
+            raise FormatError(f"{len(meta[1])} pages of {language}, {len(values)} were given sort values")
+        for page, value in zip(meta[1], values, strict=True):
+            page[0] = names.rename(files, "fragment", page[0], ".pf_fragment", value.get(NAME))
+        if sorts is not None:
+            meta[4] = _sorts(values)
         for chunk in meta[2]:
             chunk[2] = names.rename(files, "index", chunk[2], ".pf_index")
         filters = []
@@ -229,6 +236,16 @@ def _canonical(files: dict[str, bytes], recompress: bool) -> dict[str, bytes]:
 #: Characters of a file's name in a canonical bundle (more on a collision): see :class:`_Names`.
 NAME_LENGTH = 5
 
+#: The sort key that names a page instead (:func:`merge`'s ``sorts``): a page whose sort values hold
+#: it is published under that name (its fragment ``fragment/<name>.pf_fragment``, a capped page's text
+#: ``text/<name>.<n>.pf_text``, the results' ``id``), and the key is no sort of Pagefind's. The search
+#: stage names each dated page by its date and address (generator/outputs/search.py, ``page_name()``),
+#: so the results page orders results newest first by their names, without the date sort every first
+#: query downloaded (issue 14, goal 2). A name must be unique in the bundle and made of
+#: :data:`NAME_CHARACTERS`; a page whose name is not is named by its digest (with a warning).
+NAME = "name"
+NAME_CHARACTERS = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]*")
+
 
 class _Names:
     """Short names for a canonical bundle's fragments, index chunks and filters. Pagefind names them by
@@ -243,13 +260,29 @@ class _Names:
         self.taken: dict[str, dict[str, str]] = {}  # folder -> name -> the full digest
         self.renamed: dict[str, dict[str, str]] = {}  # folder -> Pagefind's name -> this one
 
-    def rename(self, files: dict[str, bytes], folder: str, old: str, suffix: str) -> str:
+    def rename(self, files: dict[str, bytes], folder: str, old: str, suffix: str, own: str | None = None) -> str:
+        """The file ``folder/old+suffix`` renamed in ``files`` (by its digest, or ``own``: :meth:`claim`)."""
         renamed = self.renamed.setdefault(folder, {})
         if old in renamed:  # two pages with the same fragment: Pagefind gives them one file
             return renamed[old]
         path = f"{folder}/{old}{suffix}"
-        name = renamed[old] = self.take(folder, _digest(files[path]))
+        name = renamed[old] = self.claim(folder, own, _digest(files[path]))
         files[f"{folder}/{name}{suffix}"] = files.pop(path)
+        return name
+
+    def claim(self, folder: str, name: str | None, digest: str) -> str:
+        """``name`` for the file of ``digest`` in ``folder`` if it is a page's own (:data:`NAME`) and free, else
+        the digest's name (:meth:`take`). A digest's name is lower-case base 32 of :data:`NAME_LENGTH` or
+        more characters; a page's own name holds a hyphen (search.py's ``page_name()``), or is taken
+        after it and gets another."""
+        if name is None:
+            return self.take(folder, digest)
+        taken = self.taken.setdefault(folder, {})
+        if not NAME_CHARACTERS.fullmatch(name) or taken.get(name, digest) != digest:
+            log.warning("a page of the search index is named %r, which %s: it is named by its digest", name,
+                        "another page is named" if NAME_CHARACTERS.fullmatch(name) else "a file name cannot be")
+            return self.take(folder, digest)
+        taken[name] = digest
         return name
 
     def take(self, folder: str, digest: str) -> str:
@@ -379,7 +412,7 @@ def _sorts(values: list[dict[str, str]]) -> list[list]:
     """Pagefind's sorts: for each key, the numbers of the pages that have it, by value (as numbers if
     every value is one, else as strings by their UTF-8 bytes), equal values in page order."""
     sorts = []
-    for key in sorted({key for page in values for key in page}):
+    for key in sorted({key for page in values for key in page} - {NAME}):
         pages = [(page[key], number) for number, page in enumerate(values) if key in page]
         numbers = [_number(value) for value, _ in pages]
         if all(number is not None for number in numbers):
@@ -877,8 +910,8 @@ def _merge_language_parts(language: str, parts: list[Part], files: dict[str, byt
     fields, filters, sort_values, words, variants = (gathered.fields, gathered.filters, gathered.sorts,
                                                      gathered.words, gathered.variants)
     pages: list[list] = []
-    for digest, word_count in gathered.pages:
-        name = names.take("fragment", digest)
+    for (digest, word_count), sort in zip(gathered.pages, sort_values, strict=True):
+        name = names.claim("fragment", sort.get(NAME), digest)
         files[f"fragment/{name}.pf_fragment"] = gathered.fragments[digest]
         for number, piece in enumerate(gathered.texts.get(digest, [])):  # a capped page's text, named as its fragment
             files[f"{TEXT_FOLDER}/{name}.{number}{TEXT_SUFFIX}"] = piece

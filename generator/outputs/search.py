@@ -111,18 +111,35 @@ def entry(language: str, publication: str, filters: dict[str, str | list[str]] |
 _TOKEN = re.compile(rf"([{IDEOGRAPHS}]+)|([^\s{IDEOGRAPHS}]+)")
 
 
+#: What stands between two runs of Han characters that only punctuation or a space parts (相關，事項),
+#: and after each block of a page: a word of punctuation alone, which Pagefind counts as a place but
+#: does not index (tests/outputs/test_search_positions.py checks it). Why (issue 14, goal 2): so that
+#: two bigrams of a query part two places apart (AB at p, CD at p + 2) are ABCD as written, always. A
+#: run's last character is a word of its own, the place after its last bigram; without this word the
+#: next run's first bigram would follow at once, and 「相關，事項」 would prove 相關事項. With it, a part
+#: of 4 Han characters or more is looked up by about every other bigram (half the index chunks to
+#: download) as an exact phrase: search.js, ``plan()``. search.js writes the same word (``BREAK``).
+BREAK = "·"
+
+
 def words(text: str) -> list[str]:
     """The words Pagefind is given for ``text``: runs of Han characters as overlapping bigrams and the
-    run's last character; anything else as it is (Pagefind splits it further). search.js cuts queries
+    run's last character; anything else as it is (Pagefind splits it further); :data:`BREAK` between
+    two runs of Han characters with only punctuation or spaces between them. search.js cuts queries
     the same way. 府財產字第1150010234號 -> 府財 財產 產字 字第 第 1150010234 號."""
     out: list[str] = []
+    after_han = False  # the last word is a run's last character, nothing but punctuation or spaces since
     for han, other in _TOKEN.findall(fold(text)):
         if other:
             if any(character.isalnum() for character in other):  # not punctuation alone
                 out.append(other)
+                after_han = False
         else:
+            if after_han:
+                out.append(BREAK)
             out.extend(han[i:i + 2] for i in range(len(han) - 1))
             out.append(han[-1])
+            after_han = True
     return out
 
 
@@ -260,7 +277,7 @@ def indexing_document(page_html: str, language: str, max_words: int | None = -1)
             if not cut:
                 continue
         weighted = f' data-pagefind-weight="{html.escape(weight)}"' if weight else ""
-        parts.append(f"<{tag}{weighted}>{html.escape(' '.join(cut))}</{tag}>")
+        parts.append(f"<{tag}{weighted}>{html.escape(' '.join([*cut, BREAK]))}</{tag}>")  # a block ends: BREAK
     parts.append("</main></body></html>")
     return "\n".join(parts)
 
@@ -643,7 +660,8 @@ class Index:
         except (pagefind_bundle.FormatError, KeyError, IndexError, TypeError) as exc:
             log.warning("search: the shards' bundles could not be merged (%s); indexing the site in one run", exc)
             everything = [source for _, sources in cut for source in sources]
-            files = canonical(self._run("everything", everything)[0])
+            files, sorts = self._run("everything", everything)
+            files = canonical(files, sorts=sorts)
         if keep:
             self._store(merged_key, (files, {}), "merged")
         self._prune(keys, [shard for shard, _ in cut], merged_key if keep else "")
@@ -858,9 +876,11 @@ class Index:
                 documents.append((source.path, document, source.url))
         self._keep_documents(shard, {source.digest: known[source.digest] for source in sources})
         sorts: dict[str, list[dict[str, str]]] = {}
-        for _, document, _ in documents:
+        for path, document, _ in documents:
             language = _LANG.search(document)
             values = dict(html.unescape(value).partition(":")[::2] for value in _SORT.findall(document))
+            if "date" in values:  # the page is named by its date instead: the results page sorts by it
+                values[pagefind_bundle.NAME] = page_name(path, values.pop("date"))
             sorts.setdefault(language[1].lower() if language else "unknown", []).append(values)
         service = _Service(cwd=self.cwd)
         _, files = service.index((path, document, url) if url else (path, document) for path, document, url in documents)
@@ -960,6 +980,31 @@ class Index:
 
 
 _SORT = re.compile(r'data-pagefind-sort="([^"]*)"')
+
+
+def page_name(path: str, date: str) -> str:
+    """The name a dated page is published under in the search bundle (pagefind_bundle.NAME): its date,
+    then its address, ``20260305-2026-03-05`` for the notice gazette/2026/03/05/ of 2026-03-05,
+    ``20261231-yearbook-2026-economy`` for a yearbook's chapter, ``20260305-en-gazette-2026-03-05`` for a
+    notice's English record.
+
+    Why (issue 14, goal 2): Pagefind names a page's fragment by a hash of it, 5 characters that do not
+    compress, and keeps the pages' order by date as a sort of page numbers that hardly compress
+    either: at 10,108 notices about 32 and 21 KB of the page list every first query downloads. A
+    name that says when and where the page is compresses against its neighbour's (the pages of an
+    issue are given in order) and lets the results page order results newest first by their names
+    (search.js, ``newestFirst()``): the date, then the rest of the name by its numbers, so a day's
+    notices come in the issue's order.
+
+    What it changes for caches: a page keeps its name when its fragment changes (a correction), as
+    the page itself keeps its address; a browser that kept the fragment may show the earlier title
+    and summary until it asks again. So the fragments and texts of the bundle must not be served as
+    immutable (README, "Search"). A name is never another page's: the address is the page's for good
+    (DESIGN.md, "permalinks never change"), and a date that changes makes a new name."""
+    folders = path.removesuffix("index.html").strip("/").split("/")
+    if folders[0] == "gazette":  # the notices, nearly every page: their address without the folder
+        folders = folders[1:]
+    return "-".join([date.replace("-", ""), *folders])
 
 
 class _Used(dict):

@@ -16,6 +16,16 @@ def test_han_runs_are_overlapping_bigrams_and_their_last_character():
     assert search.words("（本府）， Open Data") == ["本府", "府", "Open", "Data"]  # punctuation alone is no word
 
 
+def test_a_break_word_parts_two_runs_that_only_punctuation_or_a_space_parts():
+    # so that AB two places before CD is ABCD as written (search.BREAK; search.js asks for every other bigram)
+    assert search.words("相關，事項") == ["相關", "關", search.BREAK, "事項", "項"]
+    assert search.words("第三條　設籍") == ["第三", "三條", "條", search.BREAK, "設籍", "籍"]  # the ideographic space
+    assert search.words("相關 事項") == search.words("相關（事項）") == search.words("相關，事項")
+    assert search.BREAK not in search.words("第1條") + search.words("府財產字第1150010234號")  # a number parts them already
+    assert search.BREAK not in search.words("（本府）、") + search.words("本府 Open Data 公告")
+    assert search.words(search.BREAK) == [] and not search.BREAK.isalnum()  # Pagefind indexes no such word
+
+
 def test_variants_fold_to_one_form_and_distinct_characters_stay():
     assert search.words("新台幣") == search.words("新臺幣")
     assert search.fold("秘書處裡的群峯") == "祕書處裏的群峰"
@@ -51,8 +61,9 @@ def test_the_indexing_document_holds_the_article_only_escaped():
     assert '<html lang="und-Hani">' in document
     assert 'data-pagefind-meta="title:公告&quot;&gt;&lt;script&gt;"' in document  # escaped again, as given
     assert 'data-pagefind-sort="date:2026-01-01"' in document
-    assert "<h1>公告 告調 調整 整停 停車 車費 費</h1>" in document
-    assert '<p data-pagefind-weight="10">府交 交字 字第 第 123 號</p>' in document
+    # each block ends with the break word: a bigram two places after another is in the same block
+    assert f"<h1>公告 告調 調整 整停 停車 車費 費 {search.BREAK}</h1>" in document
+    assert f'<p data-pagefind-weight="10">府交 交字 字第 第 123 號 {search.BREAK}</p>' in document
     for left_out in ("選單", "公報", "¶", "發文機關", "引用", "頁尾"):
         assert left_out not in document
     assert "<img" not in document and "&lt;img" in document
@@ -65,9 +76,12 @@ def test_a_page_without_an_indexed_part_is_not_given():
 
 
 def prose_words(document: str) -> list[str]:
-    """The words of the running text an indexing document gives (not the title, metadata or numbers)."""
+    """The words of the running text an indexing document gives (not the title, metadata or numbers), a
+    break word inside a block counted (it takes a place, as a word does), the one that ends it not."""
     lines = [line for line in document.splitlines() if line.startswith("<p>") and not line.startswith("<p>交通")]
-    return [word for line in lines for word in re.sub(r"<[^>]+>", "", line).split()]
+    blocks = [re.sub(r"<[^>]+>", "", line).split() for line in lines]
+    assert all(block[-1] == search.BREAK for block in blocks)
+    return [word for block in blocks for word in block[:-1]]
 
 
 def test_a_long_page_gives_its_title_numbers_and_subject_whole_and_its_text_up_to_the_cap():
@@ -76,9 +90,9 @@ def test_a_long_page_gives_its_title_numbers_and_subject_whole_and_its_text_up_t
     document = search.indexing_document(page, "zh-TW")
     uncapped = search.indexing_document(page, "zh-TW", max_words=None)
     assert document is not None and uncapped is not None and search.MAX_WORDS is not None
-    assert "<h1>公告 告調 調整 整停 停車 車費 費</h1>" in document  # the title, ...
-    assert '<p data-pagefind-weight="10">府交 交字 字第 第 123 號</p>' in document  # the document number, ...
-    assert "<p>交通 通局 局</p>" in document  # the metadata list, ...
+    assert f"<h1>公告 告調 調整 整停 停車 車費 費 {search.BREAK}</h1>" in document  # the title, ...
+    assert f'<p data-pagefind-weight="10">府交 交字 字第 第 123 號 {search.BREAK}</p>' in document  # the document number, ...
+    assert f"<p>交通 通局 局 {search.BREAK}</p>" in document  # the metadata list, ...
     assert len(prose_words(document)) == search.MAX_WORDS < len(prose_words(uncapped))  # the text up to the cap
     assert prose_words(document) == prose_words(uncapped)[:search.MAX_WORDS]
     assert "末段" not in document and "末段" in uncapped
@@ -88,4 +102,4 @@ def test_a_subject_longer_than_the_cap_is_indexed_whole_and_the_text_after_it_no
     page = PAGE.replace("<p>主旨", f"<p>主旨：{'公告名冊' * 3000}。</p><p>末段", 1)
     document = search.indexing_document(page, "zh-TW")
     assert document is not None and search.MAX_WORDS is not None
-    assert len(prose_words(document)) == 2 + 4 * 3000 > search.MAX_WORDS and "末段" not in document
+    assert len(prose_words(document)) == 3 + 4 * 3000 > search.MAX_WORDS and "末段" not in document  # 主旨 旨 · 公告 …

@@ -19,9 +19,10 @@ from conftest import REPO
 
 
 def one_run(site, cut) -> dict[str, bytes]:
-    """The canonical bundle of one Pagefind run over every page of ``cut``, in order."""
-    files, _ = search.Index(site)._run("all", [source for _, sources in cut for source in sources])
-    return pagefind_bundle.canonical(files)
+    """The canonical bundle of one Pagefind run over every page of ``cut``, in order (its pages named as
+    their sort values say: pagefind_bundle.NAME)."""
+    files, sorts = search.Index(site)._run("all", [source for _, sources in cut for source in sources])
+    return pagefind_bundle.canonical(files, sorts=sorts)
 
 
 def assert_same_bundle(merged: dict[str, bytes], single: dict[str, bytes]) -> None:
@@ -89,7 +90,10 @@ def test_merged_shards_equal_one_run_over_a_synthetic_archive(site_dir):
     entry = pagefind_bundle.json.loads(merged["pagefind-entry.json"])
     meta = pagefind_bundle.read_cbor(merged[f"pagefind.{entry['languages']['und-hani']['hash']}.pf_meta"])
     assert len(cut) > 3 and len(meta[2]) > 2  # several runs, several index chunks
-    assert sorted(key for key, _ in meta[4]) == ["date", "rank"]
+    assert sorted(key for key, _ in meta[4]) == ["rank"]  # a page's date is in its name: no sort of Pagefind's
+    assert [name for name, _ in meta[1]] == [search.page_name(source.path, re.search(r'data-pagefind-sort="date:([^"]+)"', source.data.decode())[1])
+                                             for _, sources in cut for source in sources]
+    assert all(f"fragment/{name}.pf_fragment" in merged for name, _ in meta[1])
 
 
 def test_the_cache_runs_pagefind_over_changed_shards_only(site_dir, tmp_path, monkeypatch):
@@ -392,7 +396,7 @@ def test_the_merge_compresses_each_index_chunk_as_it_is_made_not_the_whole_index
 
     part = pagefind_bundle.Part()
     part.language, part.version, part.about = "zh-tw", "1.5.2", {"hash": "", "wasm": None, "page_count": 1}
-    part.pages, part.fragments = [("aaaa", 10)], {"aaaa": b"fragment"}
+    part.pages, part.fragments, part.sorts = [("aaaa", 10)], {"aaaa": b"fragment"}, [{}]
     words = 3000
     for n in range(words):  # about 10 words a chunk, 300 chunks, 24 MB of postings
         part.add(f"w{n:05d}", pagefind_bundle.Postings(1, 0, 0, pagefind_bundle.CHUNK_SIZE // 10, b"%05d-" % n * 1300))

@@ -15,6 +15,7 @@ import pytest
 
 from conftest import REPO
 
+from generator.outputs import search as indexing
 from generator.outputs import search_transfer
 from generator.outputs.pagefind_bundle import MAGIC, read_cbor
 
@@ -115,7 +116,7 @@ def test_the_results_page_loads_only_what_it_uses(tab, site_url, site_dir):
     unused = ("/assets/directory.css", "/assets/yearbook.css", "/assets/javascripts/directory-filter.js")
     assert not set(unused) & set(paths)
     assert "/assets/search.css" in paths and "/assets/a11y.css" in paths
-    assert "/pagefind/large-chunks.json" in paths  # 5 characters: a middle bigram may be left out (plan())
+    assert "/pagefind/large-chunks.json" in paths  # 5 characters: about every other bigram (plan())
     paths, results, _ = requested(tab, site_url, "停車場")
     assert "/pagefind/large-chunks.json" not in paths and results  # a short query has no words to choose among
     assert "/pagefind/lone-words.json" not in paths  # nor is it one word alone
@@ -171,20 +172,75 @@ def test_a_long_name_whose_common_word_is_left_out_is_still_found_exactly(tab, s
     assert status.startswith("找不到"), (status, shorter)  # no page has it as written
 
 
-def test_five_characters_leave_out_a_middle_bigram_only_if_its_chunk_is_large(tab, site_url):
-    # 火災警報器: 火災 災警 警報 報器; with 警報 in a large chunk it is not asked for, and the page is still
-    # found exactly (its other three bigrams in place); without a large chunk, all four (an exact phrase)
+def plans(tab, parts: list[list[str]], table: dict) -> list[dict]:
+    return tab.evaluate("""([parts, table]) => import(new URL('/assets/javascripts/search.js', location.origin).href)
+        .then((module) => parts.map((part) => module.plan(part, table)))""", [parts, table])
+
+
+def test_four_characters_or_more_are_asked_for_by_about_every_other_bigram_as_an_exact_phrase(tab, site_url):
+    # 火災警報器: 火災 災警 警報 報器; 火災 and 報器 always, and the cheaper of 災警 and 警報 (AB at p, CD at
+    # p+2 is ABCD as written: search.BREAK); the page is found exactly, a different last character is not
     table = {"und-hani": {"typical": 1000, "large": [["警報", "警報", 5000]]}}
     paths, results, status = requested(tab, site_url, "火災警報器", table)
     assert results[0] == "/gazette/2026/03/01/" and re.fullmatch(r"找到 \d+ 筆結果", status), status
-    plans = tab.evaluate("""(table) => import(new URL('/assets/javascripts/search.js', location.origin).href)
-        .then((module) => [module.plan(['火災', '災警', '警報', '報器'], table), module.plan(['火災', '災警', '警報', '報器'],
-                                                                                       {typical: 1000, large: []})])""",
-                         table["und-hani"])
-    assert plans[0]["terms"] == ["火災", "災警", "報器"] and plans[0]["offsets"] == [0, 1, 3] and plans[0]["check"] == "positions"
-    assert plans[1]["terms"] == ["火災", "災警", "警報", "報器"] and plans[1]["check"] == "phrase"
+    five, four, three = plans(tab, [["火災", "災警", "警報", "報器"], ["停車", "車場", "場收"], ["停車", "車場"]], table["und-hani"])
+    assert five["terms"] == ["火災", "災警", "報器"] and five["offsets"] == [0, 1, 3] and five["check"] == "positions"
+    assert four["terms"] == ["停車", "場收"] and four["offsets"] == [0, 2] and four["check"] == "positions"
+    assert three["terms"] == ["停車", "車場"] and three["check"] == "phrase"  # 3 characters: both bigrams, Pagefind's phrase
     _, _, status = requested(tab, site_url, "火災警報機", table)  # the last character differs
     assert status.startswith("找不到"), status
+
+
+def test_a_break_in_the_page_is_never_taken_for_the_phrase_across_it(tab, site_url, site_dir):
+    """Every other bigram is exact only because the page has a break word where a run ends: two runs
+    of the shipped notices parted by punctuation (AB，CD), asked for as ABCD, find no page that has
+    them so, and the same text with its punctuation finds the page."""
+    texts = {path: re.sub(r"<[^>]+>", "", path.read_text(encoding="utf-8"))
+             for path in (site_dir / "gazette").glob("2026/*/*/index.html")}
+    everything = "\n".join(texts.values())
+    han = "[\u4e00-\u9fff]"
+    found = None
+    for path, text in sorted(texts.items()):
+        for match in re.finditer(f"({han}{{2}})，({han}{{2}})", text):
+            joined = match[1] + match[2]
+            if joined not in everything:
+                found = (path, match[0], joined)
+                break
+        if found:
+            break
+    assert found, "no two runs parted by punctuation in the shipped notices"
+    path, written, joined = found
+    page = "/" + path.relative_to(site_dir).parent.as_posix() + "/"
+    paths, results, status = requested(tab, site_url, joined)
+    assert status.startswith("找不到"), (joined, status, results)  # no exact match (the page may follow among the looser ones)
+    _, results, status = requested(tab, site_url, written)  # with its punctuation, as the page writes it
+    assert page in results and re.fullmatch(r"找到 \d+ 筆結果", status), (written, status)
+    part = plans(tab, [["相關", "關", "·", "事項"]], {"typical": 1, "large": []})[0]
+    assert part["terms"] == ["相關", "關", "事項"] and part["offsets"] == [0, 1, 3] and part["check"] == "positions"
+
+
+def test_the_results_page_cuts_text_into_the_words_the_index_holds(tab, site_url):
+    """search.js's words() and generator/outputs/search.py's words() agree (the break word included):
+    a query is cut as the pages were."""
+    texts = ["路邊停車場", "府財產字第1150010234號", "（本府）， Open Data", "相關，事項", "第三條　設籍本市", "第1條",
+             "新台幣１１５年", "A、B、C", "臺北市 政府公告"]
+    tab.goto(site_url + "/search/")
+    tab.wait_for_function("() => document.getElementById('search-app')")
+    cut = tab.evaluate("""(texts) => import(new URL('/assets/javascripts/search.js', location.origin).href)
+        .then((module) => texts.map((text) => module.words(text)))""", texts)
+    assert cut == [indexing.words(text) for text in texts]
+    assert [indexing.BREAK] == [word for word in cut[3] if not word[0].isalnum() and not "\u4e00" <= word[0] <= "\u9fff"]
+
+
+def test_newest_first_orders_results_by_the_date_and_address_in_their_names(tab, site_url):
+    ids = ["20260105-2026-01-03", "directory-a", "20260301-2026-03-10", "20260301-2026-03-02", "20251231-yearbook-2025-population",
+           "abcde", "20260105-2026-01-01"]
+    tab.goto(site_url + "/search/")
+    ordered = tab.evaluate("""(ids) => import(new URL('/assets/javascripts/search.js', location.origin).href)
+        .then((module) => module.newestFirst(ids.map((id) => ({ id }))).map((result) => result.id))""", ids)
+    # newest day first; a day's notices in the issue's order (10 after 2: by number); undated pages after, as they came
+    assert ordered == ["20260301-2026-03-02", "20260301-2026-03-10", "20260105-2026-01-01", "20260105-2026-01-03",
+                       "20251231-yearbook-2025-population", "directory-a", "abcde"]
 
 
 def test_our_own_scripts_and_styles_are_published_minified(site_dir):

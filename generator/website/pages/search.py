@@ -42,7 +42,7 @@ def results_page(content: Content, language: str, templates: Templates) -> Page:
     meta: dict[str, object] = {"template": "search.html", "filters": filter_values(content, language),
                                "placeholder": words["placeholder"],
                                # search.js cuts and folds queries by the index's rules, and opens the index by its name
-                               "ideographs": IDEOGRAPHS, "fold": dict(indexing.FOLD),
+                               "ideographs": IDEOGRAPHS, "fold": dict(indexing.FOLD), "break": indexing.BREAK,
                                "index": indexing.INDEX_LANGUAGE.get(language.lower(), language),
                                # a word with this many positions on a page may have more there (search.js, occurrences())
                                "positions": pagefind_bundle.POSITIONS or 0, "text_piece": pagefind_bundle.TEXT_PIECE,

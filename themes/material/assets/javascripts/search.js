@@ -7,10 +7,12 @@ const root = new URL("../../", import.meta.url); // the site's root, wherever it
 const PAGE_SIZE = 10;
 
 // How Chinese is indexed (generator/outputs/search.py explains it): variant characters folded by one
-// table, then each run of Han characters as overlapping bigrams and its last character. A query is
-// cut the same way; each space-separated part is an exact phrase of those words, all parts required.
+// table, then each run of Han characters as overlapping bigrams and its last character, a break word
+// between two runs that only punctuation or spaces part. A query is cut the same way; each
+// space-separated part is an exact phrase of those words, all parts required.
 let ideographs = null; // a character class, from the page
 let folding = new Map();
+let BREAK = "·"; // the break word (the page's data-break: generator/outputs/search.py, BREAK)
 let sizes = null; // the index's large chunks, once asked for (chunkSizes())
 let lone = null; // the words with a lone key, once asked for (loneWords())
 let cap = 0; // a word's positions kept per page (the page's data-positions; 0: all): see occurrences()
@@ -30,14 +32,20 @@ function fold(text) {
 function words(text) {
   const out = [];
   const token = new RegExp(`(${ideographs}+)|([^\\s${ideographs.slice(1, -1)}]+)`, "gu");
+  let afterHan = false; // the last word ends a run, nothing but punctuation or spaces since
   for (const [, han, other] of fold(text).matchAll(token)) {
     if (other) {
-      if (/[\p{L}\p{N}]/u.test(other)) out.push(other);
+      if (/[\p{L}\p{N}]/u.test(other)) {
+        out.push(other);
+        afterHan = false;
+      }
       continue;
     }
+    if (afterHan) out.push(BREAK);
     const run = Array.from(han);
     for (let i = 0; i + 1 < run.length; i++) out.push(run[i] + run[i + 1]);
     out.push(run[run.length - 1]);
+    afterHan = true;
   }
   return out;
 }
@@ -159,48 +167,55 @@ const UNCHECKED = 4;
 //   alone, which are as selective as the whole part (府財產字第1150010234號 -> 1150010234);
 // - a part that is one word alone with a lone key (loneWords(): 第, 規定): that key, whose pages are
 //   the word's and whose positions nothing checks;
-// - a part of 6 Han characters or more (a regulation's name, a long title phrase): the bigrams that
-//   cover each character at least once for the fewest bytes (about every other one, the common words'
-//   large chunks avoided where another choice covers their characters: ABCDEFG -> AB CD EF FG or
-//   AB CD DE FG), their positions checked here (p, p+2, …). A page matches wrongly only if it holds
-//   the bigrams with a break at every skipped place (「AB，CD，EF」: the last character of a run is a
-//   word of its own and takes that place). From 9 characters, a character whose only bigrams are in
-//   chunks UNCHECKED times the usual one or more is left unchecked (公司購置節約能源…辦法 is looked up
-//   from 司購 on: 168 KB less at 10,108 notices): a page then matches wrongly only if it holds every
-//   other character of the part in place and another one there. Shorter parts, where one break would
-//   do (「相關，事項」), are exact phrases, but for one case:
-// - a part of 5 Han characters (ABCDE: AB BC CD DE) one of whose middle bigrams (BC or CD) has a large
-//   chunk (listed in large-chunks.json: 委員 in 勞工委員會, 18 KB where the usual chunk is 9 KB): the
-//   other three, positions checked (勞工 工委 員會). Decided (issue 14, goal 2: the agency names of
-//   5 characters ending in 委員會 with a topic were the last short queries over 300 KB): a page then
-//   matches wrongly only if a run ends in the middle of the part and another one starts there
-//   (「勞工委，員會」), which the common word makes unlikely; a 5-character part without a large middle
-//   chunk stays an exact phrase;
-// - anything else: all its words, as Pagefind's exact phrase.
+// - a part of 4 Han characters or more (相關事項, a regulation's name): the bigrams that cover each
+//   character at least once for the fewest bytes (about every other one, the common words' large
+//   chunks avoided where another choice covers their characters: ABCD -> AB CD, ABCDEFG -> AB CD EF
+//   FG or AB CD DE FG), their positions checked here (p, p+2, …). An exact phrase: AB at p and CD at
+//   p+2 are ABCD as written, since a run's last character takes the place after its last bigram and
+//   the break word (BREAK) the one after that, so no other run's bigram can be two places on
+//   (generator/outputs/search.py, BREAK; 2 index chunks instead of 3 for 4 characters). From 9
+//   characters, a character whose only bigrams are in chunks UNCHECKED times the usual one or more
+//   is left unchecked (公司購置節約能源…辦法 is looked up from 司購 on: 168 KB less at 10,108 notices):
+//   a page then matches wrongly only if it holds every other character of the part in place and
+//   another one there;
+// - a part with punctuation inside (相關，事項, 1、2): its words but the break word, their places checked;
+// - anything else (2 or 3 Han characters, 第1條): all its words, as Pagefind's exact phrase.
 // `words` keeps the part's words, `offsets` each term's place among them (checked by occurrences()).
 function plan(part, known, alone = new Set()) {
   const numbers = part.filter((word) => /[0-9]{5,}/.test(word));
   if (numbers.length) return { terms: numbers, words: part, check: "none" };
   if (part.length === 1 && alone.has(part[0])) return { terms: [`0${part[0]}`], words: part, check: "none" }; // loneWords()
-  if (choosable(part) && part.length > 4) {
+  if (choosable(part)) {
     const offsets = cover(part.map((word) => chunkSize(word, known)), part.length >= 8 ? UNCHECKED * known.typical : Infinity);
     return { terms: offsets.map((i) => part[i]), words: part, offsets, check: "positions" };
   }
-  if (choosable(part)) { // 5 characters: the larger of the middle bigrams left out if its chunk is large
-    const sizes = part.map((word) => chunkSize(word, known));
-    const skip = [1, 2].filter((i) => sizes[i] > known.typical).sort((a, b) => sizes[b] - sizes[a])[0];
-    if (skip !== undefined) {
-      const offsets = [0, 1, 2, 3].filter((i) => i !== skip);
-      return { terms: offsets.map((i) => part[i]), words: part, offsets, check: "positions" };
-    }
+  if (part.includes(BREAK)) {
+    const offsets = part.map((_, i) => i).filter((i) => part[i] !== BREAK);
+    return { terms: offsets.map((i) => part[i]), words: part, offsets, check: offsets.length > 1 ? "positions" : "none" };
   }
   return { terms: part, words: part, offsets: part.map((_, i) => i), check: part.length > 1 ? "phrase" : "none" };
 }
 
-// Whether a part's words may be chosen among (plan()): 5 Han characters or more, nothing else.
+// "Newest first": a dated page is named by its date and then its address (20260305-2026-03-05: the
+// notice 2026/03/05 of 2026-03-05; generator/outputs/search.py, page_name()), so results are ordered
+// by the name's date, newest first, then by the rest of the name by its numbers (a day's notices in
+// the issue's order); pages without a date (the directory's) follow, by relevance.
+const DATED = /^(\d{8})-(.+)$/;
+
+function newestFirst(results) {
+  const dated = results.filter((result) => DATED.test(result.id));
+  const order = (a, b) => {
+    const [, dayA, restA] = DATED.exec(a.id);
+    const [, dayB, restB] = DATED.exec(b.id);
+    return dayB.localeCompare(dayA) || restA.localeCompare(restB, "en", { numeric: true });
+  };
+  return [...dated.sort(order), ...results.filter((result) => !DATED.test(result.id))];
+}
+
+// Whether a part's words may be chosen among (plan()): 4 Han characters or more, nothing else.
 function choosable(part) {
   const han = new RegExp(`^${ideographs}{2}$`, "u");
-  return part.length > 3 && part.every((word) => han.test(word));
+  return part.length > 2 && part.every((word) => han.test(word));
 }
 
 // The bigrams to ask for (their places in the part), by dynamic programming over the places: bigram i
@@ -360,6 +375,7 @@ async function startResultsPage(app) {
   cap = Number(app.dataset.positions) || 0;
   piece = Number(app.dataset.textPiece) || piece;
   folding = new Map(Object.entries(JSON.parse(app.dataset.fold || "{}")));
+  BREAK = app.dataset.break || BREAK;
   text = JSON.parse(app.dataset.words);
   // [[filter, label, values], …] in display order, written into the page from the content model:
   // asking Pagefind for them (pagefind.filters()) would download its whole filter index first.
@@ -428,12 +444,7 @@ async function startResultsPage(app) {
     const all = parts.length ? [...new Set(plans.flatMap((p) => p.terms))].join(" ") : null;
     const ranked = await pagefind.debouncedSearch(all, { filters }, 200);
     if (ranked === null || mine !== generation) return; // a newer query took over
-    if (selected.sort === "newest") { // Pagefind leaves out pages without a date: they follow, by relevance
-      const dated = await pagefind.search(all, { filters, sort: { date: "desc" } });
-      if (mine !== generation) return;
-      const ids = new Set(dated.results.map((result) => result.id));
-      ranked.results = [...dated.results, ...ranked.results.filter((result) => !ids.has(result.id))];
-    }
+    if (selected.sort === "newest") ranked.results = newestFirst(ranked.results);
     const each = [];
     for (const p of plans) {
       const found = await occurrences(pagefind, p, filters);
@@ -588,4 +599,4 @@ function renderResult(data, terms, loose) {
   return item;
 }
 
-export { cover, plan }; // for tests/outputs/test_search_transfer.py
+export { cover, newestFirst, plan, words }; // for tests/outputs/test_search_transfer.py and test_search.py
