@@ -67,8 +67,17 @@ MERGEABLE = frozenset({"1.5.2"})
 
 #: Pagefind's index chunk size: a chunk is closed when the sum over its words' postings of (locations +
 #: metadata locations + 1) reaches this, variants not counted (``chunk_index`` in pagefind/src/index/mod.rs;
-#: checked on 1.5.2's bundles by tests/outputs/test_search_merge.py).
-CHUNK_SIZE = 20_000
+#: checked on 1.5.2's bundles by tests/outputs/test_search_merge.py, which merges at this size).
+PAGEFIND_CHUNK_SIZE = 20_000
+
+#: The merged bundle's index chunk size, by Pagefind's rule (above) with a smaller bound. A query
+#: downloads the whole chunk of each word it asks for, and the page list every first query downloads
+#: holds each chunk's range: at 10,108 notices that are not copies of each other (README, "Different
+#: notices, measured") a chunk of Pagefind's 20,000 places is about 36 KB, of 7,000 about 14, while the
+#: page list grows from 46 to 70 KB; a query of 4 Han characters or more (2 to 4 words asked for) then
+#: costs 10 to 45 KB less, one of 2 characters about the same. Decided for issue 14, goal 2 (the first
+#: query of up to 8 characters within 300 KB), measured with 20,000, 10,000, 7,000 and 5,000.
+CHUNK_SIZE = 7_000
 
 #: Index chunks being compressed at once by the merge (two threads: each has the next one waiting).
 COMPRESSING = 4

@@ -18,6 +18,14 @@ from generator.outputs import pagefind_bundle, search
 from conftest import REPO
 
 
+@pytest.fixture(autouse=True)
+def pagefinds_own_chunks(monkeypatch):
+    """These tests compare the merge with Pagefind's own bundle of one run, whose index chunks Pagefind
+    cuts by its rule (PAGEFIND_CHUNK_SIZE): the merge cuts there too here, which checks its writing
+    of chunks byte for byte against Pagefind's; the site's own size (CHUNK_SIZE) is that rule's bound."""
+    monkeypatch.setattr(pagefind_bundle, "CHUNK_SIZE", pagefind_bundle.PAGEFIND_CHUNK_SIZE)
+
+
 def one_run(site, cut) -> dict[str, bytes]:
     """The canonical bundle of one Pagefind run over every page of ``cut``, in order (its pages named as
     their sort values say: pagefind_bundle.NAME)."""
