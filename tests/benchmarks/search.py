@@ -649,7 +649,7 @@ def main() -> None:
             print(f"  {first / 1024:6.0f} KB in {count:2d} requests  {'ok  ' if first <= limit else 'OVER'}  distinct {estimated(query, first)} KB  "
                   f"next query {again / 1024:4.0f} KB  {query} ({han} Han characters)")
         if args.breakdown:
-            for query in probes[:1] + probes[2:3]:
+            for query in probes[:1] + probes[2:3] + probes[9:10] + probes[-1:]:
                 kinds: dict[str, list[int]] = {}
                 for path, size in requests_of.get(query, []):
                     kinds.setdefault(kind_of(path), []).append(size)
