@@ -280,10 +280,10 @@ class _Names:
         return name
 
     def claim(self, folder: str, name: str | None, digest: str) -> str:
-        """``name`` for the file of ``digest`` in ``folder`` if it is a page's own (:data:`NAME`) and free, else
-        the digest's name (:meth:`take`). A digest's name is lower-case base 32 of :data:`NAME_LENGTH` or
-        more characters; a page's own name holds a hyphen (search.py's ``page_name()``), or is taken
-        after it and gets another."""
+        """``name`` for the file of ``digest`` in ``folder`` if it is a page's own (:data:`NAME`), a valid
+        file name and not another file's, else the digest's name (:meth:`take`). The two never meet: a
+        digest's name is lower-case base 32 without a hyphen, a page's own name (search.py's
+        ``page_name()``) holds one; were one taken first, :meth:`take` lengthens a digest's name past it."""
         if name is None:
             return self.take(folder, digest)
         taken = self.taken.setdefault(folder, {})

@@ -119,6 +119,20 @@ def test_a_word_keeps_its_first_positions_and_a_capped_page_its_text(bundle, sit
     assert uncapped.sizes[uncapped.words.index("股份")] > 3 * CAP  # 151 + 150 + 1 places before the cap
 
 
+def test_the_break_word_takes_a_place_and_is_no_word_of_the_index(tmp_path):
+    """search.BREAK between two runs: Pagefind counts it as a place (the next run's first bigram is two
+    places after the last one's last bigram, not one) and indexes no word for it."""
+    document = search.indexing_document('<html lang="zh-TW"><body><article><div data-pagefind-body>'
+                                        "<p>相關，事項</p></div></article></body></html>", "zh-TW")
+    assert document is not None and search.BREAK in document
+    _, files = search._Service(cwd=tmp_path).index([("a/index.html", document)])
+    places = {word: positions for name, data in files.items() if name.startswith("index/")
+              for word, postings, _ in pagefind_bundle.read_cbor(data, check=False)[0]
+              for _, positions in pagefind_bundle.page_positions(postings)}
+    assert places["相關"] == [0] and places["關"] == [1] and places["事項"] == [3] and places["項"] == [4]
+    assert not any(search.BREAK in word or not word for word in places)
+
+
 def test_capped_positions_keep_each_weights_group_in_place():
     # positions 91 and 142 of weight 1, 7 of weight 7 (the title): the first two in the page's order are 7 and 91
     assert pagefind_bundle.capped_locations([-25, 91, 51, -169, 7], 2) == ([-25, 91, -169, 7], True)
