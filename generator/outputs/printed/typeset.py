@@ -129,6 +129,29 @@ def _compiler():  # -> typst.Compiler
     return compiler
 
 
+#: How many compiles Typst's memoization cache keeps an unused result for: typst-py evicts it after
+#: each compile by age, keeping what the last 10 compiles used (``comemo::evict(10)``), and a query
+#: compiles again without evicting. See :func:`_forget`.
+MEMORY_AGE = 10
+
+
+def _forget(compiler, work: Path) -> None:  # compiler: typst.Compiler
+    """Let Typst's memoization cache drop what the document just typeset left in it, by compiling an
+    empty document :data:`MEMORY_AGE` times (a few milliseconds each, and the time to free what goes).
+
+    Typst keeps each compile's layout in a cache shared by the whole process, for the next compile of
+    the same document (an editor's preview); a build never typesets a document twice, so for it the
+    cache is only memory. typst-py offers no call to empty it, only its eviction by age after each
+    compile, so the last 10 issues' layouts stayed: typesetting the real sample's daily issues (up to
+    190 pages of tables each), one process grew to 4.7 GB in 16 issues, and the build had one such
+    process per core. With this it stays at about 1.2 GB (README, "The print edition's memory";
+    ``tests/outputs/test_print_scale.py``). What an empty document uses (the fonts' metrics) stays."""
+    empty = work / "forget.typ"
+    empty.write_bytes(b"")
+    for _ in range(MEMORY_AGE):
+        compiler.compile(input=str(empty), root=str(work), sys_inputs=None, format="svg")
+
+
 def engine_version() -> str:
     """What else decides the output besides the inputs: Typst's and pandoc's versions, the font files."""
     from importlib.metadata import version
@@ -227,13 +250,15 @@ def compile_pdf(main: str, body: str, data: Mapping[str, object], timestamp: int
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
         inputs = {"data": PRIVATE_USE.sub(MISSING, json.dumps(data, ensure_ascii=False))}
+        compiler = _compiler()
         try:
-            compiler = _compiler()
             pdf = compiler.compile(input=str(document), root=str(work), sys_inputs=inputs, format="pdf",
                                    pdf_standards=[PDF_STANDARD], timestamp=timestamp, pdf_tags=True)
             marks = json.loads(compiler.query("<part>"))  # of the document just compiled
         except typst.TypstError as exc:
             raise BuildError(f"Typst could not typeset {main}: {exc.message}\n{exc.diagnostic}") from exc
+        finally:
+            _forget(compiler, work)
     assert isinstance(pdf, bytes)
     pdf = language_tag(pdf, TYPST_LANGUAGE, LANGUAGE_TAG)
     pages = tuple(page for _, page in sorted((mark["value"]["part"], mark["value"]["page"]) for mark in marks))
