@@ -48,6 +48,30 @@ def test_one_pandoc_run_gives_each_issue_the_typst_of_its_own_run(content):
     assert "document-break-0123456789abcdef0123456789abcdef" in alone[-1]  # the body's text is kept, as text
 
 
+def test_pandoc_runs_hold_at_most_pandoc_bytes_of_html_each(content, monkeypatch):
+    """pandoc holds about 270 times its input in memory: the documents go to it in runs of at most
+    ``PANDOC_BYTES``, a larger document alone, each document's Typst still its own run's."""
+    program = typeset.pandoc_program()
+    htmls = [printed.source(content, issue)[0] for issue in content.gazette.issues]
+    htmls.insert(1, printed.html_of(["長表。\n\n" + "| 甲 | 乙 |\n|---|---|\n" + "| 一 | 二 |\n" * 3000]))
+    sizes = sorted(len(html.encode("utf-8")) for html in htmls)
+    monkeypatch.setattr(typeset, "PANDOC_BYTES", sizes[-2] + sizes[-3])  # any two small ones fit, never three; the long one alone
+    runs = []
+    pandoc = typeset._pandoc
+
+    def counted(html, *args):
+        runs.append((len(html.encode("utf-8")), html.count('<div id="part-0">')))
+        return pandoc(html, *args)
+
+    monkeypatch.setattr(typeset, "_pandoc", counted)
+    together = typeset.to_typst_many(htmls, program, shift_headings=2)
+    assert sum(documents for _, documents in runs) == len(htmls)
+    assert all(size <= typeset.PANDOC_BYTES or documents == 1 for size, documents in runs)
+    assert 1 < len(runs) < len(htmls) and max(documents for _, documents in runs) >= 2
+    runs.clear()
+    assert together == [typeset.to_typst(html, program, shift_headings=2) for html in htmls]
+
+
 def test_one_pandoc_run_refuses_html_without_a_body():
     with pytest.raises(BuildError, match="no <body>"):
         typeset.to_typst_many(["<p>a</p>", "<p>b</p>"], typeset.pandoc_program())
