@@ -144,7 +144,7 @@ def _forget(compiler, work: Path) -> None:  # compiler: typst.Compiler
     cache is only memory. typst-py offers no call to empty it, only its eviction by age after each
     compile, so the last 10 issues' layouts stayed: typesetting the real sample's daily issues (up to
     190 pages of tables each), one process grew to 4.7 GB in 16 issues, and the build had one such
-    process per core. With this it stays at about 1.2 GB (README, "The print edition's memory";
+    process per core. With this it stays at about 1.2 GB (README, "The print edition (issue 16)", **Memory.**;
     ``tests/outputs/test_print_scale.py``). What an empty document uses (the fonts' metrics) stays."""
     empty = work / "forget.typ"
     empty.write_bytes(b"")
