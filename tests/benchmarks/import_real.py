@@ -1,15 +1,17 @@
 """Benchmark: the real national gazette sample imported and built, beside a synthetic archive of as many notices.
 
-    .venv/bin/python tests/benchmarks/import_real.py [--repeat 3] [--schedule daily]
+    .venv/bin/python tests/benchmarks/import_real.py [--repeat 3] [--schedule "{daily: working-days}"]
 
 Unpacks ../shared/realdata/ey-gazette-2006-01-04.tar.xz into a temporary folder, imports all of it with
 ``python -m generator import ey-xml`` into a copy of the shipped project (with ``--schedule``, the
-gazette's schedule in site.yml is set to that first: ``daily`` makes one issue per publication day),
+gazette's schedule in site.yml is set to that first: ``{daily: working-days}`` makes one issue per publication day),
 then builds it ``repeat`` times, interleaved with builds of the shipped project plus a synthetic archive
 of the same number of notices (tests/archive.py: the shipped notices' bodies, 20 per issue), the
 baseline measured in the same run so that a noisy shared machine affects both alike. Reports the
 import and check times, the median build time, and the sizes of the archive's notice pages and of the
-site, with ratios real/synthetic.
+site, with ratios real/synthetic; and the memory of the largest process (the build's, or one it
+started: Typst's, pandoc's, Pagefind's) up to the first build of the real sample, the one that
+typesets its print edition (the later builds take it from the cache).
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ def pages(root: Path, years: set[str]) -> list[int]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--schedule", default=None, help="the value of gazette.schedule in site.yml, e.g. daily")
+    parser.add_argument("--schedule", default=None, help="the value of gazette.schedule in site.yml, e.g. \"{daily: working-days}\"")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="import-bench-"))
     subprocess.run(["tar", "xJf", str(SAMPLE), "-C", str(work)], check=True)
@@ -73,12 +75,14 @@ def main() -> None:
     synthetic_years = {p.name for p in (synthetic / "content" / "gazette").iterdir()} - {p.name for p in (REPO / "content" / "gazette").iterdir()}
     check_s = run("check", root=real)
     times: dict[str, list[tuple[float, float]]] = {"real": [], "synthetic": []}
-    for _ in range(args.repeat):
+    for repeat in range(args.repeat):
         times["real"].append(run("build", root=real))
+        if repeat == 0:  # Linux: kilobytes, the largest child waited for so far (the import and check before)
+            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         times["synthetic"].append(run("build", root=synthetic))
     sizes = {"real": pages(real, years), "synthetic": pages(synthetic, synthetic_years)}
     print(f"real sample: {len(imported)} notices in {len(issues)} issues; import {import_s[0]:.1f} s ({import_s[1]:.1f} s CPU), "
-          f"check {check_s[0]:.1f} s ({check_s[1]:.1f} s CPU)")
+          f"check {check_s[0]:.1f} s ({check_s[1]:.1f} s CPU); the largest process up to the first build of it: {peak:,.0f} MB")
     print(f"{'archive':>10} {'build s':>8} {'CPU s':>7} {'ms/notice':>10} {'page median B':>14} {'page mean B':>12} {'page max B':>11} "
           f"{'site MB':>8} {'search MB':>10}")
     for name, root in (("real", real), ("synthetic", synthetic)):

@@ -1,9 +1,13 @@
 """The print edition at archive scale (issue 12, goal 5): issues converted by one pandoc run, and
 typeset by one Typst compiler used again, give the same Typst and the same PDFs, byte for byte, as
-one pandoc run and one new compiler per issue."""
+one pandoc run and one new compiler per issue; and the memory of typesetting many issues is bounded
+(pandoc's runs cut at ``PANDOC_BYTES``, Typst's layouts let go after each document)."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -204,10 +208,6 @@ def test_typesetting_one_document_after_another_does_not_keep_their_layouts_in_m
     in 16 issues before, 1.2 GB now). The same script with typst-py's own eviction alone
     (``MEMORY_AGE`` 0) shows that the check can fail: should it ever hold there too, typst-py has
     learnt to let go by itself and :func:`.typeset._forget` can go."""
-    import json
-    import subprocess
-    import sys
-
     def growth(age: int) -> tuple[int, int]:
         result = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT, str(age), str(REPO)], capture_output=True,
                                 text=True, timeout=600, cwd=REPO)
