@@ -115,6 +115,7 @@ def test_the_results_page_loads_only_what_it_uses(tab, site_url, site_dir):
     assert results[0] == "/gazette/2026/01/03/"
     unused = ("/assets/directory.css", "/assets/yearbook.css", "/assets/javascripts/directory-filter.js")
     assert not set(unused) & set(paths)
+    assert not [path for path in paths if re.search(r"/bundle\.\w+\.min\.js$", path)]  # mkdocs-material's script
     assert "/assets/search.css" in paths and "/assets/a11y.css" in paths
     assert "/pagefind/large-chunks.json" in paths  # 5 characters: about every other bigram (plan())
     paths, results, _ = requested(tab, site_url, "停車場")
@@ -130,6 +131,29 @@ def test_the_results_page_loads_only_what_it_uses(tab, site_url, site_dir):
     directory = (site_dir / "directory" / "index.html").read_text(encoding="utf-8")
     yearbook = (site_dir / "yearbook" / "index.html").read_text(encoding="utf-8")
     assert "assets/directory.css" in directory and "directory-filter.js" in directory and "assets/yearbook.css" in yearbook
+    assert re.search(r'src="[./]*assets/javascripts/bundle\.\w+\.min\.js"', directory)  # other pages keep it
+
+
+def test_the_results_page_works_on_a_phone_without_the_themes_script(browser, site_url, screenshot):
+    """Without mkdocs-material's script bundle (themes/material/search.html), a reader on a phone
+    still gets results, opens the drawer from the header's menu button and goes where its links lead."""
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        scripts: list[str] = []
+        phone.on("request", lambda request: scripts.append(request.url) if request.resource_type == "script" else None)
+        phone.goto(f"{site_url}/search/?{urlencode({'q': '停車場'})}")
+        phone.wait_for_selector(".search-result__title a")
+        assert not [url for url in scripts if "/bundle." in url]
+        link = phone.locator(".md-nav--primary .md-nav__link", has_text="年鑑")
+        box = link.bounding_box()
+        assert box and box["x"] + box["width"] <= 0  # the drawer is closed: its links are off the screen
+        phone.click(".md-header label[for=__drawer]")
+        phone.wait_for_function("() => document.querySelector('.md-nav--primary').getBoundingClientRect().left >= 0")
+        screenshot(phone, "search-drawer-phone")
+        link.click()
+        phone.wait_for_url(f"{site_url}/yearbook/")
+    finally:
+        phone.close()
 
 
 def cover(tab, costs: list[float], unchecked: float) -> list[int]:
