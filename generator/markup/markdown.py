@@ -78,7 +78,7 @@ def plain_text(markdown_text: str) -> str:
 
 
 #: The extensions :func:`plain_text` reads a body with.
-PLAIN_EXTENSIONS = ("tables", "footnotes", "generator.markup.cjk")
+PLAIN_EXTENSIONS = ("tables", "footnotes", "generator.markup.cjk", "generator.markup.plain_runs")
 _converters = threading.local()
 
 

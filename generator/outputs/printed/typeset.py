@@ -36,9 +36,10 @@ log = logging.getLogger(__name__)
 #: The cache of typeset documents, in the project folder: ``<name>-<hash of the inputs>.pdf`` and ``.json``
 #: (the pages of its parts); a document's older versions are removed when a new one is kept.
 CACHE = Path(".cache") / "print"
-#: The Markdown extensions of the site's pages (mkdocs.yml) that change what a body says.
+#: The Markdown extensions of the site's pages (mkdocs.yml) that change what a body says, and
+#: ``plain_runs``, which changes only the time it takes.
 EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "footnotes", "md_in_html", "tables", "pymdownx.details",
-              "pymdownx.superfences", "generator.markup.cjk")
+              "pymdownx.superfences", "generator.markup.cjk", "generator.markup.plain_runs")
 #: The Typst templates and the pandoc filter.
 TEMPLATES = Path(__file__).with_name("typst")
 #: Where Debian's fonts-noto-cjk puts Noto Serif CJK and Noto Sans CJK (installed by `make site`).
