@@ -127,6 +127,13 @@ def plain_project(project: Path, target: Path) -> Path:
     return target
 
 
+def use_frame(project: Path, source: Path) -> None:
+    """``source``'s mkdocs.yml and themes/ in the project (the content stays)."""
+    shutil.copy(source / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.rmtree(project / "themes")
+    shutil.copytree(source / "themes", project / "themes")
+
+
 def run_size(notices: int, repeat: int, baseline: bool, work: Path, before: Path | None = None) -> dict:
     project = copy_project(work / f"project-{notices}")
     add_archive(project, notices)
@@ -163,7 +170,12 @@ def run_size(notices: int, repeat: int, baseline: bool, work: Path, before: Path
             shutil.rmtree(project / name, ignore_errors=True)
 
     if before is not None:  # the code of another commit, on the same project (run from its own folder)
-        record(f"before ({before.name}), full build", [*build, "--site-dir", str(work / "site-before")], clean, before)
+        def clean_before() -> None:
+            clean()
+            use_frame(project, before)  # that commit's mkdocs.yml and theme: it cannot load a later one's extensions
+
+        record(f"before ({before.name}), full build", [*build, "--site-dir", str(work / "site-before")], clean_before, before)
+        use_frame(project, REPO)
     record("this project, full build (clean)", build, clean)
     issues = itertools.count()
 
@@ -207,7 +219,8 @@ def main() -> None:
         if args.before:
             before = work / args.before
             before.mkdir()
-            archive = subprocess.run(["git", "archive", args.before, "generator"], cwd=REPO, capture_output=True, check=True)
+            archive = subprocess.run(["git", "archive", args.before, "generator", "mkdocs.yml", "themes"], cwd=REPO,
+                                     capture_output=True, check=True)
             subprocess.run(["tar", "-x", "-C", str(before)], input=archive.stdout, check=True)
         sizes = []
         for notices in args.sizes:
