@@ -12,7 +12,9 @@ now given back as it is, which is what the patterns would have done after trying
 Safe by construction: each inline pattern Python-Markdown and the extensions this project uses
 register is listed in :data:`TRIGGERS` with the characters without which it cannot match (read from
 its regular expression); if a Markdown instance has a pattern that is not listed (an extension added
-to mkdocs.yml later), nothing is skipped. tests/markup/test_plain_runs.py converts the shipped
+to mkdocs.yml later), nothing is skipped. Patterns are known by name: an extension that registers
+another pattern under a listed name (pymdownx.betterem's ``em_strong``, pymdownx.inlinehilite's
+``backtick``) must be checked against :data:`TRIGGERS` when it is added to mkdocs.yml. tests/markup/test_plain_runs.py converts the shipped
 content and documents full of markup with and without this, and compares the HTML.
 
 Enabled in mkdocs.yml as ``generator.markup.plain_runs``, and in the print edition's and the plain
