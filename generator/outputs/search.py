@@ -472,7 +472,7 @@ def index_site(content: Content, out: Path, cache: Path | None = None) -> Path:
     bundle = out / "pagefind"
     # smaller to download, and the results page told which index chunks are large (search_transfer.py)
     Index(out, cache).place(cut, bundle, lambda files: search_transfer.for_transfer(
-        files, search_transfer.Memo(cache / "transfer" if cache else None)))
+        files, search_transfer.Memo(cache / "transfer" if cache else None, search_transfer.machine_cache())))
     log.info("indexed %d pages for search in %d shards", sum(len(sources) for _, sources in cut), len(cut))
     return bundle
 

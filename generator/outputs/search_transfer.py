@@ -14,7 +14,11 @@ changing what a search finds:
   WebAssembly are gzip streams that Pagefind's script inflates; Zopfli writes the same format about
   8 % smaller (−8 KB and −3 KB). Too slow for 10,000 fragments and 1,400 index chunks (a minute),
   it is used on these files only, which every first query downloads; :class:`Memo` keeps its output
-  by input, so a build where they did not change does not compress them again.
+  by input, so a build where they did not change does not compress them again. The WebAssembly is
+  Pagefind's own, the same in every project for one Pagefind version, and Zopfli takes about a second
+  for each of its two files: their output is also kept in the machine's cache
+  (:mod:`generator.machine_cache`), so the first build of a new project (and each of the test
+  suite's dozens of builds, each in a new project) does not pay 2 s for it again.
 
 It also writes an empty :data:`pagefind_bundle.LONE_WORDS` where the merge wrote none, and :data:`LARGE_CHUNKS`, for the results page (``search.js``, ``plan()``): the index
 chunks much larger than the usual one (a chunk holds the words of a range; one that holds a common
@@ -31,12 +35,14 @@ import contextlib
 import gzip
 import hashlib
 import json
+import os
 import statistics
 import zlib
 from pathlib import Path
 
 import zopfli.gzip
 
+from generator.machine_cache import folder as machine_cache_folder
 from generator.outputs import pagefind_bundle
 from generator.outputs.pagefind_bundle import MAGIC, cbor, pagefind_hash, read_cbor
 
@@ -60,33 +66,44 @@ def rounded(count: int, bits: int = COUNT_BITS) -> int:
     return ((count >> drop) << drop) + (1 << (drop - 1))
 
 
+def machine_cache() -> Path:
+    """Where Zopfli's output for the files every project shares (Pagefind's WebAssembly) is kept for
+    the machine: ``zopfli/`` of :mod:`generator.machine_cache`. It holds two files of about 65 KB per
+    Pagefind version. A file found there is used only if it inflates to exactly the bytes asked for,
+    and a folder that cannot be written is left alone (the project's own memo still keeps the output)."""
+    return machine_cache_folder("zopfli")
+
+
 class Memo:
     """Zopfli's output by a hash of its input, in a folder (None: kept in memory only); each build
-    keeps only what it used (:meth:`prune`)."""
+    keeps only what it used (:meth:`prune`). ``shared``: a folder for what :meth:`gzip` is told is
+    the same in every project (:func:`machine_cache`), looked in after ``folder`` and never pruned."""
 
-    def __init__(self, folder: Path | None):
-        self.folder, self.used, self.mem = folder, set[str](), dict[str, bytes]()
+    def __init__(self, folder: Path | None, shared: Path | None = None):
+        self.folder, self.shared, self.used, self.mem = folder, shared, set[str](), dict[str, bytes]()
 
-    def gzip(self, body: bytes) -> bytes:
+    def gzip(self, body: bytes, shared: bool = False) -> bytes:
+        """``body`` compressed by Zopfli, from the memo if it is there; ``shared``: the body is the
+        same in every project, so the machine's folder is looked in and written too."""
         key = hashlib.sha256(body).hexdigest()
         self.used.add(key)
         if key in self.mem:
             return self.mem[key]
-        path = self.folder / f"{key}.gz" if self.folder else None
-        if path is not None:
-            with contextlib.suppress(OSError):
+        folders = [self.folder] + ([self.shared] if shared else [])
+        paths = [folder / f"{key}.gz" for folder in folders if folder is not None]
+        for n, path in enumerate(paths):
+            with contextlib.suppress(OSError, EOFError, zlib.error):
                 data = path.read_bytes()
                 if gzip.decompress(data) == body:  # whole, and what was asked for
                     self.mem[key] = data
+                    for missing in paths[:n]:  # found in the machine's folder: kept in the project's too
+                        _write(missing, data)
                     return data
         data = bytearray(zopfli.gzip.compress(body, numiterations=5))
         data[9] = 255  # "unknown" operating system, as Pagefind and pagefind_bundle.gzipped() write
         self.mem[key] = bytes(data)
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(f".{path.name}.tmp")
-            temporary.write_bytes(data)
-            temporary.replace(path)
+        for path in paths:
+            _write(path, self.mem[key])
         return self.mem[key]
 
     def prune(self) -> None:
@@ -95,6 +112,19 @@ class Memo:
                 if path.stem not in self.used:
                     with contextlib.suppress(OSError):
                         path.unlink()
+
+
+def _write(path: Path, data: bytes) -> None:
+    """``data`` into ``path`` whole or not at all (a file of its own renamed into place: builds of
+    other projects may write the machine's folder at the same time); nothing if it cannot be written."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            temporary.write_bytes(data)
+            temporary.replace(path)
+        finally:
+            temporary.unlink(missing_ok=True)
 
 
 def for_transfer(files: dict[str, bytes], memo: Memo | None = None, large_chunk: float = LARGE) -> dict[str, bytes]:
@@ -126,7 +156,7 @@ def for_transfer(files: dict[str, bytes], memo: Memo | None = None, large_chunk:
         large = {}  # not the format known here: the page list as Pagefind wrote it (canonical() warned)
     for name in [name for name in files if name.startswith("wasm.") and name.endswith(".pagefind")]:
         with contextlib.suppress(OSError, EOFError, zlib.error):  # not gzip: left as it is
-            files[name] = memo.gzip(gzip.decompress(files[name]))
+            files[name] = memo.gzip(gzip.decompress(files[name]), shared=True)  # Pagefind's own: the same everywhere
     files[LARGE_CHUNKS] = json.dumps(large, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     # the list of words with a lone key (pagefind_bundle.LONE_WORDS), which the merge writes only when
     # there is one: an empty one otherwise, so the results page's request for it never fails (a 404)

@@ -39,6 +39,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from generator import machine_cache
 from generator.errors import BuildError, ContentError
 from generator.markup import sanitize, tables
 from generator.products import APART_KEY, CONFIG_KEY, PREVIEW_KEY, Products
@@ -183,6 +184,7 @@ class GeneratorPlugin(BasePlugin):
 
     def on_env(self, env, *, config, files):
         env.autoescape = True
+        machine_cache.template_code(env)  # compiled once per machine, not per build (generator/machine_cache.py)
         assert self.made is not None and self.updated is not None  # on_config ran
         pages = self.pages = frozenset(file.src_uri for file in files if file.is_documentation_page())
         env.globals["frame"] = frame.frame(self.made.content, self.updated, pages)  # the footer, home and 404 words

@@ -20,7 +20,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from generator import urls
+from generator import machine_cache, urls
 from generator.dates import TAIPEI, roc_date, roc_year
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -52,6 +52,7 @@ def environment(folder: Path = TEMPLATES) -> jinja2.Environment:
     env.filters["roc_date"] = roc_date
     env.filters["roc_year"] = roc_year
     env.globals["urls"] = urls
+    machine_cache.template_code(env)  # compiled once per machine (generator/machine_cache.py)
     return env
 
 

@@ -5,6 +5,7 @@ and the results page loading only what it uses."""
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import re
 import statistics
@@ -12,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+import zopfli.gzip
 
 from conftest import REPO
 
@@ -70,6 +72,35 @@ def test_giving_the_bundle_again_changes_nothing_and_the_memo_keeps_only_what_it
     (memo / ("0" * 64 + ".gz")).write_bytes(b"stale")
     assert search_transfer.for_transfer(files, search_transfer.Memo(memo)) == files
     assert sorted(path.name for path in memo.iterdir()) == kept
+
+
+def test_pagefinds_webassembly_is_compressed_once_for_the_machine(site_dir, tmp_path, monkeypatch):
+    """Zopfli takes about a second for each WebAssembly file, which is Pagefind's and the same in every
+    project: a project's first build takes it from the machine's folder, where it is checked."""
+    files = bundle(site_dir)
+    machine = tmp_path / "machine"
+    first = search_transfer.for_transfer(files, search_transfer.Memo(tmp_path / "one", machine))
+    wasm = {hashlib.sha256(gzip.decompress(files[name])).hexdigest(): name for name in files if name.startswith("wasm.")}
+    assert len(wasm) == 2 and sorted(path.name for path in machine.iterdir()) == sorted(f"{key}.gz" for key in wasm)
+    compressed: list[bytes] = []
+    real = zopfli.gzip.compress
+    monkeypatch.setattr(zopfli.gzip, "compress", lambda body, **kw: compressed.append(body) or real(body, **kw))
+    # another project: only its page lists are compressed; the WebAssembly is the machine's, kept in the project too
+    assert search_transfer.for_transfer(files, search_transfer.Memo(tmp_path / "two", machine)) == first
+    assert len(compressed) == 2 and not any(body.startswith(MAGIC + b"\0asm") for body in compressed)
+    assert {path.name for path in (tmp_path / "two").iterdir()} >= {f"{key}.gz" for key in wasm}
+    # a damaged file of the machine's is not used: compressed again, and replaced
+    damaged = machine / f"{min(wasm)}.gz"
+    damaged.write_bytes(damaged.read_bytes()[:-100])
+    compressed.clear()
+    assert search_transfer.for_transfer(files, search_transfer.Memo(tmp_path / "three", machine)) == first
+    assert len(compressed) == 3
+    assert gzip.decompress(damaged.read_bytes()) == gzip.decompress(files[wasm[min(wasm)]])
+    # a machine's folder that cannot be written (here a file) changes nothing but the time
+    (tmp_path / "file").write_bytes(b"")
+    assert search_transfer.for_transfer(files, search_transfer.Memo(tmp_path / "four", tmp_path / "file")) == first
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert search_transfer.machine_cache() == tmp_path / "xdg" / "jiahe" / "zopfli"
 
 
 def test_large_chunks_names_pagefinds_ranges_with_their_sizes(site_dir):
