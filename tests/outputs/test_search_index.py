@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 
 from generator.outputs import search
@@ -69,6 +70,18 @@ def test_the_indexing_document_holds_the_article_only_escaped():
     assert "<img" not in document and "&lt;img" in document
     summary = html.unescape(document.split('data-pagefind-meta="summary:')[1].split('"')[0])
     assert summary == "主旨：公告<img src=x onerror=alert(1)>停車費。"  # text, shown as text by search.js
+
+
+def test_the_article_is_the_same_whatever_the_page_holds_before_it_as_text():
+    """The article is parsed from its tag on (search._Article.read): a title, a description or JSON-LD
+    that writes that tag as text before it starts nothing, since each is escaped there."""
+    hostile = '<div data-pagefind-body><h1>假標題</h1></div>'
+    jsonld = json.dumps({"name": hostile}, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")  # as tojson writes it
+    head = (f"<head><title>{html.escape(hostile)}</title><meta name=description content=\"{html.escape(hostile)}\">"
+            f'<script type="application/ld+json">{jsonld}</script></head>')
+    page = PAGE.replace('<html lang="zh-TW">', f'<html lang="zh-TW">{head}', 1)
+    assert search.indexing_document(page, "zh-TW") == search.indexing_document(PAGE, "zh-TW")
+    assert "假標題" not in search.indexing_document(page, "zh-TW")
 
 
 def test_a_page_without_an_indexed_part_is_not_given():
