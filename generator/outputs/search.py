@@ -57,7 +57,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 
-from generator import urls
+from generator import urls, workers
 from generator.errors import BuildError
 from generator.model import LANGUAGES, Content
 from generator.labels import labels
@@ -579,12 +579,17 @@ class Index:
 
     WORKERS = 2
 
+    #: The pages of the shards to read for merging from which they are read by a worker process per
+    #: core (:meth:`_merged`): fewer are read here, where a fork would cost more than it saves.
+    PARALLEL_PAGES = 1000
+
     def __init__(self, cwd: Path, cache: Path | None = None):
         self.cwd, self.cache = cwd, cache
         self.version = _code_version()
         self.peaks: dict[str, int] = {}  # shard -> peak memory of its Pagefind run (bytes)
         self.programs: dict[str, bytes] = {}  # SHA-256 -> a program file of the bundle
         self.checked: set[str] = set()  # the program files found whole in the cache, or written, in this build
+        self.made: dict[str, str | None] = {}  # digest -> a page's indexing document made ahead (_make_documents)
 
     def place(self, cut: list[tuple[str, list[_Source]]], folder: Path,
               transform: Callable[[dict[str, bytes]], dict[str, bytes]] = lambda files: files) -> None:
@@ -725,10 +730,12 @@ class Index:
                 if i not in languages and (run := self._cached(keys[i])) is not None:
                     held(i, run)
             todo = [i for i in wanted if i not in languages]
-            with ThreadPoolExecutor(self.WORKERS) as pool:
-                for i, run in zip(todo, pool.map(lambda i: self._run(*cut[i]), todo), strict=True):
-                    self._store(keys[i], run)
-                    held(i, run)
+            for batch in _batches(todo, [len(cut[i][1]) for i in todo], self.PARALLEL_PAGES * 4):
+                self._make_documents([cut[i] for i in batch])
+                with ThreadPoolExecutor(self.WORKERS) as pool:
+                    for i, run in zip(batch, pool.map(lambda i: self._run(*cut[i]), batch), strict=True):
+                        self._store(keys[i], run)
+                        held(i, run)
             if todo:
                 log.info("search: Pagefind ran over %d of %d shards (%s; peak memory %.0f MB)", len(todo), len(cut),
                          ", ".join(cut[i][0] for i in todo), max(self.peaks.get(cut[i][0], 0) for i in todo) / 2**20)
@@ -747,11 +754,35 @@ class Index:
             return self._merged(cut, keys, grouped=False)  # a field new to the index: every part is read again
         stale = [i for i, found in enumerate(parts) if i not in inside and (found is None or not found.read_for(unions))]
         need(stale)
-        for i in stale:
-            files, sorts = run_of(i)
-            program_files = pagefind_bundle.program([files])
-            parts[i] = found = _Parts(pagefind_bundle.read_parts(files, sorts, unions),
-                                      {name: hashlib.sha256(data).hexdigest() for name, data in program_files.items()})
+
+        def read(share: int, shares: int) -> list[tuple[int, bytes, dict[str, bytes]]]:
+            """The parts of every ``shares``-th stale shard from the ``share``-th, read from their runs."""
+            out = []
+            for i in stale[share::shares]:
+                files, sorts = run_of(i)
+                program_files = pagefind_bundle.program([files])
+                found = _Parts(pagefind_bundle.read_parts(files, sorts, unions),
+                               {name: hashlib.sha256(data).hexdigest() for name, data in program_files.items()})
+                out.append((i, found.dumps(), program_files))
+            return out
+
+        # Reading a run decodes all of its CBOR in Python (about half a second a shard of 4 MB of
+        # pages), so a full build reads its shards in a worker process per core (issue 12); a build
+        # after one new issue reads two or three, here.
+        shares = min(workers.cores(), len(stale)) if sum(len(cut[i][1]) for i in stale) >= self.PARALLEL_PAGES else 1
+        read_shards = read(0, 1) if shares == 1 else []
+        if shares > 1:
+            def read_in_worker(share: int) -> list[tuple[int, bytes, dict[str, bytes]]] | Exception:
+                try:
+                    return read(share, shares)
+                except (pagefind_bundle.FormatError, KeyError, IndexError, TypeError) as exc:
+                    return exc  # raised here, where bundle() indexes the site in one run instead
+            for done in workers.forked(read_in_worker, shares, "reading the search index's shards", here=True):
+                if isinstance(done, Exception):
+                    raise done
+                read_shards += done
+        for i, dumped, program_files in read_shards:
+            parts[i] = found = _Parts.loads(dumped)
             self._keep_parts(keys[i], found, program_files)
         # what is merged, in order: (the shards' keys, their parts, whether they are as in the last build)
         items: list[tuple[list[str], _Parts, bool]] = []
@@ -890,7 +921,7 @@ class Index:
         documents = []
         for source in sources:
             if source.digest not in known:
-                known[source.digest] = source.document()
+                known[source.digest] = self.made.pop(source.digest) if source.digest in self.made else source.document()
             if (document := known[source.digest]) is not None:
                 documents.append((source.path, document, source.url))
         self._keep_documents(shard, {source.digest: known[source.digest] for source in sources})
@@ -905,6 +936,23 @@ class Index:
         _, files = service.index((path, document, url) if url else (path, document) for path, document, url in documents)
         self.peaks[shard] = service.peak
         return files, sorts
+
+    def _make_documents(self, cut: list[tuple[str, list[_Source]]]) -> None:
+        """The indexing documents the shards ``cut`` lack (neither cached nor made), made by a worker
+        process per core into :attr:`made` when there are :data:`PARALLEL_PAGES` or more: parsing a
+        page and cutting its text into words is Python, which the threads that run Pagefind share one
+        core for (issue 12: at 10,030 notices 25 s of the stage's 47). Fewer are made by :meth:`_run`."""
+        missing = [source for shard, sources in cut for known in [self._documents(shard)]
+                   for source in sources if source.digest not in known and source.digest not in self.made]
+        shares = workers.cores()
+        if len(missing) < self.PARALLEL_PAGES or shares < 2:
+            return
+
+        def make(share: int) -> list[tuple[str, str | None]]:
+            return [(source.digest, source.document()) for source in missing[share::shares]]
+
+        for made in workers.forked(make, shares, "making the search index's documents", here=True):
+            self.made.update(made)
 
     # -- the cache ----------------------------------------------------------------------------------
 
@@ -999,6 +1047,21 @@ class Index:
 
 
 _SORT = re.compile(r'data-pagefind-sort="([^"]*)"')
+
+
+def _batches(items: list[int], sizes: list[int], limit: int) -> list[list[int]]:
+    """``items`` in order, cut into runs whose ``sizes`` add up to about ``limit`` (an item larger than
+    that alone): the shards whose documents are made, then run by Pagefind, together, so that the
+    documents held at once stay bounded (issue 12, goal 5: 50,000 notices)."""
+    batches: list[list[int]] = []
+    size = limit
+    for item, weight in zip(items, sizes, strict=True):
+        if size + weight > limit and (not batches or batches[-1]):
+            batches.append([])
+            size = 0
+        batches[-1].append(item)
+        size += weight
+    return batches
 
 
 def page_name(path: str, date: str) -> str:

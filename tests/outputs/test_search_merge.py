@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import workers
 from generator.checking.check import check
 from generator.outputs import pagefind_bundle, search
 
@@ -102,6 +103,23 @@ def test_merged_shards_equal_one_run_over_a_synthetic_archive(site_dir):
     assert [name for name, _ in meta[1]] == [search.page_name(source.path, re.search(r'data-pagefind-sort="date:([^"]+)"', source.data.decode())[1])
                                              for _, sources in cut for source in sources]
     assert all(f"fragment/{name}.pf_fragment" in merged for name, _ in meta[1])
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_documents_made_and_runs_read_by_worker_processes_give_one_runs_bundle(site_dir, tmp_path, monkeypatch, cached):
+    """A full build of an archive makes its pages' documents, and reads its shards' runs, in a worker
+    process per core (Index._make_documents, _merged), in batches of shards: here from 1 page on."""
+    monkeypatch.setattr(search.Index, "PARALLEL_PAGES", 1)
+    monkeypatch.setenv("JIAHE_WORKERS", "2")
+    forked: list[str] = []
+    real_forked = workers.forked
+    monkeypatch.setattr(workers, "forked", lambda task, shares, what, here=False: forked.append(what) or real_forked(task, shares, what, here))
+    cut = synthetic_archive(site_dir)
+    index = search.Index(site_dir, tmp_path / "cache" if cached else None)
+    assert_same_bundle(index.bundle(cut), one_run(site_dir, cut))
+    assert index.made == {}  # every document made ahead was used
+    assert forked.count("reading the search index's shards") == 1
+    assert forked.count("making the search index's documents") >= 3  # batches of 4 pages' worth of shards, here
 
 
 def test_the_cache_runs_pagefind_over_changed_shards_only(site_dir, tmp_path, monkeypatch):
