@@ -755,35 +755,37 @@ class Index:
         stale = [i for i, found in enumerate(parts) if i not in inside and (found is None or not found.read_for(unions))]
         need(stale)
 
-        def read(share: int, shares: int) -> list[tuple[int, bytes, dict[str, bytes]]]:
-            """The parts of every ``shares``-th stale shard from the ``share``-th, read from their runs."""
-            out = []
-            for i in stale[share::shares]:
-                files, sorts = run_of(i)
-                program_files = pagefind_bundle.program([files])
-                found = _Parts(pagefind_bundle.read_parts(files, sorts, unions),
-                               {name: hashlib.sha256(data).hexdigest() for name, data in program_files.items()})
-                out.append((i, found.dumps(), program_files))
-            return out
+        def read(i: int) -> tuple[_Parts, dict[str, bytes]]:
+            """Shard ``i``'s parts, read from its run, and its program files."""
+            files, sorts = run_of(i)
+            program_files = pagefind_bundle.program([files])
+            return (_Parts(pagefind_bundle.read_parts(files, sorts, unions),
+                           {name: hashlib.sha256(data).hexdigest() for name, data in program_files.items()}), program_files)
 
         # Reading a run decodes all of its CBOR in Python (about half a second a shard of 4 MB of
-        # pages), so a full build reads its shards in a worker process per core (issue 12); a build
-        # after one new issue reads two or three, here.
-        shares = min(workers.cores(), len(stale)) if sum(len(cut[i][1]) for i in stale) >= self.PARALLEL_PAGES else 1
-        read_shards = read(0, 1) if shares == 1 else []
-        if shares > 1:
-            def read_in_worker(share: int) -> list[tuple[int, bytes, dict[str, bytes]]] | Exception:
+        # pages), so a full build reads its shards in a worker process per core, in batches (the parts
+        # a worker sends back, as bytes, held at once stay bounded at 50,000 notices), issue 12; a
+        # build after one new issue reads two or three shards, here.
+        sizes = [len(cut[i][1]) for i in stale]
+        shares = workers.cores()
+        here = sum(sizes) < self.PARALLEL_PAGES or shares < 2
+        for i in stale if here else []:
+            found, program_files = read(i)
+            parts[i] = found
+            self._keep_parts(keys[i], found, program_files)
+        for batch in [] if here else _batches(stale, sizes, self.PARALLEL_PAGES * 4):
+            def in_worker(share: int, batch: list[int] = batch, shares: int = min(shares, len(batch))) \
+                    -> list[tuple[int, bytes, dict[str, bytes]]] | Exception:
                 try:
-                    return read(share, shares)
+                    return [(i, found.dumps(), program_files) for i in batch[share::shares] for found, program_files in [read(i)]]
                 except (pagefind_bundle.FormatError, KeyError, IndexError, TypeError) as exc:
                     return exc  # raised here, where bundle() indexes the site in one run instead
-            for done in workers.forked(read_in_worker, shares, "reading the search index's shards", here=True):
+            for done in workers.forked(in_worker, min(shares, len(batch)), "reading the search index's shards", here=True):
                 if isinstance(done, Exception):
                     raise done
-                read_shards += done
-        for i, dumped, program_files in read_shards:
-            parts[i] = found = _Parts.loads(dumped)
-            self._keep_parts(keys[i], found, program_files)
+                for i, dumped, program_files in done:
+                    parts[i] = found = _Parts.loads(dumped)
+                    self._keep_parts(keys[i], found, program_files, dumped)
         # what is merged, in order: (the shards' keys, their parts, whether they are as in the last build)
         items: list[tuple[list[str], _Parts, bool]] = []
         for i, found in enumerate(parts):
@@ -984,7 +986,8 @@ class Index:
             return None
         return found
 
-    def _keep_parts(self, key: str, parts: _Parts, program: dict[str, bytes]) -> None:
+    def _keep_parts(self, key: str, parts: _Parts, program: dict[str, bytes], dumped: bytes | None = None) -> None:
+        """Keeps a shard's parts (``dumped``: their :meth:`_Parts.dumps`, when made already) and program files."""
         self.programs.update({hashlib.sha256(data).hexdigest(): data for data in program.values()})
         if self.cache is None:
             return
@@ -992,7 +995,7 @@ class Index:
             if digest not in self.checked:  # not read whole from the cache in this build
                 _write(self.cache / "program" / digest, self.programs[digest])
                 self.checked.add(digest)
-        _write(self.cache / "parts" / f"{key}.part", parts.dumps())
+        _write(self.cache / "parts" / f"{key}.part", dumped or parts.dumps())
 
     def _program_file(self, digest: str) -> bytes:
         """A program file by its SHA-256, from memory or the cache (checked); raises ValueError if damaged."""

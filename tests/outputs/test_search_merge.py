@@ -108,7 +108,8 @@ def test_merged_shards_equal_one_run_over_a_synthetic_archive(site_dir):
 @pytest.mark.parametrize("cached", [False, True])
 def test_documents_made_and_runs_read_by_worker_processes_give_one_runs_bundle(site_dir, tmp_path, monkeypatch, cached):
     """A full build of an archive makes its pages' documents, and reads its shards' runs, in a worker
-    process per core (Index._make_documents, _merged), in batches of shards: here from 1 page on."""
+    process per core (Index._make_documents, _merged), in batches of shards: here from 1 page on, and
+    the same bundle as one Pagefind run over the pages comes out."""
     monkeypatch.setattr(search.Index, "PARALLEL_PAGES", 1)
     monkeypatch.setenv("JIAHE_WORKERS", "2")
     forked: list[str] = []
@@ -118,8 +119,9 @@ def test_documents_made_and_runs_read_by_worker_processes_give_one_runs_bundle(s
     index = search.Index(site_dir, tmp_path / "cache" if cached else None)
     assert_same_bundle(index.bundle(cut), one_run(site_dir, cut))
     assert index.made == {}  # every document made ahead was used
-    assert forked.count("reading the search index's shards") == 1
-    assert forked.count("making the search index's documents") >= 3  # batches of 4 pages' worth of shards, here
+    # in batches of shards of about 4 pages, here (PARALLEL_PAGES * 4)
+    assert forked.count("reading the search index's shards") >= 3
+    assert forked.count("making the search index's documents") >= 3
 
 
 def test_the_cache_runs_pagefind_over_changed_shards_only(site_dir, tmp_path, monkeypatch):
