@@ -8,9 +8,9 @@ and checked when read, so a stale or damaged file is never used:
 
 - ``zopfli/``: Pagefind's WebAssembly compressed by Zopfli (about a second for each of its two files;
   :mod:`generator.outputs.search_transfer`);
-- ``jinja-<Jinja version>-py<Python version>/``: the compiled code of the website's templates (mkdocs-material's
-  and ``themes/``; about 0.8 s a build), by the template's name, source and the environment's settings
-  (:func:`template_code`).
+- ``jinja-<Jinja version>-py<Python version>/``: the compiled code of the website's templates
+  (mkdocs-material's, the generator's, each project's ``themes/``; about 0.5 s a build), by the
+  template's name, file, source and the environment's settings (:func:`template_code`).
 
 Deleting the folder only makes the next build slower. A folder that cannot be written is left alone:
 the build then does the work itself, as before.
@@ -35,14 +35,16 @@ def folder(name: str) -> Path:
 
 
 class _TemplateCode(jinja2.FileSystemBytecodeCache):
-    """Jinja's cache of compiled templates, shared by every project: a template is found by its name,
-    its source and the settings of the environment that compiles it (:func:`_settings`), not by its
-    file's path, so the theme copied into each project is compiled once. Jinja checks the source's
-    checksum on loading; a file it cannot write is not an error."""
+    """Jinja's cache of compiled templates, shared by every project: a template is found, as by
+    Jinja's own cache, by its name and file (the file's path is written into the code, for the
+    tracebacks of a template's errors), and besides by its source and the settings of the environment
+    that compiles it (:func:`_settings`). mkdocs-material's templates and the generator's own are
+    each compiled once for the machine; a project's copy of ``themes/`` once for that project. Jinja
+    checks the source's checksum on loading; a file it cannot write is not an error."""
 
     def get_bucket(self, environment, name, filename, source) -> Bucket:
         checksum = self.get_source_checksum(source)
-        key = hashlib.sha256(f"{_settings(environment)}\n{name}\n{checksum}".encode()).hexdigest()
+        key = hashlib.sha256(f"{_settings(environment)}\n{name}\n{filename}\n{checksum}".encode()).hexdigest()
         bucket = Bucket(environment, key, checksum)
         self.load_bytecode(bucket)
         return bucket
