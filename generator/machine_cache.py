@@ -22,6 +22,7 @@ import contextlib
 import hashlib
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import jinja2
@@ -30,8 +31,14 @@ from jinja2.utils import _PassArg
 
 
 def folder(name: str) -> Path:
-    """``name``'s folder in the machine's cache (not made here)."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "jiahe" / name
+    """``name``'s folder in the machine's cache (not made here); in the system's temporary folder when
+    neither ``XDG_CACHE_HOME`` nor a home folder is known (a service account without one)."""
+    if not (base := os.environ.get("XDG_CACHE_HOME")):
+        try:
+            base = str(Path.home() / ".cache")
+        except (RuntimeError, KeyError):  # no HOME, and no entry in the password database
+            base = tempfile.gettempdir()
+    return Path(base) / "jiahe" / name
 
 
 class _TemplateCode(jinja2.FileSystemBytecodeCache):

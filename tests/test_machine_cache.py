@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import jinja2
@@ -78,3 +79,12 @@ def test_a_machines_cache_that_cannot_be_written_changes_nothing(tmp_path, monke
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))
     env = environment(tmp_path)
     assert env.bytecode_cache is None
+
+
+def test_without_a_home_folder_the_machines_cache_is_in_the_temporary_folder(monkeypatch, tmp_path):
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert machine_cache.folder("zopfli") == tmp_path / ".cache" / "jiahe" / "zopfli"
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: (_ for _ in ()).throw(RuntimeError("Could not determine home directory."))))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    assert machine_cache.folder("zopfli") == tmp_path / "tmp" / "jiahe" / "zopfli"
