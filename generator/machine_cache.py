@@ -10,7 +10,7 @@ and checked when read, so a stale or damaged file is never used:
   :mod:`generator.outputs.search_transfer`);
 - ``jinja-<Jinja version>-py<Python version>/``: the compiled code of the website's templates
   (mkdocs-material's, the generator's, each project's ``themes/``; about 0.5 s a build), by the
-  template's name, file, source and the environment's settings (:func:`template_code`).
+  template's name, source and the environment's settings (:func:`template_code`).
 
 Deleting the folder only makes the next build slower. A folder that cannot be written is left alone:
 the build then does the work itself, as before.
@@ -24,6 +24,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from types import CodeType
 
 import jinja2
 from jinja2.bccache import Bucket
@@ -42,23 +43,31 @@ def folder(name: str) -> Path:
 
 
 class _TemplateCode(jinja2.FileSystemBytecodeCache):
-    """Jinja's cache of compiled templates, shared by every project: a template is found, as by
-    Jinja's own cache, by its name and file (the file's path is written into the code, for the
-    tracebacks of a template's errors), and besides by its source and the settings of the environment
-    that compiles it (:func:`_settings`). mkdocs-material's templates and the generator's own are
-    each compiled once for the machine; a project's copy of ``themes/`` once for that project. Jinja
-    checks the source's checksum on loading; a file it cannot write is not an error."""
+    """Jinja's cache of compiled templates, shared by every project: a template is found by its name,
+    its source and the settings of the environment that compiles it (:func:`_settings`), not by its
+    file's path, so the copy of ``themes/`` in each project is compiled once for the machine and the
+    folder grows only with the templates' versions. The path Jinja wrote into the code (for the
+    tracebacks of a template's errors) is made the loading template's own (:func:`_relocated`).
+    Jinja checks the source's checksum on loading; a file it cannot write is not an error."""
 
     def get_bucket(self, environment, name, filename, source) -> Bucket:
         checksum = self.get_source_checksum(source)
-        key = hashlib.sha256(f"{_settings(environment)}\n{name}\n{filename}\n{checksum}".encode()).hexdigest()
+        key = hashlib.sha256(f"{_settings(environment)}\n{name}\n{checksum}".encode()).hexdigest()
         bucket = Bucket(environment, key, checksum)
         self.load_bytecode(bucket)
+        if bucket.code is not None and filename and bucket.code.co_filename != filename:
+            bucket.code = _relocated(bucket.code, filename)
         return bucket
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         with contextlib.suppress(OSError):
             super().dump_bytecode(bucket)
+
+
+def _relocated(code: CodeType, filename: str) -> CodeType:
+    """``code`` and every function compiled within it (a template's blocks and macros) naming ``filename``."""
+    consts = tuple(_relocated(const, filename) if isinstance(const, CodeType) else const for const in code.co_consts)
+    return code.replace(co_filename=filename, co_consts=consts)
 
 
 def _named(value: object) -> str:

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import traceback
 from pathlib import Path
 
 import jinja2
@@ -88,3 +89,24 @@ def test_without_a_home_folder_the_machines_cache_is_in_the_temporary_folder(mon
     monkeypatch.setattr(Path, "home", classmethod(lambda cls: (_ for _ in ()).throw(RuntimeError("Could not determine home directory."))))
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     assert machine_cache.folder("zopfli") == tmp_path / "tmp" / "jiahe" / "zopfli"
+
+
+def test_a_template_compiled_in_another_project_names_its_own_file_in_an_error(tmp_path, monkeypatch):
+    """Found by its source, not its path: the code is the other project's, the file named in a
+    traceback this one's (what an editor opens to mend the template)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    source = "{% macro row(x) %}{{ x.missing.name }}{% endmacro %}<p>{{ row(text) }}</p>"
+    for project in ("one", "two"):
+        (tmp_path / project).mkdir()
+        (tmp_path / project / "page.html").write_text(source, encoding="utf-8")
+        env = environment(tmp_path / project)
+        env.undefined = jinja2.StrictUndefined
+        template = env.get_template("page.html")
+        assert template.filename == str(tmp_path / project / "page.html")
+        try:
+            template.render(text="a")
+        except jinja2.UndefinedError as exc:
+            frames = [frame.filename for frame in traceback.extract_tb(exc.__traceback__)]
+        assert str(tmp_path / project / "page.html") in frames  # the macro's frame too, not only the template's
+        assert not any(str(tmp_path / other) in name for name in frames for other in ({"one", "two"} - {project}))
+    assert len(list(machine_cache.folder("").rglob("*.cache"))) == 1  # compiled once

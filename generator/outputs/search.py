@@ -58,6 +58,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from generator import urls, workers
+from generator.writing import write_whole as _write
 from generator.errors import BuildError
 from generator.model import LANGUAGES, Content
 from generator.labels import labels
@@ -590,6 +591,7 @@ class Index:
         self.programs: dict[str, bytes] = {}  # SHA-256 -> a program file of the bundle
         self.checked: set[str] = set()  # the program files found whole in the cache, or written, in this build
         self.made: dict[str, str | None] = {}  # digest -> a page's indexing document made ahead (_make_documents)
+        self.kept: dict[str, dict[str, str | None]] = {}  # shard -> its documents read from the cache by _make_documents
 
     def place(self, cut: list[tuple[str, list[_Source]]], folder: Path,
               transform: Callable[[dict[str, bytes]], dict[str, bytes]] = lambda files: files) -> None:
@@ -919,7 +921,7 @@ class Index:
 
     def _run(self, shard: str, sources: list[_Source]) -> tuple[dict[str, bytes], dict[str, list[dict[str, str]]]]:
         """Pagefind over one shard: its bundle, and each language's pages' sort values in order."""
-        known = self._documents(shard)
+        known = self.kept.pop(shard) if shard in self.kept else self._documents(shard)
         documents = []
         for source in sources:
             if source.digest not in known:
@@ -944,10 +946,14 @@ class Index:
         process per core into :attr:`made` when there are :data:`PARALLEL_PAGES` or more: parsing a
         page and cutting its text into words is Python, which the threads that run Pagefind share one
         core for (issue 12: at 10,030 notices 25 s of the stage's 47). Fewer are made by :meth:`_run`."""
-        missing = [source for shard, sources in cut for known in [self._documents(shard)]
-                   for source in sources if source.digest not in known and source.digest not in self.made]
         shares = workers.cores()
-        if len(missing) < self.PARALLEL_PAGES or shares < 2:
+        if sum(len(sources) for _, sources in cut) < self.PARALLEL_PAGES or shares < 2:
+            return  # too few at most: _run makes them (and reads the shards' kept documents once)
+        for shard, _ in cut:
+            self.kept[shard] = self._documents(shard)  # read once: _run takes them from here
+        missing = [source for shard, sources in cut for source in sources
+                   if source.digest not in self.kept[shard] and source.digest not in self.made]
+        if len(missing) < self.PARALLEL_PAGES:
             return
 
         def make(share: int) -> list[tuple[str, str | None]]:
@@ -1109,17 +1115,6 @@ class _Used(dict):
     def __setitem__(self, key, value) -> None:
         self.used.add(key)
         super().__setitem__(key, value)
-
-
-def _write(path: Path, data: bytes, mode: int | None = None) -> None:
-    """``data`` into ``path`` whole or not at all (a temporary file renamed); ``mode``: its permissions
-    (else the temporary file's, 0600)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as file:
-        file.write(data)
-    if mode is not None:
-        os.chmod(file.name, mode)
-    Path(file.name).replace(path)
 
 
 def _write_blob(folder: Path, name: str, data: bytes) -> None:

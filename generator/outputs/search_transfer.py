@@ -35,7 +35,6 @@ import contextlib
 import gzip
 import hashlib
 import json
-import os
 import statistics
 import zlib
 from pathlib import Path
@@ -43,6 +42,7 @@ from pathlib import Path
 import zopfli.gzip
 
 from generator.machine_cache import folder as machine_cache_folder
+from generator.writing import write_whole
 from generator.outputs import pagefind_bundle
 from generator.outputs.pagefind_bundle import MAGIC, cbor, pagefind_hash, read_cbor
 
@@ -97,13 +97,13 @@ class Memo:
                 if gzip.decompress(data) == body:  # whole, and what was asked for
                     self.mem[key] = data
                     for missing in paths[:n]:  # found in the machine's folder: kept in the project's too
-                        _write(missing, data)
+                        _keep(missing, data)
                     return data
         data = bytearray(zopfli.gzip.compress(body, numiterations=5))
         data[9] = 255  # "unknown" operating system, as Pagefind and pagefind_bundle.gzipped() write
         self.mem[key] = bytes(data)
         for path in paths:
-            _write(path, self.mem[key])
+            _keep(path, self.mem[key])
         return self.mem[key]
 
     def prune(self) -> None:
@@ -114,17 +114,11 @@ class Memo:
                         path.unlink()
 
 
-def _write(path: Path, data: bytes) -> None:
-    """``data`` into ``path`` whole or not at all (a file of its own renamed into place: builds of
-    other projects may write the machine's folder at the same time); nothing if it cannot be written."""
+def _keep(path: Path, data: bytes) -> None:
+    """Zopfli's output kept at ``path`` (other builds may write the machine's folder at the same time:
+    :func:`write_whole`), or not, if it cannot be written: the memo only saves time."""
     with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
-            temporary.write_bytes(data)
-            temporary.replace(path)
-        finally:
-            temporary.unlink(missing_ok=True)
+        write_whole(path, data)
 
 
 def for_transfer(files: dict[str, bytes], memo: Memo | None = None, large_chunk: float = LARGE) -> dict[str, bytes]:

@@ -118,7 +118,7 @@ def test_documents_made_and_runs_read_by_worker_processes_give_one_runs_bundle(s
     cut = synthetic_archive(site_dir)
     index = search.Index(site_dir, tmp_path / "cache" if cached else None)
     assert_same_bundle(index.bundle(cut), one_run(site_dir, cut))
-    assert index.made == {}  # every document made ahead was used
+    assert index.made == {} and index.kept == {}  # every document made ahead, and every kept one read, was used
     # in batches of shards of about 4 pages, here (PARALLEL_PAGES * 4)
     assert forked.count("reading the search index's shards") >= 3
     assert forked.count("making the search index's documents") >= 3
