@@ -100,6 +100,21 @@ def axe_violations(tab) -> list[dict]:
     return result["violations"]
 
 
+def settle(tab) -> None:
+    """Wait for what a reader sees before reaching for the keyboard: the fonts loaded and the layout
+    mkdocs-material's script sets once it has measured the page (the sidebars' heights) painted. On a
+    loaded host axe could otherwise run between "load" and the sidebar's first measurement."""
+    tab.evaluate("""() => document.fonts.ready.then(() => new Promise(done =>
+                      requestAnimationFrame(() => requestAnimationFrame(() => done()))))""")
+
+
+def scroll_areas(tab) -> str:
+    """The sidebars' scroll areas as laid out, for a failure's message."""
+    return tab.evaluate("""() => [...document.querySelectorAll('.md-sidebar__scrollwrap')].map(w =>
+        `${w.parentElement.className}: ${w.clientHeight}/${w.scrollHeight} px shown/held, style "${w.style.cssText}", `
+        + `${w.querySelectorAll('a[href]').length} links`).join('; ')""")
+
+
 def describe(violations: list[dict]) -> str:
     lines = []
     for v in violations:
@@ -118,7 +133,10 @@ def test_no_axe_violations(browser, site_dir, site_url, kind, width):
     try:
         tab.goto(f"{site_url}/{path.removesuffix('index.html')}")
         tab.wait_for_load_state("load")
+        settle(tab)
         violations = axe_violations(tab)
+        if violations:
+            violations.append({"id": "(layout when checked)", "impact": "", "help": scroll_areas(tab), "nodes": []})
     finally:
         tab.close()
     assert not violations, f"{path} at {w} px:\n{describe(violations)}\n" + json.dumps(
