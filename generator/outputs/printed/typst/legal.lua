@@ -63,7 +63,11 @@ local function plain_link(link)
   if link.classes:includes("footnote-backref") then return {} end
   return link.content
 end
-local function no_identifier(el) el.identifier = ""; return el end
+local function no_identifier(el)
+  if el.identifier == "" then return nil end
+  el.identifier = ""
+  return el
+end
 
 -- An image alone in its paragraph (a yearbook's figure): a figure, captioned with its text
 -- alternative (check requires one), which the PDF also keeps as the image's alternative text.
@@ -89,12 +93,7 @@ end
 
 function Pandoc(doc)
   local known = known_images(doc.meta)
-  doc = doc:walk({ Image = function(image)
-    if known[image.src] then return nil end
-    return image.caption
-  end })
   doc.meta["print-image"] = nil
-  doc = doc:walk({ Para = function(para) return figure(para) or item(para) end })
   local wrappers, breaks = {}, {}
   for i, block in ipairs(doc.blocks) do
     if block.t == "Div" then
@@ -102,8 +101,18 @@ function Pandoc(doc)
       breaks[i] = block.identifier:match("^document%-break%-(%x+)$")
     end
   end
-  doc = doc:walk({ Link = plain_link, Div = no_identifier, Span = no_identifier, Header = no_identifier,
-                   Table = no_identifier, Code = no_identifier, CodeBlock = no_identifier, Image = no_identifier })
+  -- one walk (each walk converts the whole document between pandoc and Lua): inlines first, then
+  -- blocks, so an image a paragraph holds is already kept or replaced by its text when the
+  -- paragraph is looked at
+  doc = doc:walk({
+    Image = function(image)
+      if not known[image.src] then return image.caption end
+      return no_identifier(image)
+    end,
+    Para = function(para) return figure(para) or item(para) end,
+    Link = plain_link, Div = no_identifier, Span = no_identifier, Header = no_identifier,
+    Table = no_identifier, Code = no_identifier, CodeBlock = no_identifier,
+  })
   local blocks = pandoc.List({})
   for i, block in ipairs(doc.blocks) do
     local n = wrappers[i]
