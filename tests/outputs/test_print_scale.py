@@ -219,3 +219,23 @@ def test_typesetting_one_document_after_another_does_not_keep_their_layouts_in_m
     assert more < first / 4, f"the first document took {first} MB, the next three {more} MB more"
     first, more = growth(0)
     assert more > first / 2, f"without forgetting: the first document took {first} MB, the next three only {more} MB more"
+
+
+def test_jobs_are_cut_by_size_for_the_processes_and_the_largest_go_first():
+    """Issues of the real sample's size (hundreds of KB of tables each) go to the processes a few at a
+    time, usual issues sixteen to a job; every issue once, the heaviest jobs first."""
+    def job(name: str, kb: int) -> printed.Job:
+        return name, "key", ["表" * (kb * 1000 // 3)], {}, 0, []
+
+    jobs = [job(f"small-{n}", 20) for n in range(40)] + [job(f"big-{n}", 300) for n in range(5)] + [job("huge", 900)]
+    batches = printed._batches(jobs, workers=2)
+    assert sorted(j[0] for batch in batches for j in batch) == sorted(j[0] for j in jobs)
+    weights = [sum(len(body.encode()) for j in batch for body in j[2]) for batch in batches]
+    assert weights == sorted(weights, reverse=True)
+    assert batches[0] == [jobs[-1]]  # larger than a job may hold: alone, and first
+    assert all(len(batch) <= printed.BATCH for batch in batches)
+    assert all(weight <= printed.BATCH_BYTES for batch, weight in zip(batches, weights, strict=True) if len(batch) > 1)
+    small = [sum(j[0].startswith("small") for j in batch) for batch in batches]
+    assert sorted(n for n in small if n) == [8, 16, 16]  # usual issues, sixteen to a job
+    # few issues: each process gets its share rather than one job holding them all
+    assert [len(batch) for batch in printed._batches(jobs[:6], workers=2)] == [3, 3]

@@ -168,7 +168,32 @@ def _typeset_into_cache(content: Content, issues: list[Issue], keys: Mapping[str
 BATCH = 16
 
 
+#: The most Markdown one job's issues hold (issue 12). The real sample's daily issues hold up to
+#: 600 KB of tables each, and jobs of 16 of them took a minute or more each: at the end one core
+#: waited while the other typeset the last job (the real sample's print edition: 179 s for 315 s of
+#: work). A gazette's usual issues, a few KB a notice, still go sixteen to a job.
+BATCH_BYTES = 500_000
+
 Job = tuple[str, str, list[str], dict[str, object], int, list[Path]]
+
+
+def _batches(jobs: list[Job], workers: int) -> list[list[Job]]:
+    """``jobs`` cut into batches for ``workers`` processes: at most :data:`BATCH` issues and
+    :data:`BATCH_BYTES` of Markdown each (an issue larger than that alone), and no more issues each
+    than give every process a share; the largest batches first, so that the last to end is a small
+    one (the longest-first rule for spreading jobs over processes)."""
+    size = max(1, min(BATCH, -(-len(jobs) // workers)))
+    batches: list[list[Job]] = []
+    weights: list[int] = []
+    for job in jobs:
+        weight = sum(len(body.encode("utf-8")) for body in job[2])
+        if not batches or len(batches[-1]) == size or weights[-1] + weight > BATCH_BYTES:
+            batches.append([])
+            weights.append(0)
+        batches[-1].append(job)
+        weights[-1] += weight
+    order = sorted(range(len(batches)), key=lambda n: -weights[n])  # stable: equal batches keep their order
+    return [batches[n] for n in order]
 
 
 def _job(content: Content, issue: Issue, keys: Mapping[str, str], older: Mapping[str, list[Path]]) -> Job:
@@ -197,12 +222,11 @@ def _typeset_all(content: Content, todo: list[Issue], keys: Mapping[str, str], c
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    size = max(1, min(BATCH, -(-len(todo) // workers)))
     older = typeset.kept(cache)
     failure = ""
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [pool.submit(_typeset_batch, [_job(content, issue, keys, older) for issue in todo[start:start + size]], cache, program)
-                   for start in range(0, len(todo), size)]
+        futures = [pool.submit(_typeset_batch, jobs, cache, program)
+                   for jobs in _batches([_job(content, issue, keys, older) for issue in todo], workers)]
         for future in futures:
             try:
                 future.result()
