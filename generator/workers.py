@@ -13,7 +13,7 @@ import gc
 import multiprocessing
 import os
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from generator.errors import BuildError, GeneratorError
@@ -29,6 +29,27 @@ def cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux
         return os.cpu_count() or 1
+
+
+def runs(weights: Sequence[int], limit: int, most: int | None = None) -> list[list[int]]:
+    """The indices of ``weights``, in order, cut into runs whose weights add up to at most ``limit``
+    (an item heavier than that alone) and of at most ``most`` items each."""
+    found: list[list[int]] = []
+    held = 0
+    for index, weight in enumerate(weights):
+        if not found or held + weight > limit or (most is not None and len(found[-1]) >= most):
+            found.append([])
+            held = 0
+        found[-1].append(index)
+        held += weight
+    return found
+
+
+def heaviest_first(jobs: list[list[int]], weights: Sequence[int]) -> list[list[int]]:
+    """``jobs`` (runs of indices of ``weights``) the heaviest first, for processes that take the next
+    job when they finish one: the last to end is then a light one (the longest-first rule), and no
+    core waits long for the other. Jobs of the same weight keep their order."""
+    return sorted(jobs, key=lambda job: -sum(weights[index] for index in job))
 
 
 def forked(task: Callable[[int], R], workers: int, what: str, here: bool = False) -> list[R]:

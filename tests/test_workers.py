@@ -135,3 +135,14 @@ def test_an_error_in_the_builds_own_share_stops_it_like_a_workers_after_the_work
     assert "rendering the gazette's pages failed" in str(raised.value)
     assert "a page that cannot be rendered" in str(raised.value)
     assert gc.get_freeze_count() == 0
+
+
+def test_work_is_cut_into_runs_by_weight_and_count_and_handed_out_heaviest_first():
+    from generator.workers import heaviest_first, runs
+
+    weights = [3, 3, 3, 9, 0, 1, 1, 1, 1, 12, 2]
+    cut = runs(weights, limit=6, most=3)
+    assert cut == [[0, 1], [2], [3], [4, 5, 6], [7, 8], [9], [10]]  # in order; 9 and 12 alone
+    assert sum(cut, []) == list(range(len(weights)))
+    assert runs([0, 0, 5], limit=4) == [[0, 1], [2]] and runs([], limit=4) == []
+    assert heaviest_first(cut, weights) == [[9], [3], [0, 1], [2], [4, 5, 6], [7, 8], [10]]  # ties keep their order

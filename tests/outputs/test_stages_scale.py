@@ -44,7 +44,7 @@ def test_plain_texts_made_by_processes_equal_those_made_in_the_build(shipped, mo
 
     content = check(shipped.root)
     expected = {notice.id: plain_text(notice.body) for notice in content.gazette.notices}
-    monkeypatch.setattr(tables, "SPAWN_FROM", 1)
+    monkeypatch.setattr(tables, "SPAWN_BYTES", 1)
     monkeypatch.setattr(tables, "JOB", 1)
     monkeypatch.setenv("JIAHE_WORKERS", "2")
 

@@ -36,7 +36,7 @@ from generator.model.opendata import PACKAGES, Field, ForeignKey, Table, Value, 
 from generator.model.yearbook import TABLE_PLACEHOLDER
 from generator.outputs.directory_files import ordered
 from generator.markup.markdown import plain_text
-from generator.workers import cores
+from generator.workers import cores, heaviest_first, runs
 
 if TYPE_CHECKING:
     from generator.outputs.issuecache import IssueCache
@@ -148,11 +148,15 @@ def plain_texts(content: Content, root: Path, issues: Collection[str] | None = N
     return found
 
 
-#: Issues whose texts are missing from the cache for each process :func:`_texts_aside` spawns (a
-#: process takes about a second to start); with fewer, the stage makes them itself.
-SPAWN_FROM = 100
-#: Issues in one job of those processes.
+#: The Markdown (bytes of the notices' bodies missing from the cache) worth a process of its own for
+#: :func:`_texts_aside` (a process takes about a second to start, and converts about 1 MB a second);
+#: with less, the stage makes the texts itself. Counted in bytes, not issues: the real sample's 61
+#: daily issues hold 22 MB (21 s of Markdown in one process), 10,000 synthetic notices 12 MB.
+SPAWN_BYTES = 4_000_000
+#: One job of those processes: at most this many issues and :data:`JOB_BYTES` of Markdown, the
+#: heaviest jobs first (:func:`generator.workers.heaviest_first`).
 JOB = 64
+JOB_BYTES = 1_000_000
 
 
 def _texts_aside(issues: list[Issue], cache: IssueCache) -> None:
@@ -166,12 +170,13 @@ def _texts_aside(issues: list[Issue], cache: IssueCache) -> None:
         name, key = f"texts-{issue.year}-{issue.number:02d}", cache.key(*bodies)
         if not cache.has(name, key):
             jobs.append((name, key, bodies))
-    workers = min(cores(), len(jobs) // SPAWN_FROM)
+    weights = [sum(len(body.encode("utf-8")) for body in bodies) for _, _, bodies in jobs]
+    workers = min(cores(), sum(weights) // SPAWN_BYTES)
     if workers < 2:
         return
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        for future in [pool.submit(_texts_into_cache, cache.folder, cache.version, jobs[start:start + JOB])
-                       for start in range(0, len(jobs), JOB)]:
+        for future in [pool.submit(_texts_into_cache, cache.folder, cache.version, [jobs[index] for index in job])
+                       for job in heaviest_first(runs(weights, JOB_BYTES, most=JOB), weights)]:
             future.result()  # what stops a process stops the build
 
 

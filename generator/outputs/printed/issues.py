@@ -31,7 +31,7 @@ from generator.model import Content, Issue, Notice
 from generator.model.common import DEFAULT_LANGUAGE
 from generator.outputs.printed import typeset
 from generator.outputs.printed.yearbook import BookPdf, book_pdfs
-from generator.workers import cores
+from generator.workers import cores, heaviest_first, runs
 
 log = logging.getLogger(__name__)
 
@@ -182,18 +182,9 @@ def _batches(jobs: list[Job], workers: int) -> list[list[Job]]:
     :data:`BATCH_BYTES` of Markdown each (an issue larger than that alone), and no more issues each
     than give every process a share; the largest batches first, so that the last to end is a small
     one (the longest-first rule for spreading jobs over processes)."""
-    size = max(1, min(BATCH, -(-len(jobs) // workers)))
-    batches: list[list[Job]] = []
-    weights: list[int] = []
-    for job in jobs:
-        weight = sum(len(body.encode("utf-8")) for body in job[2])
-        if not batches or len(batches[-1]) == size or weights[-1] + weight > BATCH_BYTES:
-            batches.append([])
-            weights.append(0)
-        batches[-1].append(job)
-        weights[-1] += weight
-    order = sorted(range(len(batches)), key=lambda n: -weights[n])  # stable: equal batches keep their order
-    return [batches[n] for n in order]
+    weights = [sum(len(body.encode("utf-8")) for body in job[2]) for job in jobs]
+    cut = runs(weights, BATCH_BYTES, most=max(1, min(BATCH, -(-len(jobs) // workers))))
+    return [[jobs[index] for index in batch] for batch in heaviest_first(cut, weights)]
 
 
 def _job(content: Content, issue: Issue, keys: Mapping[str, str], older: Mapping[str, list[Path]]) -> Job:
