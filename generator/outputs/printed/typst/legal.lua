@@ -103,7 +103,8 @@ function Pandoc(doc)
   end
   -- one walk (each walk converts the whole document between pandoc and Lua): inlines first, then
   -- blocks, so an image a paragraph holds is already kept or replaced by its text when the
-  -- paragraph is looked at
+  -- paragraph is looked at, and a link within the document already its text (a paragraph that
+  -- begins with a linked label, [一、](#…), hangs like any other item)
   doc = doc:walk({
     Image = function(image)
       if not known[image.src] then return image.caption end
