@@ -239,3 +239,13 @@ def test_jobs_are_cut_by_size_for_the_processes_and_the_largest_go_first():
     assert sorted(n for n in small if n) == [8, 16, 16]  # usual issues, sixteen to a job
     # few issues: each process gets its share rather than one job holding them all
     assert [len(batch) for batch in printed._batches(jobs[:6], workers=2)] == [3, 3]
+
+
+def test_legal_items_hang_and_links_within_the_document_print_as_their_text():
+    """legal.lua in its one walk: a link within the document is its text before its paragraph is
+    looked at, so a paragraph beginning with a linked label hangs like any other item; a link out
+    of the document stays a link."""
+    html = printed.html_of(["一、總則。\n\n[（二）](#x)細目。\n\n見[第一條](#a)及[網站](https://example.gov.tw)。"])
+    out = typeset.to_typst(html, typeset.pandoc_program(), shift_headings=2)
+    assert "#item(1, [一、])[總則。]\n#item(2, [（二）])[細目。]\n" in out
+    assert '見第一條及#link("https://example.gov.tw")[網站]。' in out
