@@ -58,7 +58,6 @@ from pathlib import Path
 from types import MappingProxyType
 
 from generator import urls, workers
-from generator.workers import runs
 from generator.writing import write_whole as _write
 from generator.errors import BuildError
 from generator.model import LANGUAGES, Content
@@ -1063,7 +1062,7 @@ def _batches(items: list[int], sizes: list[int], limit: int) -> list[list[int]]:
     """``items`` in order, cut into runs whose ``sizes`` add up to about ``limit`` (an item larger than
     that alone): the shards whose documents are made, then run by Pagefind, together, so that the
     documents held at once stay bounded (issue 12, goal 5: 50,000 notices)."""
-    return [[items[index] for index in run] for run in runs(sizes, limit)]
+    return [[items[index] for index in run] for run in workers.runs(sizes, limit)]
 
 
 def page_name(path: str, date: str) -> str:
