@@ -34,8 +34,9 @@ byte, the canonical bundle of one run (where no word fills a chunk alone, as in 
 
 Positions capped (:data:`POSITIONS`, issue 14): a word's positions on a page are kept up to the first
 :data:`POSITIONS` of them when a run is read (:func:`read_parts`), so a common word's index chunk holds
-its pages, not its 232,000 places in long lists of companies; such a page's text is kept beside its
-fragment, in pieces (``text/<fragment>.<n>.pf_text``), for the results page to check a phrase there.
+its pages, not its 232,000 places in long lists of companies. Every page's text is kept beside its
+fragment, in pieces (``text/<fragment>.<n>.pf_text``), for the results page to check a phrase there
+(past a capped word's last position, or where a common word's chunk was not fetched: :data:`TEXT_FOLDER`).
 """
 
 from __future__ import annotations
@@ -85,11 +86,12 @@ COMPRESSING = 4
 #: The positions of a word kept per page: the first this many, in the page's order (None: all). A word
 #: found this many times on a page may be there more often; the results page (search.js,
 #: ``occurrences()``) knows it as capped there: its positions prove a phrase up to the last of them,
-#: and beyond that the page's text decides (``text/<fragment>.<n>.pf_text``, :func:`read_parts`). Why a cap
+#: and beyond that the page's text decides (:data:`TEXT_FOLDER`, :func:`read_parts`). Why a cap
 #: (README, "What a first query downloads"): a chunk holds every place its words occur, and at 10,108
 #: notices 公司 alone had 232,000 places in long lists of companies (its chunk 168 KB, a first query
 #: 412 KB); with 100 its chunk is 19 KB (有限 131 -> 12 KB, 股份 112 -> 11 KB), and 1,253 of the 10,108
-#: pages keep their text (18 MB in the bundle, in pieces of 1.8 KB fetched only to check a phrase). 50
+#: pages are capped (their texts, 18 MB in pieces of 1.8 KB, fetched only to check a phrase; every page
+#: keeps its text since: :data:`TEXT_FOLDER`). 50
 #: would save a few KB more per common word for twice the pages with a text; 200 keeps chunks of 63 KB.
 #: Per word and page, whatever the word: a part (one shard's run) is then capped without knowing the
 #: other shards, so an incremental build caps as a full one does (a cap for the words whose chunks are
@@ -124,11 +126,17 @@ LONE_POSITIONS = 3
 #: takes a missing list as empty).
 LONE_WORDS = "lone-words.json"
 
-#: The folder and suffix of a capped page's text in the bundle (``text/<fragment>.<n>.pf_text``: its
-#: pieces, named as its fragment and numbered from 0).
+#: The folder and suffix of a page's text in the bundle (``text/<fragment>.<n>.pf_text``: its pieces,
+#: named as its fragment and numbered from 0). The results page reads a piece to decide a phrase where
+#: the index chunks it fetched cannot: past the last position of a capped word (:data:`POSITIONS`), and
+#: where it did not fetch a common word's chunk at all because checking the few pages its other words
+#: left costs less (search.js, ``plan()`` and ``occurrences()``: ``強國際股份有限公`` is looked up by its
+#: rarer bigrams, and 股份 and 有限公's large chunks are read only if too many pages are left). Until
+#: 2026-12-02 only capped pages kept a text (1,253 of 10,108); every page keeps one since, so that a
+#: page without a capped word can be checked too (README, "Common words left to the pages' texts").
 TEXT_FOLDER, TEXT_SUFFIX = "text", ".pf_text"
 
-#: The words (positions) of a capped page's text per piece: piece ``n`` holds positions ``n * TEXT_PIECE``
+#: The words (positions) of a page's text per piece: piece ``n`` holds positions ``n * TEXT_PIECE``
 #: to ``(n + 1) * TEXT_PIECE - 1``, so the results page fetches the piece where a phrase may start, not
 #: the whole text (10 KB gzipped for a 10,000-word page; a piece of 1,000 words 1.8 KB; measured on the
 #: benchmark's capped pages, 2026-12-01: 500 words 1.1 KB, 2,000 3.0 KB).
@@ -181,9 +189,9 @@ def pagefind_hash(data: bytes) -> str:
 # hash maps seeded at random, so every run writes them in another order: other bytes, other file
 # names (which are their hashes). canonical() sorts them and renames the files by their new hashes.
 # It also compresses the word index chunks with this module's gzip (Pagefind's compressor is not
-# available here, and the merge writes chunks of its own), and empties the fragments' text (see
-# _without_text). The pages, words and fragments are already in a fixed order once the pages are
-# sent in one.
+# available here, and the merge writes chunks of its own), and moves the fragments' text into pieces
+# of their own (see _split). The pages, words and fragments are already in a fixed order once the
+# pages are sent in one.
 
 
 def canonical(files: dict[str, bytes], recompress: bool = True,
@@ -205,9 +213,11 @@ def _canonical(files: dict[str, bytes], recompress: bool, sorts: dict[str, list[
     entry = json.loads(files["pagefind-entry.json"])
     fragments = [name for name in files if name.startswith("fragment/")]
     chunks = [name for name in files if name.startswith("index/")] if recompress else []
+    texts: dict[str, list[bytes]] = {}  # a fragment's path -> its page's text in pieces (:func:`_split`)
     with ThreadPoolExecutor(2) as pool:  # zlib lets go of the GIL: both cores
-        for name, data in zip(fragments, pool.map(_without_text, [files[n] for n in fragments]), strict=True):
+        for name, (data, pieces) in zip(fragments, pool.map(_split, [files[n] for n in fragments]), strict=True):
             files[name] = data
+            texts[name] = pieces
         for name, data in zip(chunks, pool.map(_recompressed, [files[n] for n in chunks]), strict=True):
             files[name] = data
     names = _Names()
@@ -221,7 +231,10 @@ def _canonical(files: dict[str, bytes], recompress: bool, sorts: dict[str, list[
         if len(values) != len(meta[1]):
             raise FormatError(f"{len(meta[1])} pages of {language}, {len(values)} were given sort values")
         for page, value in zip(meta[1], values, strict=True):
+            pieces = texts.get(f"fragment/{page[0]}.pf_fragment", [])
             page[0] = names.rename(files, "fragment", page[0], ".pf_fragment", value.get(NAME))
+            for number, piece in enumerate(pieces):  # the page's text, named as its fragment
+                files[f"{TEXT_FOLDER}/{page[0]}.{number}{TEXT_SUFFIX}"] = piece
         if sorts is not None:
             meta[4] = _sorts(values)
         for chunk in meta[2]:
@@ -246,7 +259,7 @@ def _canonical(files: dict[str, bytes], recompress: bool, sorts: dict[str, list[
 NAME_LENGTH = 5
 
 #: The sort key that names a page instead (:func:`merge`'s ``sorts``): a page whose sort values hold
-#: it is published under that name (its fragment ``fragment/<name>.pf_fragment``, a capped page's text
+#: it is published under that name (its fragment ``fragment/<name>.pf_fragment``, its text
 #: ``text/<name>.<n>.pf_text``, the results' ``id``), and the key is no sort of Pagefind's. The search
 #: stage names each dated page by its date and address (generator/outputs/search.py, ``page_name()``),
 #: so the results page orders results newest first by their names, without the date sort every first
@@ -311,19 +324,13 @@ def _recompressed(data: bytes) -> bytes:
     return gzipped(body[len(MAGIC):])
 
 
-def _without_text(fragment: bytes) -> bytes:
-    """A result's fragment without its copy of the indexed text: the results page shows the ``summary``
-    metadata instead of Pagefind's excerpt, so a result costs only its metadata. The file keeps its
-    name (a function of the page, as before), so caches stay right."""
-    return _split(fragment, False)[0]
-
-
-def _split(fragment: bytes, keep: bool) -> tuple[bytes, list[bytes]]:
-    """The fragment without its text (:func:`_without_text`) and, with ``keep`` (a capped page, see
-    :data:`POSITIONS`), the text in files of :data:`TEXT_PIECE` words: Pagefind's text of the page split
-    at white space, a word a position (as Pagefind numbers them: ``tests/outputs/test_search_positions.py``
+def _split(fragment: bytes) -> tuple[bytes, list[bytes]]:
+    """A result's fragment without its copy of the indexed text (the results page shows the ``summary``
+    metadata instead of Pagefind's excerpt, so a result costs only its metadata), and the text in files
+    of :data:`TEXT_PIECE` words (see :data:`TEXT_FOLDER`): Pagefind's text of the page split at white
+    space, a word a position (as Pagefind numbers them: ``tests/outputs/test_search_positions.py``
     checks it), each piece a JSON array of its words in gzip (Pagefind's own files are gzip too, and
-    served as they are). The fragment then names the text by its digest (``"text"``), so that both are
+    served as they are). The fragment names the text by its digest (``"text"``), so that both are
     renamed when the text changes (browsers cache them by name)."""
     data = gzip.decompress(fragment)
     if not data.startswith(MAGIC):
@@ -332,14 +339,13 @@ def _split(fragment: bytes, keep: bool) -> tuple[bytes, list[bytes]]:
     if not isinstance(page, dict) or not isinstance(page.get("content"), str):
         raise FormatError("a fragment has no text where Pagefind writes it")
     pieces: list[bytes] = []
-    if keep:
-        words = page["content"].split()
-        for at in range(0, len(words), TEXT_PIECE):
-            piece = bytearray(gzip.compress(json.dumps(words[at:at + TEXT_PIECE], ensure_ascii=False, separators=(",", ":"))
-                                            .encode("utf-8"), compresslevel=9, mtime=0))
-            piece[9] = 255  # "unknown" operating system, as gzipped() writes
-            pieces.append(bytes(piece))
-        page["text"] = _digest(b"".join(pieces))[:NAME_LENGTH * 2]
+    words = page["content"].split()
+    for at in range(0, len(words), TEXT_PIECE):
+        piece = bytearray(gzip.compress(json.dumps(words[at:at + TEXT_PIECE], ensure_ascii=False, separators=(",", ":"))
+                                        .encode("utf-8"), compresslevel=9, mtime=0))
+        piece[9] = 255  # "unknown" operating system, as gzipped() writes
+        pieces.append(bytes(piece))
+    page["text"] = _digest(b"".join(pieces))[:NAME_LENGTH * 2]
     page["content"] = ""
     return gzipped(json.dumps(page, ensure_ascii=False, separators=(",", ":")).encode("utf-8")), pieces
 
@@ -576,8 +582,8 @@ class Part:
     postings are numbered in), ``version`` (of Pagefind's index), ``about`` (the entry's language
     record), ``words`` (in the index's order) and their postings in columns (``counts``, ``firsts``,
     ``lasts``, ``sizes``, ``tails``: see :class:`Postings`), ``variants`` (word -> [(variant,
-    :class:`Postings`)]) and ``texts`` (the digest of a capped page's fragment -> its text's pieces, as
-    published: see :data:`POSITIONS`)."""
+    :class:`Postings`)]) and ``texts`` (the digest of a page's fragment -> its text's pieces, as
+    published: see :data:`TEXT_FOLDER`)."""
 
     def __init__(self) -> None:
         self.language = ""
@@ -693,8 +699,8 @@ def read_parts(bundle: dict[str, bytes], sorts: dict[str, list[dict[str, str]]],
                unions: dict[str, list[str]], positions: int | None = -1) -> dict[str, Part]:
     """The parts of a run's bundle, by language; ``sorts[language]``: the sort values of its pages in
     order; ``unions[language]``: the metadata fields of every run of that language (sorted);
-    ``positions``: the positions kept of a word on a page (-1: :data:`POSITIONS`; None: all). A page
-    where a word has that many positions or more keeps its text, and its fragment names it (:func:`_split`)."""
+    ``positions``: the positions kept of a word on a page (-1: :data:`POSITIONS`; None: all). Each page
+    keeps its text, which its fragment names (:func:`_split`)."""
     cap = POSITIONS if positions == -1 else positions
     parts = {}
     for language, about, meta in _metas(bundle):
@@ -719,9 +725,8 @@ def read_parts(bundle: dict[str, bytes], sorts: dict[str, list[dict[str, str]]],
         if capped and max(capped) >= len(meta[1]):
             raise FormatError(f"a posting of {language} names a page its run does not have")
         olds = [bundle[f"fragment/{old}.pf_fragment"] for old, _ in meta[1]]
-        keeps = [number in capped for number in range(len(olds))]
         with ThreadPoolExecutor(2) as pool:  # zlib lets go of the GIL: both cores
-            split = list(pool.map(_split, olds, keeps)) if len(olds) > 50 else [_split(old, keep) for old, keep in zip(olds, keeps, strict=True)]
+            split = list(pool.map(_split, olds)) if len(olds) > 50 else [_split(old) for old in olds]
         for (_, word_count), (data, pieces) in zip(meta[1], split, strict=True):
             digest = _digest(data)
             part.fragments[digest] = data

@@ -24,9 +24,10 @@ It also writes an empty :data:`pagefind_bundle.LONE_WORDS` where the merge wrote
 chunks much larger than the usual one (a chunk holds the words of a range; one that holds a common
 word, 公司 or 有限, holds every place it occurs: up to 170 KB at 10,108 notices, where the usual chunk
 is 9 KB), as ``[from, to, bytes]`` with Pagefind's own range of words (``pf_meta``), and the usual
-size. A query part of several bigrams can be looked up by fewer of them; the page picks the ones
-that cost least. The file only guides that choice: a stale or missing copy makes a query cost more,
-never find other pages.
+size, and the usual size of a piece of a page's text (``piece``). A query part of several bigrams can
+be looked up by fewer of them; the page picks the ones that cost least, and checks the pages a common
+word's chunk would have decided against their texts where that costs less. The file only guides
+those choices: a stale or missing copy makes a query cost more, never find other pages.
 """
 
 from __future__ import annotations
@@ -129,6 +130,10 @@ def for_transfer(files: dict[str, bytes], memo: Memo | None = None, large_chunk:
     memo = memo or Memo(None)
     files = dict(files)
     large: dict[str, dict[str, object]] = {}
+    # the usual piece of a page's text (pagefind_bundle.TEXT_FOLDER): what the results page reckons a page
+    # it checks against its text costs, against a common word's chunk (search.js, occurrences())
+    texts = [len(data) for name, data in files.items() if name.startswith(f"{pagefind_bundle.TEXT_FOLDER}/")]
+    pieces = int(statistics.median(texts)) if texts else 0
     try:
         entry = json.loads(files["pagefind-entry.json"])
         for language, about in sorted(entry["languages"].items()):
@@ -145,6 +150,8 @@ def for_transfer(files: dict[str, bytes], memo: Memo | None = None, large_chunk:
                 typical = int(statistics.median(sizes))
                 large[language] = {"typical": typical, "large": [[chunk[0], chunk[1], size] for chunk, size in
                                                                  zip(meta[2], sizes, strict=True) if size >= large_chunk * typical]}
+                if pieces:
+                    large[language]["piece"] = pieces
         files["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     except (pagefind_bundle.FormatError, ValueError, KeyError, IndexError, TypeError, AttributeError, OSError):
         large = {}  # not the format known here: the page list as Pagefind wrote it (canonical() warned)

@@ -79,7 +79,7 @@ def bundle(site_dir) -> dict[str, bytes]:
     return search.Index(site_dir).bundle(cut(3), keep=False)
 
 
-def test_a_word_keeps_its_first_positions_and_a_capped_page_its_text(bundle, site_dir):
+def test_a_word_keeps_its_first_positions_and_every_page_its_text(bundle, site_dir):
     meta = language_meta(bundle)
     urls, counts, texts, places = {}, {}, {}, {}
     for name, _ in meta[1]:
@@ -87,13 +87,12 @@ def test_a_word_keeps_its_first_positions_and_a_capped_page_its_text(bundle, sit
         urls[name] = page["url"]
         assert page["content"] == ""
         pieces = sorted((file for file in bundle if file.startswith(f"text/{name}.")), key=lambda file: int(file.split(".")[1]))
-        assert bool(pieces) == (page["url"] in ("/a/", "/b/")) == ("text" in page)  # capped pages only
-        if pieces:
-            assert pieces == [f"text/{name}.{n}.pf_text" for n in range(len(pieces))]
-            words = texts[page["url"]] = [word for file in pieces for word in json.loads(gzip.decompress(bundle[file]))]
-            assert all(len(json.loads(gzip.decompress(bundle[file]))) == pagefind_bundle.TEXT_PIECE for file in pieces[:-1])
-            assert "造景" in words and words.count("股份") == 151 - (page["url"] == "/b/")
-            assert (PAYLOAD.split(" ", 1)[1] in " ".join(words)) == (page["url"] == "/a/")  # kept as it is: data
+        assert pieces and "text" in page  # every page, capped or not (the results page may check any: TEXT_FOLDER)
+        assert pieces == [f"text/{name}.{n}.pf_text" for n in range(len(pieces))]
+        words = texts[page["url"]] = [word for file in pieces for word in json.loads(gzip.decompress(bundle[file]))]
+        assert all(len(json.loads(gzip.decompress(bundle[file]))) == pagefind_bundle.TEXT_PIECE for file in pieces[:-1])
+        assert "造景" in words and words.count("股份") == {"/a/": 151, "/b/": 150, "/c/": 1}[page["url"]]
+        assert (PAYLOAD.split(" ", 1)[1] in " ".join(words)) == (page["url"] == "/a/")  # kept as it is: data
     for _, _, chunk in meta[2]:
         for word, postings, _ in pagefind_bundle.read_cbor(bundle[f"index/{chunk}.pf_index"], check=False)[0]:
             page = 0
@@ -149,7 +148,7 @@ def test_capped_shards_merge_as_one_run_does(bundle, site_dir):
     runs = [search.Index(site_dir)._run(name, sources) for name, sources in cut(3)]
     unions = {"und-hani": sorted({field for files, _ in runs for field in pagefind_bundle.languages(files)["und-hani"]})}
     parts = [pagefind_bundle.Part.loads(pagefind_bundle.read_parts(files, sorts, unions)["und-hani"].dumps()) for files, sorts in runs]
-    assert [len(part.texts) for part in parts] == [1, 1, 0]
+    assert [len(part.texts) for part in parts] == [1, 1, 1]  # every page keeps its text
     group = pagefind_bundle.Part.loads(pagefind_bundle.combine(parts[:2]).dumps())
     assert pagefind_bundle.merge_parts({"und-hani": [group, parts[2]]}, pagefind_bundle.program([runs[0][0]])) == whole
 
@@ -181,10 +180,13 @@ def served(site_dir: Path, bundle: dict[str, bytes], pages: dict[str, bytes], si
     server.shutdown()
 
 
-def shown(browser, url: str, query: str, screenshot=None) -> tuple[list[str], list[str], str, list[str]]:
-    """(result paths, those marked as looser, status, texts fetched) for ``query`` as a first query."""
+def shown(browser, url: str, query: str, screenshot=None, table: dict | None = None) -> tuple[list[str], list[str], str, list[str]]:
+    """(result paths, those marked as looser, status, texts fetched) for ``query`` as a first query;
+    ``table`` stands for large-chunks.json."""
     context = browser.new_context(viewport={"width": 1100, "height": 800})
     tab = context.new_page()
+    if table is not None:
+        tab.route("**/pagefind/large-chunks.json", lambda route: route.fulfill(json=table))
     fetched: list[str] = []
     dialogs: list[str] = []
     tab.on("request", lambda request: fetched.append(urlparse(request.url).path))
@@ -209,12 +211,42 @@ def test_a_phrase_past_a_capped_word_is_found_exactly_and_a_lookalike_is_not(bro
     assert sorted(results) == expected, (results, status)
     assert loose == [] and re.fullmatch(r"找到 \d+ 筆結果", status) and str(len(expected)) in status
     assert texts  # /a/ was proved by its text, which positions past the cap could not do
-    assert len(texts) <= 2  # only the capped pages' texts, never /c/'s (it has none)
+    assert len(texts) <= 2  # only the capped pages' texts, never /c/'s (its positions prove it)
 
 
 def test_a_common_word_alone_costs_its_capped_chunk_and_no_text(browser, capped_site):
     results, loose, status, texts = shown(browser, capped_site, "股份有限")
     assert sorted(results) == ["/a/", "/b/", "/c/"] and loose == [] and texts == []  # proved by their first positions
+
+
+# -- common words left to the pages' texts (issue 14, goal 2) -----------------------------------------------
+#
+# A part's bigrams in large index chunks (large-chunks.json: 股份, 公司 at 10,108 notices) are not fetched
+# at first where the part has rarer ones; the pages those leave are checked against their texts when the
+# pieces cost less than the large chunks (search.js, plan() and occurrences()). Here a table stands for
+# large-chunks.json (the three pages' index is one chunk). /c/ has 長春造景股份有限公司; /b/ has
+# 松柏造景股東 (the look-alike of 松柏造景股份, its rarer bigrams in place).
+
+COMMON = ["股份", "份有", "有限", "限公", "公司"]
+
+
+def common_table(piece: int) -> dict:
+    return {"und-hani": {"typical": 1000, "piece": piece, "large": [[word, word, 50_000] for word in COMMON]}}
+
+
+def test_common_words_are_left_to_the_texts_of_the_pages_the_rarer_ones_leave(browser, capped_site, bundle):
+    names = {json.loads(gzip.decompress(data)[len(pagefind_bundle.MAGIC):])["url"]: name.split("/")[1].removesuffix(".pf_fragment")
+             for name, data in bundle.items() if name.startswith("fragment/")}
+    results, loose, status, texts = shown(browser, capped_site, "長春造景股份有限公司", table=common_table(500))
+    assert results == ["/c/"] and loose == [] and status == "找到 1 筆結果", (results, status)
+    assert texts == [f"/pagefind/text/{names['/c/']}.0.pf_text"]  # decided by its text: nothing else tells 股份…公司 there
+    # the look-alike: 松柏造景股 is in place on /b/, past 1,000 words, and then 股東: its text refuses it
+    results, loose, status, texts = shown(browser, capped_site, "松柏造景股份有限公司", table=common_table(500))
+    assert status.startswith("找不到") and set(results) == set(loose), (results, status)
+    assert texts and all(text.startswith(f"/pagefind/text/{names['/b/']}.") for text in texts)
+    # pieces dearer than the common words' chunks: the chunks are fetched and positions decide, no text read
+    results, loose, status, texts = shown(browser, capped_site, "長春造景股份有限公司", table=common_table(10**9))
+    assert results == ["/c/"] and status == "找到 1 筆結果" and texts == []
 
 
 # -- lone keys (issue 14, goal 2): a word that fills an index chunk alone, asked for alone ----------------

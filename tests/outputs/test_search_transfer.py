@@ -225,11 +225,39 @@ def test_a_long_name_whose_common_word_is_left_out_is_still_found_exactly(tab, s
     assert re.fullmatch(r"找到 \d+ 筆結果", status), status  # an exact match, not the looser results
     _, shorter, status = requested(tab, site_url, "嘉和市住宅用火災警報器設置補助辦理", table)  # the last character differs
     assert status.startswith("找不到"), (status, shorter)  # no page has it as written
+    # pages with texts (large-chunks.json's piece): a few bigrams fetched, the rest left to the page's text
+    with_texts = {"und-hani": {**table["und-hani"], "piece": 500}}
+    paths, results, status = requested(tab, site_url, name, with_texts)
+    assert results[0] == "/gazette/2026/03/01/" and re.fullmatch(r"找到 \d+ 筆結果", status), status
+    assert [path for path in paths if path.startswith("/pagefind/text/")]
+    _, shorter, status = requested(tab, site_url, "嘉和市住宅用火災警報器設置補助辦理", with_texts)
+    assert status.startswith("找不到"), (status, shorter)  # the text refuses it
+    words = ["嘉和", "和市", "市住", "住宅", "宅用", "用火", "火災", "災警", "警報", "報器", "器設", "設置", "置補", "補助", "助辦", "辦法"]
+    anchored, every = plans(tab, [words], with_texts["und-hani"]) + plans(tab, [words], table["und-hani"])
+    assert len(anchored["terms"]) == 3 and not {"嘉和", "辦法"} & set(anchored["terms"])
+    assert sorted(anchored["offsets"] + anchored["deferred"]) == every["offsets"]  # the same bigrams, fewer at first
 
 
 def plans(tab, parts: list[list[str]], table: dict) -> list[dict]:
     return tab.evaluate("""([parts, table]) => import(new URL('/assets/javascripts/search.js', location.origin).href)
         .then((module) => parts.map((part) => module.plan(part, table)))""", [parts, table])
+
+
+def test_a_parts_large_chunks_are_deferred_where_it_has_rarer_bigrams(tab, site_url):
+    # what tests/outputs/test_search_positions.py checks in a browser, planned: the common words
+    # (large chunks) are left to occurrences() where the part has another bigram, and only if the
+    # bundle's pages have texts (large-chunks.json gives their usual piece)
+    common = ["股份", "份有", "有限", "限公", "公司"]
+    table = {"typical": 1000, "piece": 500, "large": [[word, word, 50_000] for word in common]}
+    name = ["長春", "春造", "造景", "景股", "股份", "份有", "有限", "限公", "公司"]
+    tab.goto(f"{site_url}/search/")
+    named, only_common = plans(tab, [name, common], table)
+    (without_texts,) = plans(tab, [name], {**table, "piece": 0})
+    assert named["deferred"] and all(name[i] in common for i in named["deferred"])
+    assert named["terms"] and not set(named["terms"]) & set(common) and named["check"] == "positions"
+    assert sorted(named["offsets"] + named["deferred"]) == sorted(without_texts["offsets"])  # the same cover, split
+    assert only_common["deferred"] == [] and set(only_common["terms"]) <= set(common)  # nothing rarer to start from
+    assert without_texts["deferred"] == [] and set(without_texts["terms"]) & set(common)
 
 
 def test_four_characters_or_more_are_asked_for_by_about_every_other_bigram_as_an_exact_phrase(tab, site_url):

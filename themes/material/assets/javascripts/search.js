@@ -177,8 +177,13 @@ const UNCHECKED = 4;
 //   characters, a character whose only bigrams are in chunks UNCHECKED times the usual one or more
 //   is left unchecked (公司購置節約能源…辦法 is looked up from 司購 on: 168 KB less at 10,108 notices):
 //   a page then matches wrongly only if it holds every other character of the part in place and
-//   another one there;
-// - a part with punctuation inside (相關，事項, 1、2): its words but the break word, their places checked;
+//   another one there. Of the bigrams chosen, at most ANCHORS are fetched at first, none of them in a
+//   large chunk (公司, 股份, 能源), the rest deferred (anchored()): a few bigrams in place leave few
+//   pages (強國際股份有限公: 強國 and 際股), and occurrences() checks those against their texts when
+//   that costs less than the deferred words' chunks, which it fetches otherwise. Exact either way,
+//   since a page's text holds every word of it (generator/outputs/pagefind_bundle.py, TEXT_FOLDER);
+// - a part with punctuation inside (相關，事項, 1、2): its words but the break word, their places checked,
+//   anchored as above (經濟部…補（捐）助預算執行作業規範);
 // - anything else (2 or 3 Han characters, 第1條): all its words, as Pagefind's exact phrase.
 // `words` keeps the part's words, `offsets` each term's place among them (checked by occurrences()).
 function plan(part, known, alone = new Set()) {
@@ -187,13 +192,32 @@ function plan(part, known, alone = new Set()) {
   if (part.length === 1 && alone.has(part[0])) return { terms: [`0${part[0]}`], words: part, check: "none" }; // loneWords()
   if (choosable(part)) {
     const offsets = cover(part.map((word) => chunkSize(word, known)), part.length >= 8 ? UNCHECKED * known.typical : Infinity);
-    return { terms: offsets.map((i) => part[i]), words: part, offsets, check: "positions" };
+    return { ...anchored(part, offsets, known), words: part, check: "positions" };
   }
   if (part.includes(BREAK)) {
     const offsets = part.map((_, i) => i).filter((i) => part[i] !== BREAK);
-    return { terms: offsets.map((i) => part[i]), words: part, offsets, check: offsets.length > 1 ? "positions" : "none" };
+    if (offsets.length < 2) return { terms: offsets.map((i) => part[i]), words: part, offsets, check: "none" };
+    return { ...anchored(part, offsets, known), words: part, check: "positions" };
   }
   return { terms: part, words: part, offsets: part.map((_, i) => i), check: part.length > 1 ? "phrase" : "none" };
+}
+
+// The words of a part that are asked for at first (at most ANCHORS of them, none in a large chunk) and
+// those deferred (the rest of `offsets`, those in large chunks last), if the bundle's pages have texts
+// (known.piece) and the part has a word in a usual chunk; else every word of `offsets` at first.
+// occurrences() fetches deferred words one by one while checking the pages left against their texts
+// would cost more (README, "Common words left to the pages' texts").
+const ANCHORS = 3;
+
+function anchored(part, offsets, known) {
+  const common = (i) => chunkSize(part[i], known) > known.typical; // a large chunk's (large-chunks.json)
+  const rarer = offsets.filter((i) => !common(i));
+  if (!(known.piece > 0) || !rarer.length) return { terms: offsets.map((i) => part[i]), offsets, deferred: [] };
+  // spread over the part: its first, last and middle rarer words
+  const picked = rarer.length <= ANCHORS ? rarer
+    : [...new Set(Array.from({ length: ANCHORS }, (_, j) => rarer[Math.round((j * (rarer.length - 1)) / (ANCHORS - 1))]))];
+  const rest = offsets.filter((i) => !picked.includes(i));
+  return { terms: picked.map((i) => part[i]), offsets: picked, deferred: [...rest.filter((i) => !common(i)), ...rest.filter(common)] };
 }
 
 // "Newest first": a dated page is named by its date and then its address (20260305-2026-03-05: the
@@ -216,6 +240,12 @@ function newestFirst(results) {
 function choosable(part) {
   const han = new RegExp(`^${ideographs}{2}$`, "u");
   return part.length > 2 && part.every((word) => han.test(word));
+}
+
+// Whether plan() reads large-chunks.json for a part: to choose among its words, or to ask for some of
+// them at first (anchored(): a part with punctuation inside and two words or more besides the breaks).
+function sized(part) {
+  return choosable(part) || (part.includes(BREAK) && part.filter((word) => word !== BREAK).length > 1);
 }
 
 // The bigrams to ask for (their places in the part), by dynamic programming over the places: bigram i
@@ -273,7 +303,13 @@ function cover(costs, unchecked) {
 // where the part may start are fetched, 2 KB each). Only pages where every asked word occurs, and
 // one of them is capped, can be doubtful; a phrase's pages are asked for their words' positions only
 // when their words have `cap` positions together.
-async function occurrences(pagefind, p, filters) {
+//
+// Deferred words (plan(), anchored(): words not fetched at first) are judged as words whose positions
+// are not known (any place fits): the pages the words fetched leave are doubtful where the part may
+// start there, and their texts decide, if the pieces to read cost less than the deferred words'
+// chunks (the usual piece, `known.piece`, against the chunks' sizes in large-chunks.json) and are at
+// most CHECKED pages; else the next deferred word is fetched and judged as the others, and so on.
+async function occurrences(pagefind, p, filters, known) {
   const scored = await pagefind.search(p.terms.join(" "), { filters });
   const found = new Map();
   const doubtful = new Map();
@@ -289,29 +325,67 @@ async function occurrences(pagefind, p, filters) {
     open = cap ? scored.results.filter((result) => !proved.has(result.id) && result.words.length >= cap) : [];
   }
   if (!open.length) return { found, doubtful };
-  const per = [];
-  for (const term of p.terms) {
+  const positionsOf = async (term) => {
     const each = await pagefind.search(term, { filters });
-    per.push(new Map(each.results.map((result) => [result.id, result.words])));
+    return new Map(each.results.map((result) => [result.id, result.words]));
+  };
+  const per = [];
+  for (const term of p.terms) per.push(await positionsOf(term));
+  let offsets = p.offsets;
+  let unknown = p.terms.map(() => false);
+  const deferred = [...(p.deferred || [])];
+  unknown = [...unknown, ...deferred.map(() => true)];
+  offsets = [...offsets, ...deferred];
+  // the deferred words, one by one, until the pages left cost less to check against their texts
+  while (deferred.length) {
+    const left = [];
+    for (const result of open) {
+      const at = per.map((positions) => positions.get(result.id));
+      if (at.some((positions) => !positions)) continue;
+      const doubt = judge([...at, ...deferred.map(() => [])], offsets, cap, unknown);
+      if (doubt !== "no") left.push(doubt);
+    }
+    const pieces = left.reduce((sum, doubt) => sum + piecesToRead(doubt, p.words.length), 0);
+    const chunks = deferred.reduce((sum, i) => sum + chunkSize(p.words[i], known), 0);
+    if (left.length <= CHECKED && pieces * known.piece < chunks) break;
+    unknown[per.length] = false;
+    per.push(await positionsOf(p.words[deferred.shift()]));
   }
   for (const result of open) {
     const at = per.map((positions) => positions.get(result.id));
-    if (at.some((positions) => !positions)) continue;
-    const doubt = judge(at, p.offsets, cap);
+    while (at.length < offsets.length) at.push([]); // the deferred words left to the text
+    if (at.some((positions, k) => !positions && !unknown[k])) continue;
+    const doubt = judge(at.map((positions) => positions || []), offsets, cap, unknown);
     if (doubt === "yes") found.set(result.id, result);
     else if (doubt !== "no") doubtful.set(result.id, { result, doubt });
   }
   return { found, doubtful };
 }
 
+// The most pages a part's deferred words are left to the pages' texts for (occurrences()): more, and
+// their chunks are fetched (fewer requests, and a phrase's pages ranked by all its words' positions).
+const CHECKED = 30;
+
+// How many pieces of a page's text check() reads for a doubt (judge()): the pieces where the part may
+// start and end; for a doubt with no place fixed (every word fetched is capped there), at most every
+// piece from where it may start to the end of the longest text the index holds (LONGEST).
+function piecesToRead(doubt, length) {
+  if (!doubt.starts) return Math.max(1, Math.ceil((LONGEST - doubt.from) / piece));
+  return new Set(doubt.starts.flatMap((start) => [Math.floor(start / piece), Math.floor((start + length - 1) / piece)])).size;
+}
+
+// The words of the longest text a page has in the index, about: 10,000 words of running text
+// (generator/outputs/search.py, MAX_WORDS) and its title, metadata and first paragraph, always whole.
+const LONGEST = 12000;
+
 // Whether the terms' positions on a page (at[k], of the term at offsets[k] in the part) put them in
 // place: "yes" (somewhere every term is where the part has it), "no", or where the part may start
 // though no position shows it, because a capped term (as many positions as `cap`) may be in place
 // after its last known position: { starts: [...] } where a term that is not capped fixes them, else
 // { from } (every term capped: anywhere from there on, where one of them is past its last position).
-function judge(at, offsets, cap) {
+function judge(at, offsets, cap, unknown = []) {
   const places = at.map((positions) => new Set(positions));
-  const capped = at.map((positions) => cap > 0 && positions.length >= cap);
+  const capped = at.map((positions, k) => unknown[k] || (cap > 0 && positions.length >= cap)); // unknown: deferred
   const last = at.map((positions) => positions.reduce((a, b) => Math.max(a, b), -1));
   const starts = (k) => at[k].map((position) => position - offsets[k]);
   if (starts(0).some((start) => offsets.every((offset, k) => places[k].has(start + offset)))) return "yes";
@@ -387,7 +461,7 @@ async function startResultsPage(app) {
   input.value = params.get("q") || "";
 
   const index = app.dataset.index || document.documentElement.lang;
-  if (input.value.split(/\s+/).some((part) => choosable(phraseWords(part)))) chunkSizes(index); // beside the index's
+  if (input.value.split(/\s+/).some((part) => sized(phraseWords(part)))) chunkSizes(index); // beside the index's
   if (input.value.split(/\s+/).some((part) => lonely(phraseWords(part)))) loneWords(index);
   const pagefind = await openIndex(index);
 
@@ -437,7 +511,7 @@ async function startResultsPage(app) {
     // Ranked: the words asked for (plan()), in any order (Pagefind's BM25 over the bigrams, titles
     // weighted); then, per part, the pages where it occurs as written. Every later search reads the
     // index chunks the first one loaded, so only the first costs a download.
-    const known = parts.some(choosable) ? await chunkSizes(index) : { typical: 1, large: [] };
+    const known = parts.some(sized) ? await chunkSizes(index) : { typical: 1, large: [] };
     const alone = parts.some(lonely) ? await loneWords(index) : new Set();
     if (mine !== generation) return;
     const plans = parts.map((part) => plan(part, known, alone));
@@ -447,7 +521,7 @@ async function startResultsPage(app) {
     if (selected.sort === "newest") ranked.results = newestFirst(ranked.results);
     const each = [];
     for (const p of plans) {
-      const found = await occurrences(pagefind, p, filters);
+      const found = await occurrences(pagefind, p, filters, known);
       if (mine !== generation) return;
       each.push({ ...found, unsure: new Map() });
     }
