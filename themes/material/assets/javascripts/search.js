@@ -308,7 +308,8 @@ function cover(costs, unchecked) {
 // are not known (any place fits): the pages the words fetched leave are doubtful where the part may
 // start there, and their texts decide, if the pieces to read cost less than the deferred words'
 // chunks (the usual piece, `known.piece`, against the chunks' sizes in large-chunks.json) and are at
-// most CHECKED pages; else the next deferred word is fetched and judged as the others, and so on.
+// most CHECKED pages; else the next deferred word is fetched and judged as the others, and so on (all
+// of them at once where the pages left are more than 4 times CHECKED).
 async function occurrences(pagefind, p, filters, known) {
   const scored = await pagefind.search(p.terms.join(" "), { filters });
   const found = new Map();
@@ -348,8 +349,13 @@ async function occurrences(pagefind, p, filters, known) {
     const pieces = left.reduce((sum, doubt) => sum + piecesToRead(doubt, p.words.length), 0);
     const chunks = deferred.reduce((sum, i) => sum + chunkSize(p.words[i], known), 0);
     if (left.length <= CHECKED && pieces * known.piece < chunks) break;
-    unknown[per.length] = false;
-    per.push(await positionsOf(p.words[deferred.shift()]));
+    // far too many pages for one more word to leave few: every deferred word at once (as before
+    // anchored(), and in one round trip); else the next one
+    const next = deferred.splice(0, left.length > 4 * CHECKED ? deferred.length : 1);
+    for (const word of await Promise.all(next.map((i) => positionsOf(p.words[i])))) {
+      unknown[per.length] = false;
+      per.push(word);
+    }
   }
   for (const result of open) {
     const at = per.map((positions) => positions.get(result.id));
