@@ -205,8 +205,9 @@ function plan(part, known, alone = new Set()) {
 // The words of a part that are asked for at first (at most ANCHORS of them, none in a large chunk) and
 // those deferred (the rest of `offsets`, those in large chunks last), if the bundle's pages have texts
 // (known.piece) and the part has a word in a usual chunk; else every word of `offsets` at first.
-// occurrences() fetches deferred words one by one while checking the pages left against their texts
-// would cost more (README, "Common words left to the pages' texts").
+// occurrences() fetches deferred words (one by one, or all at once where far too many pages are left)
+// while checking the pages left against their texts would cost more (README, "Common words left to
+// the pages' texts").
 const ANCHORS = 3;
 
 function anchored(part, offsets, known) {
@@ -330,22 +331,20 @@ async function occurrences(pagefind, p, filters, known) {
     const each = await pagefind.search(term, { filters });
     return new Map(each.results.map((result) => [result.id, result.words]));
   };
-  const per = [];
+  const per = []; // the positions of the words fetched, by page, in the order of `offsets`
   for (const term of p.terms) per.push(await positionsOf(term));
-  let offsets = p.offsets;
-  let unknown = p.terms.map(() => false);
-  const deferred = [...(p.deferred || [])];
-  unknown = [...unknown, ...deferred.map(() => true)];
-  offsets = [...offsets, ...deferred];
+  const deferred = [...(p.deferred || [])]; // those not fetched yet
+  const offsets = [...p.offsets, ...deferred];
+  const unknown = offsets.map((_, k) => k >= p.offsets.length); // a word whose positions are not fetched
+  const doubtOf = (result) => {
+    const at = per.map((positions) => positions.get(result.id));
+    if (at.some((positions) => !positions)) return "no"; // a word fetched is not on the page
+    while (at.length < offsets.length) at.push([]); // the deferred words left to the text
+    return judge(at, offsets, cap, unknown);
+  };
   // the deferred words, one by one, until the pages left cost less to check against their texts
   while (deferred.length) {
-    const left = [];
-    for (const result of open) {
-      const at = per.map((positions) => positions.get(result.id));
-      if (at.some((positions) => !positions)) continue;
-      const doubt = judge([...at, ...deferred.map(() => [])], offsets, cap, unknown);
-      if (doubt !== "no") left.push(doubt);
-    }
+    const left = open.map(doubtOf).filter((doubt) => doubt !== "no");
     const pieces = left.reduce((sum, doubt) => sum + piecesToRead(doubt, p.words.length), 0);
     const chunks = deferred.reduce((sum, i) => sum + chunkSize(p.words[i], known), 0);
     if (left.length <= CHECKED && pieces * known.piece < chunks) break;
@@ -358,10 +357,7 @@ async function occurrences(pagefind, p, filters, known) {
     }
   }
   for (const result of open) {
-    const at = per.map((positions) => positions.get(result.id));
-    while (at.length < offsets.length) at.push([]); // the deferred words left to the text
-    if (at.some((positions, k) => !positions && !unknown[k])) continue;
-    const doubt = judge(at.map((positions) => positions || []), offsets, cap, unknown);
+    const doubt = doubtOf(result);
     if (doubt === "yes") found.set(result.id, result);
     else if (doubt !== "no") doubtful.set(result.id, { result, doubt });
   }
@@ -376,6 +372,7 @@ const CHECKED = 30;
 // start and end; for a doubt with no place fixed (every word fetched is capped there), at most every
 // piece from where it may start to the end of the longest text the index holds (LONGEST).
 function piecesToRead(doubt, length) {
+  if (doubt === "yes") return 0; // proved (never while a word is deferred: its place is not known)
   if (!doubt.starts) return Math.max(1, Math.ceil((LONGEST - doubt.from) / piece));
   return new Set(doubt.starts.flatMap((start) => [Math.floor(start / piece), Math.floor((start + length - 1) / piece)])).size;
 }
