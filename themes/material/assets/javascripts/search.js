@@ -317,7 +317,7 @@ async function occurrences(pagefind, p, filters, known) {
   const doubtful = new Map();
   if (p.check === "none") {
     for (const result of scored.results) found.set(result.id, result);
-    return { found, doubtful };
+    return { found, doubtful, asked: p.terms };
   }
   let open = scored.results;
   if (p.check === "phrase") {
@@ -326,7 +326,7 @@ async function occurrences(pagefind, p, filters, known) {
     for (const result of scored.results) if (proved.has(result.id)) found.set(result.id, result);
     open = cap ? scored.results.filter((result) => !proved.has(result.id) && result.words.length >= cap) : [];
   }
-  if (!open.length) return { found, doubtful };
+  if (!open.length) return { found, doubtful, asked: p.terms };
   const positionsOf = async (term) => {
     const each = await pagefind.search(term, { filters });
     return new Map(each.results.map((result) => [result.id, result.words]));
@@ -361,7 +361,8 @@ async function occurrences(pagefind, p, filters, known) {
     if (doubt === "yes") found.set(result.id, result);
     else if (doubt !== "no") doubtful.set(result.id, { result, doubt });
   }
-  return { found, doubtful };
+  // the words whose chunks are loaded now: the results are ranked by them (startResultsPage())
+  return { found, doubtful, asked: offsets.filter((_, k) => !unknown[k]).map((i) => p.words[i]) };
 }
 
 // The most pages a part's deferred words are left to the pages' texts for (occurrences()): more, and
@@ -519,15 +520,22 @@ async function startResultsPage(app) {
     if (mine !== generation) return;
     const plans = parts.map((part) => plan(part, known, alone));
     const all = parts.length ? [...new Set(plans.flatMap((p) => p.terms))].join(" ") : null;
-    const ranked = await pagefind.debouncedSearch(all, { filters }, 200);
+    let ranked = await pagefind.debouncedSearch(all, { filters }, 200);
     if (ranked === null || mine !== generation) return; // a newer query took over
-    if (selected.sort === "newest") ranked.results = newestFirst(ranked.results);
     const each = [];
     for (const p of plans) {
       const found = await occurrences(pagefind, p, filters, known);
       if (mine !== generation) return;
       each.push({ ...found, unsure: new Map() });
     }
+    // Words deferred at first (anchored()) and then fetched after all: ranked by every word whose
+    // chunk is loaded, as if none had been deferred (no download: Pagefind has the chunks)
+    const asked = [...new Set(each.flatMap((part) => part.asked))];
+    if (parts.length && asked.length > all.split(" ").length) {
+      ranked = await pagefind.search(asked.join(" "), { filters });
+      if (mine !== generation) return;
+    }
+    if (selected.sort === "newest") ranked.results = newestFirst(ranked.results);
     // A doubtful page's text is read only if the page has every other part (as written or doubtful)
     const doubted = ranked.results.filter((result) => each.some(({ doubtful }) => doubtful.has(result.id))
       && each.every(({ found, doubtful }) => found.has(result.id) || doubtful.has(result.id)));
