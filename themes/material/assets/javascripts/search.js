@@ -121,11 +121,13 @@ async function openIndex(indexLanguage) {
   return pagefind;
 }
 
-// Index chunks much larger than the usual one ({typical, large: [[from, to, bytes], …]}, written by the
-// search stage: generator/outputs/search_transfer.py): a common word (公司, 有限) has a chunk of its
-// own holding every place it occurs, up to 20 times the usual one. Fetched once, and only for a query
-// with a part long enough to be looked up by some of its words; it guides which, nothing else (a
-// missing or stale copy makes a query cost more, never find other pages).
+// Index chunks much larger than the usual one ({typical, large: [[from, to, bytes], …], piece}, written by
+// the search stage: generator/outputs/search_transfer.py): a common word (公司, 有限) has a chunk of its
+// own holding every place it occurs, up to 20 times the usual one; `piece` is the usual size of a piece
+// of a page's text (absent: nothing is left to the texts). Fetched once, and only for a query with a
+// part that may be looked up by some of its words (sized()); it guides which words are fetched and when
+// (plan(), anchored(), occurrences()), nothing else (a missing or stale copy makes a query cost more,
+// never find other pages).
 function chunkSizes(index) {
   sizes ??= fetch(new URL("pagefind/large-chunks.json", root))
     .then((response) => (response.ok ? response.json() : {}))
