@@ -260,6 +260,26 @@ def test_a_parts_large_chunks_are_deferred_where_it_has_rarer_bigrams(tab, site_
     assert without_texts["deferred"] == [] and set(without_texts["terms"]) & set(common)
 
 
+def test_a_part_whose_words_are_all_in_large_chunks_starts_from_the_smallest(tab, site_url):
+    # 和潤企業股份有限公司: every bigram in a large chunk (a car-finance company on thousands of lists), 和潤
+    # and 潤企 far smaller than the others: they are asked for first, the rest left to occurrences(). 業股
+    # is in two listed ranges (業…業, whose last word is 業, and its own): its size is its own chunk's.
+    # 股份有限公司: all alike, nothing to start from (asked for whole, as before)
+    sizes = {"和潤": 40_000, "潤企": 40_000, "企業": 100_000, "業股": 91_528, "股份": 169_000, "份有": 168_000,
+             "有限": 178_000, "限公": 178_000, "公司": 193_000}
+    table = {"typical": 1000, "piece": 500, "large": sorted([["業", "業", 18_733]] + [[w, w, n] for w, n in sizes.items()])}
+    name = ["和潤", "潤企", "企業", "業股", "股份", "份有", "有限", "限公", "公司"]
+    tab.goto(f"{site_url}/search/")
+    named, common, short = plans(tab, [name, name[4:], name[1:5]], table)
+    assert named["terms"] and set(named["terms"]) <= {"和潤", "潤企"} and named["check"] == "positions", named
+    assert named["deferred"] and not {name[i] for i in named["deferred"]} & {"和潤", "潤企"}
+    # 潤企業股份: 潤企 業股 股份 cover it; 業股 counted at its own 91,528 bytes, not 業…業's 18,733
+    assert short["terms"] == ["潤企"] and [name[1:5][i] for i in short["deferred"]] == ["業股", "股份"], short
+    assert common["deferred"] == [], common
+    (without_texts,) = plans(tab, [name], {**table, "piece": 0})
+    assert without_texts["deferred"] == [] and sorted(named["offsets"] + named["deferred"]) == sorted(without_texts["offsets"])
+
+
 def test_four_characters_or_more_are_asked_for_by_about_every_other_bigram_as_an_exact_phrase(tab, site_url):
     # 火災警報器: 火災 災警 警報 報器; 火災 and 報器 always, and the cheaper of 災警 and 警報 (AB at p, CD at
     # p+2 is ABCD as written: search.BREAK); the page is found exactly, a different last character is not

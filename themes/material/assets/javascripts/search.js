@@ -154,9 +154,14 @@ function lonely(part) {
   return part.length === 1 && new RegExp(`^${ideographs}+$`, "u").test(part[0]);
 }
 
+// The bytes of the index chunk holding `word`: a large chunk's (large-chunks.json), else the usual. A
+// range is cut to the shortest prefixes that tell neighbouring chunks apart (pagefind_bundle._ranges),
+// so a word may fall in two listed ranges (業股 in 業…業, a chunk whose last word is 業, and in 業股…業股):
+// it is in the later one, whose first word it reaches (91 KB, not 19).
 function chunkSize(word, known) {
-  for (const [from, to, bytes] of known.large) if (from <= word && (word <= to || word.startsWith(to))) return bytes;
-  return known.typical;
+  let size = known.typical;
+  for (const [from, to, bytes] of known.large) if (from <= word && (word <= to || word.startsWith(to))) size = bytes;
+  return size;
 }
 
 // A part of 9 Han characters or more (a regulation's name) may leave a character unchecked where that
@@ -204,17 +209,28 @@ function plan(part, known, alone = new Set()) {
   return { terms: part, words: part, offsets: part.map((_, i) => i), check: part.length > 1 ? "phrase" : "none" };
 }
 
-// The words of a part that are asked for at first (at most ANCHORS of them, none in a large chunk) and
-// those deferred (the rest of `offsets`, those in large chunks last), if the bundle's pages have texts
-// (known.piece) and the part has a word in a usual chunk; else every word of `offsets` at first.
+// The words of a part that are asked for at first (at most ANCHORS of them, none in a large chunk, or
+// if all are, those in chunks up to SMALLER times the smallest) and those deferred (the rest of
+// `offsets`, those in large chunks last), if the bundle's pages have texts (known.piece) and the part
+// has such a word; else every word of `offsets` at first.
 // occurrences() fetches deferred words (one by one, or all at once where far too many pages are left)
 // while checking the pages left against their texts would cost more (README, "Common words left to
 // the pages' texts").
 const ANCHORS = 3;
+// A part whose words are all in large chunks is started from those whose chunks are at most this many
+// times its smallest: 和潤企業股份有限公司 from 和潤 and 潤企 (46 KB each at 10,108 different notices;
+// 業股 92, 份有 168, 限公 178 KB). 股份有限公司 (169 to 193 KB) would start from all, and is asked
+// for whole, as before.
+const SMALLER = 2;
 
 function anchored(part, offsets, known) {
   const common = (i) => chunkSize(part[i], known) > known.typical; // a large chunk's (large-chunks.json)
-  const rarer = offsets.filter((i) => !common(i));
+  let rarer = offsets.filter((i) => !common(i));
+  if (!rarer.length) { // every word in a large chunk: those in the smallest of them, if not all
+    const least = Math.min(...offsets.map((i) => chunkSize(part[i], known)));
+    rarer = offsets.filter((i) => chunkSize(part[i], known) <= SMALLER * least);
+    if (rarer.length === offsets.length) rarer = [];
+  }
   if (!(known.piece > 0) || !rarer.length) return { terms: offsets.map((i) => part[i]), offsets, deferred: [] };
   // spread over the part: its first, last and middle rarer words
   const picked = rarer.length <= ANCHORS ? rarer
@@ -344,12 +360,21 @@ async function occurrences(pagefind, p, filters, known) {
     while (at.length < offsets.length) at.push([]); // the deferred words left to the text
     return judge(at, offsets, cap, unknown);
   };
-  // the deferred words, one by one, until the pages left cost less to check against their texts
+  // the deferred words, one by one, until the pages left cost less to check against their texts:
+  // all of them, if they are few (CHECKED); else a results page of them at a time, as they are shown
+  // (startResultsPage(), confirm()), if the first page's worth holds the part on most of its pages
+  let sampled = false;
   while (deferred.length) {
-    const left = open.map(doubtOf).filter((doubt) => doubt !== "no");
-    const pieces = left.reduce((sum, doubt) => sum + piecesToRead(doubt, p.words.length), 0);
+    const left = open.map((result) => [result, doubtOf(result)]).filter(([, doubt]) => doubt !== "no");
+    const cost = (some) => some.reduce((sum, [, doubt]) => sum + piecesToRead(doubt, p.words.length), 0) * known.piece;
     const chunks = deferred.reduce((sum, i) => sum + chunkSize(p.words[i], known), 0);
-    if (left.length <= CHECKED && pieces * known.piece < chunks) break;
+    if (left.length <= CHECKED && cost(left) < chunks) break;
+    if (left.length > CHECKED && !sampled && cost(left.slice(0, PAGE_SIZE)) < chunks) {
+      sampled = true; // once: the pieces read are kept (textPiece()) for confirm()
+      const sample = left.slice(0, PAGE_SIZE);
+      const written = await Promise.all(sample.map(([result, doubt]) => check(result.id, p.words, doubt)));
+      if (2 * written.filter(Boolean).length >= sample.length) break;
+    }
     // far too many pages for one more word to leave few: every deferred word at once (as before
     // anchored(), and in one round trip); else the next one
     const next = deferred.splice(0, left.length > 4 * CHECKED ? deferred.length : 1);
@@ -371,9 +396,10 @@ async function occurrences(pagefind, p, filters, known) {
 // their chunks are fetched (fewer requests, and a phrase's pages ranked by all its words' positions).
 const CHECKED = 30;
 
-// How many pieces of a page's text check() reads for a doubt (judge()): the pieces where the part may
-// start and end; for a doubt with no place fixed (every word fetched is capped there), at most every
-// piece from where it may start to the end of the longest text the index holds (LONGEST).
+// How many pieces of a page's text check() reads for a doubt (judge()), at most: the pieces where the
+// part may start and end (check() stops at the first piece where it does); for a doubt with no place
+// fixed (every word fetched is capped there), every piece from where it may start to the end of the
+// longest text the index holds (LONGEST).
 function piecesToRead(doubt, length) {
   if (doubt === "yes") return 0; // proved (never while a word is deferred: its place is not known)
   if (!doubt.starts) return Math.max(1, Math.ceil((LONGEST - doubt.from) / piece));
@@ -433,11 +459,19 @@ async function check(id, words, doubt) {
   const wanted = words.map(plain);
   const at = (got, position) => got.get(Math.floor(position / piece))?.[position % piece];
   const matches = (got, start) => wanted.every((word, k) => plain(at(got, start + k) ?? "") === word);
-  if (doubt.starts) {
-    const needed = new Set(doubt.starts.flatMap((start) => [Math.floor(start / piece), Math.floor((start + wanted.length - 1) / piece)]));
-    const got = new Map(await Promise.all([...needed].map(async (n) => [n, await textPiece(id, n)])));
-    if ([...got.values()].some((words) => words === null)) return null;
-    return doubt.starts.some((start) => matches(got, start));
+  if (doubt.starts) { // the pieces of the places where it may start, a piece at a time, until it does
+    const got = new Map();
+    const byPiece = new Map(); // (not Map.groupBy: phones of 2023 lack it)
+    for (const start of doubt.starts) byPiece.set(Math.floor(start / piece), [...(byPiece.get(Math.floor(start / piece)) || []), start]);
+    for (const [n, starts] of [...byPiece].sort((a, b) => a[0] - b[0])) {
+      const needed = [n, ...new Set(starts.map((start) => Math.floor((start + wanted.length - 1) / piece)))];
+      for (const [m, words] of await Promise.all(needed.filter((m) => !got.has(m)).map(async (m) => [m, await textPiece(id, m)]))) {
+        if (words === null) return null;
+        got.set(m, words);
+      }
+      if (starts.some((start) => matches(got, start))) return true;
+    }
+    return false;
   }
   const got = new Map();
   for (let n = Math.floor(doubt.from / piece); ; n++) { // piece by piece from where it may start
@@ -478,7 +512,10 @@ async function startResultsPage(app) {
 
   let shown = [];
   let loose = false;
-  let unsure = new Set(); // results shown after the exact matches, marked: their text could not be checked
+  let unsure = new Set(); // results shown, marked: their text could not be checked
+  let asking = []; // per part of the query: its pages found, doubtful and unsure (occurrences()), its words
+  let candidates = []; // the ranked pages with every part, as written or doubtful
+  let resolved = 0; // how many of them are judged (confirm())
   let generation = 0;
   let terms = [];
 
@@ -528,7 +565,7 @@ async function startResultsPage(app) {
     for (const p of plans) {
       const found = await occurrences(pagefind, p, filters, known);
       if (mine !== generation) return;
-      each.push({ ...found, unsure: new Map() });
+      each.push({ ...found, unsure: new Map(), words: p.words });
     }
     // Words deferred at first (anchored()) and then fetched after all: ranked by every word whose
     // chunk is loaded, as if none had been deferred (no download: Pagefind has the chunks)
@@ -538,24 +575,20 @@ async function startResultsPage(app) {
       if (mine !== generation) return;
     }
     if (selected.sort === "newest") ranked.results = newestFirst(ranked.results);
-    // A doubtful page's text is read only if the page has every other part (as written or doubtful)
-    const doubted = ranked.results.filter((result) => each.some(({ doubtful }) => doubtful.has(result.id))
-      && each.every(({ found, doubtful }) => found.has(result.id) || doubtful.has(result.id)));
-    await Promise.all(doubted.flatMap((result) => each.map(async (part, i) => {
-      const doubtful = part.doubtful.get(result.id);
-      if (!doubtful) return;
-      const written = await check(result.id, plans[i].words, doubtful.doubt);
-      if (written) part.found.set(result.id, doubtful.result);
-      else if (written === null) part.unsure.set(result.id, doubtful.result);
-    })));
+    // The pages that have every part, as written or doubtful; a doubtful page's text is read when
+    // it is about to be shown (confirm()): all of them now if they are few (CHECKED), so that the
+    // count is exact at once; else a results page at a time, and the count is an estimate until
+    // every one is read
+    asking = each;
+    candidates = ranked.results.filter((result) => each.every(({ found, doubtful }) => found.has(result.id) || doubtful.has(result.id)));
+    resolved = 0;
+    shown = [];
+    unsure = new Set();
+    const doubts = candidates.filter((result) => each.some(({ doubtful }) => doubtful.has(result.id))).length;
+    await confirm(doubts <= CHECKED ? Infinity : PAGE_SIZE, mine);
     if (mine !== generation) return;
     if (filtering) updateCounts(selects, ranked.filters); // counts once filtering is in use
-    const matching = ranked.results.filter((result) => each.every(({ found }) => found.has(result.id)));
-    const unchecked = ranked.results.filter((result) => !each.every(({ found }) => found.has(result.id))
-      && each.every(({ found, unsure }) => found.has(result.id) || unsure.has(result.id)));
-    unsure = new Set(unchecked.map((result) => result.id));
-    loose = matching.length + unchecked.length === 0 && (ranked.results.length > 0 || each.some(({ found }) => found.size > 0));
-    shown = [...matching, ...unchecked];
+    loose = shown.length === 0 && (ranked.results.length > 0 || each.some(({ found }) => found.size > 0));
     if (loose) {
       // No page has every part as written. First the pages with some of the parts as written (most
       // parts first, then by relevance), then those with the words in another order.
@@ -572,20 +605,48 @@ async function startResultsPage(app) {
       shown = [...partial, ...ranked.results.filter((result) => !pages.has(result.id))];
     }
     await showMore(mine);
-    if (mine !== generation) return;
-    if (loose) setStatus(say(text.loose, { n: shown.length })); // said plainly, before the looser results
-    else setStatus(shown.length ? say(shown.length === 1 ? text.found_one : text.found, { n: shown.length }) : text.none);
+  }
+
+  // Reads the texts of the doubtful candidates, in their order, from the first not read yet, until
+  // `wanted` results are confirmed or none is left; a page whose text cannot be had is shown, marked
+  // (unsure), where it ranks.
+  async function confirm(wanted, mine) {
+    while (shown.length < wanted && resolved < candidates.length) {
+      const batch = candidates.slice(resolved, resolved + (wanted === Infinity ? candidates.length : wanted - shown.length));
+      await Promise.all(batch.flatMap((result) => asking.map(async (part) => {
+        const doubtful = part.doubtful.get(result.id);
+        if (!doubtful) return;
+        const written = await check(result.id, part.words, doubtful.doubt);
+        if (written) part.found.set(result.id, doubtful.result);
+        else if (written === null) part.unsure.set(result.id, doubtful.result);
+      })));
+      if (mine !== generation) return;
+      resolved += batch.length;
+      for (const result of batch) {
+        if (asking.every((part) => part.found.has(result.id))) shown.push(result);
+        else if (asking.every((part) => part.found.has(result.id) || part.unsure.has(result.id))) {
+          shown.push(result);
+          unsure.add(result.id);
+        }
+      }
+    }
   }
 
   async function showMore(mine) {
     const start = results.children.length;
+    if (!loose) await confirm(start + PAGE_SIZE, mine);
+    if (mine !== generation) return;
     const slice = shown.slice(start, start + PAGE_SIZE);
     const page = await Promise.all(slice.map((result) => result.data()));
     if (mine !== generation) return;
     // the parts as typed; in looser results, which lack them, their words (bigrams) where they occur
     const marked = loose ? [...new Set(terms.flatMap(words).filter((word) => word.length > 1))] : terms;
     page.forEach((data, i) => results.append(renderResult(data, marked, loose || unsure.has(slice[i].id))));
-    more.hidden = results.children.length >= shown.length;
+    const left = loose ? 0 : candidates.length - resolved; // candidates whose texts are not read yet
+    more.hidden = results.children.length >= shown.length && left === 0;
+    if (loose) setStatus(say(text.loose, { n: shown.length })); // said plainly, before the looser results
+    else if (left) setStatus(say(text.found_about, { n: shown.length + left })); // at most, and most of them
+    else setStatus(shown.length ? say(shown.length === 1 ? text.found_one : text.found, { n: shown.length }) : text.none);
   }
 
   input.addEventListener("input", () => run());
@@ -593,7 +654,10 @@ async function startResultsPage(app) {
     event.preventDefault();
     run();
   });
-  more.addEventListener("click", () => showMore(generation));
+  let showing = Promise.resolve(); // "more" clicked twice: the second waits for the first (confirm())
+  more.addEventListener("click", () => {
+    showing = showing.then(() => showMore(generation)).catch((error) => console.error(error));
+  });
   for (const [name, select] of Object.entries(selects)) {
     select.addEventListener("change", () => {
       selected[name] = select.value;
