@@ -382,6 +382,32 @@ def test_a_word_alone_is_asked_for_by_its_lone_key_and_finds_every_page_of_the_w
     assert words[""]["0第"][0] in fetched and words[""]["第"][0] not in fetched  # the key's small chunk, not the word's
 
 
+def test_a_phrase_of_common_words_only_starts_from_a_lone_key_and_the_texts_decide(browser, lone_site, lone_bundle, screenshot):
+    # 股份有限公司: every bigram in a large chunk of about the same size (168 to 193 KB at 10,108 different
+    # notices: the table stands for large-chunks.json). It is asked for by 0股份, the lone key of the
+    # smallest (its first 3 positions a page), the pages' texts decide, and 有限's and 公司's chunks, and
+    # 股份's own, are never fetched (search.js, anchored())
+    words = postings_of(lone_bundle)
+    sizes = {"股份": 169_000, "份有": 168_000, "有限": 178_000, "限公": 178_000, "公司": 193_000}
+    table = {"und-hani": {"typical": 1000, "piece": 500, "large": [[w, w, n] for w, n in sorted(sizes.items())]}}
+    assert "0股份" in words[""] and len({words[""][w][0] for w in ("0股份", "股份", "有限", "公司")}) == 4
+    context = browser.new_context(viewport={"width": 1100, "height": 800})
+    tab = context.new_page()
+    tab.route("**/pagefind/large-chunks.json", lambda route: route.fulfill(json=table))
+    fetched: list[str] = []
+    tab.on("request", lambda request: fetched.append(urlparse(request.url).path))
+    tab.goto(f"{lone_site}/search/?{urlencode({'q': '股份有限公司'})}")
+    tab.wait_for_function("() => /\\d|找不到/.test(document.getElementById('search-status').textContent)")
+    tab.wait_for_load_state("networkidle")
+    results = tab.eval_on_selector_all(".search-result__title a", "els => els.map(a => new URL(a.href).pathname)")
+    assert sorted(results) == ["/d/", "/e/"] and tab.text_content("#search-status") == "找到 2 筆結果"
+    screenshot(tab, "search-common-words-from-a-lone-key")
+    context.close()
+    chunks = [path.removeprefix("/pagefind/index/").removesuffix(".pf_index") for path in fetched if path.startswith("/pagefind/index/")]
+    assert words[""]["0股份"][0] in chunks and not {words[""][w][0] for w in ("股份", "有限", "公司")} & set(chunks), chunks
+    assert any(path.startswith("/pagefind/text/") for path in fetched)  # the texts decided
+
+
 @pytest.mark.parametrize("query", ["第151號", "「第151號」"])
 def test_a_phrase_through_a_lone_word_is_proved_by_the_word_itself_past_its_cap(browser, lone_site, lone_bundle, query, screenshot):
     words = postings_of(lone_bundle)

@@ -238,9 +238,9 @@ def test_a_long_name_whose_common_word_is_left_out_is_still_found_exactly(tab, s
     assert sorted(anchored["offsets"] + anchored["deferred"]) == every["offsets"]  # the same bigrams, fewer at first
 
 
-def plans(tab, parts: list[list[str]], table: dict) -> list[dict]:
-    return tab.evaluate("""([parts, table]) => import(new URL('/assets/javascripts/search.js', location.origin).href)
-        .then((module) => parts.map((part) => module.plan(part, table)))""", [parts, table])
+def plans(tab, parts: list[list[str]], table: dict, alone: list[str] = []) -> list[dict]:  # noqa: B006 (not changed)
+    return tab.evaluate("""([parts, table, alone]) => import(new URL('/assets/javascripts/search.js', location.origin).href)
+        .then((module) => parts.map((part) => module.plan(part, table, new Set(alone))))""", [parts, table, alone])
 
 
 def test_a_parts_large_chunks_are_deferred_where_it_has_rarer_bigrams(tab, site_url):
@@ -276,6 +276,10 @@ def test_a_part_whose_words_are_all_in_large_chunks_starts_from_the_smallest(tab
     # 潤企業股份: 潤企 業股 股份 cover it; 業股 counted at its own 91,528 bytes, not 業…業's 18,733
     assert short["terms"] == ["潤企"] and [name[1:5][i] for i in short["deferred"]] == ["業股", "股份"], short
     assert common["deferred"] == [], common
+    # all alike, with lone keys: the key of the smallest (股份's, 0股份), the rest deferred, smallest first
+    (keyed,) = plans(tab, [name[4:]], table, alone=["股份", "有限", "公司"])
+    assert keyed["terms"] == ["0股份"] and keyed["keyed"] == [True] and keyed["offsets"] == [0], keyed
+    assert [name[4:][i] for i in keyed["deferred"]] == ["有限", "公司"]
     (without_texts,) = plans(tab, [name], {**table, "piece": 0})
     assert without_texts["deferred"] == [] and sorted(named["offsets"] + named["deferred"]) == sorted(without_texts["offsets"])
 

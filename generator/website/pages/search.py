@@ -46,6 +46,8 @@ def results_page(content: Content, language: str, templates: Templates) -> Page:
                                "index": indexing.INDEX_LANGUAGE.get(language.lower(), language),
                                # a word with this many positions on a page may have more there (search.js, occurrences())
                                "positions": pagefind_bundle.POSITIONS or 0, "text_piece": pagefind_bundle.TEXT_PIECE,
+                               # a lone key's positions per page (search.js, anchored())
+                               "lone_positions": pagefind_bundle.LONE_POSITIONS,
                                "words": dict(words["script"]),
                                "prompt": words["prompt"],
                                # what mkdocs.yml loads on every page and this one does not use (the

@@ -17,6 +17,7 @@ let sizes = null; // the index's large chunks, once asked for (chunkSizes())
 let lone = null; // the words with a lone key, once asked for (loneWords())
 let cap = 0; // a word's positions kept per page (the page's data-positions; 0: all): see occurrences()
 let piece = 1000; // the words of a piece of a capped page's text (data-text-piece)
+let lonePositions = 3; // a lone key's positions per page (data-lone-positions): see anchored()
 const pieces = new Map(); // a piece of a capped page's text, by "id.n", once fetched (textPiece())
 
 function fold(text) {
@@ -199,7 +200,7 @@ function plan(part, known, alone = new Set()) {
   if (part.length === 1 && alone.has(part[0])) return { terms: [`0${part[0]}`], words: part, check: "none" }; // loneWords()
   if (choosable(part)) {
     const offsets = cover(part.map((word) => chunkSize(word, known)), part.length >= 8 ? UNCHECKED * known.typical : Infinity);
-    return { ...anchored(part, offsets, known), words: part, check: "positions" };
+    return { ...anchored(part, offsets, known, alone), words: part, check: "positions" };
   }
   if (part.includes(BREAK)) {
     const offsets = part.map((_, i) => i).filter((i) => part[i] !== BREAK);
@@ -223,15 +224,23 @@ const ANCHORS = 3;
 // for whole, as before.
 const SMALLER = 2;
 
-function anchored(part, offsets, known) {
+function anchored(part, offsets, known, alone = new Set()) {
   const common = (i) => chunkSize(part[i], known) > known.typical; // a large chunk's (large-chunks.json)
+  const all = { terms: offsets.map((i) => part[i]), offsets, deferred: [] };
   let rarer = offsets.filter((i) => !common(i));
   if (!rarer.length) { // every word in a large chunk: those in the smallest of them, if not all
     const least = Math.min(...offsets.map((i) => chunkSize(part[i], known)));
     rarer = offsets.filter((i) => chunkSize(part[i], known) <= SMALLER * least);
-    if (rarer.length === offsets.length) rarer = [];
+    if (rarer.length === offsets.length && known.piece > 0) {
+      // all alike (股份有限公司): the lone key of the smallest that has one (0股份, its first positions
+      // on each page: pagefind_bundle.LONE_POSITIONS), the rest deferred, smallest first
+      const bySize = [...offsets].sort((a, b) => chunkSize(part[a], known) - chunkSize(part[b], known));
+      const key = bySize.find((i) => alone.has(part[i]));
+      if (key === undefined) return all;
+      return { terms: [`0${part[key]}`], offsets: [key], keyed: [true], deferred: bySize.filter((i) => i !== key) };
+    }
   }
-  if (!(known.piece > 0) || !rarer.length) return { terms: offsets.map((i) => part[i]), offsets, deferred: [] };
+  if (!(known.piece > 0) || !rarer.length) return all;
   // spread over the part: its first, last and middle rarer words
   const picked = rarer.length <= ANCHORS ? rarer
     : [...new Set(Array.from({ length: ANCHORS }, (_, j) => rarer[Math.round((j * (rarer.length - 1)) / (ANCHORS - 1))]))];
@@ -354,11 +363,12 @@ async function occurrences(pagefind, p, filters, known) {
   const deferred = [...(p.deferred || [])]; // those not fetched yet
   const offsets = [...p.offsets, ...deferred];
   const unknown = offsets.map((_, k) => k >= p.offsets.length); // a word whose positions are not fetched
+  const caps = offsets.map((_, k) => (p.keyed?.[k] ? lonePositions : cap)); // a lone key's: its first few
   const doubtOf = (result) => {
     const at = per.map((positions) => positions.get(result.id));
     if (at.some((positions) => !positions)) return "no"; // a word fetched is not on the page
     while (at.length < offsets.length) at.push([]); // the deferred words left to the text
-    return judge(at, offsets, cap, unknown);
+    return judge(at, offsets, caps, unknown);
   };
   // the deferred words, one by one, until the pages left cost less to check against their texts:
   // all of them, if they are few (CHECKED); else a results page of them at a time, as they are shown
@@ -366,14 +376,14 @@ async function occurrences(pagefind, p, filters, known) {
   let sampled = false;
   while (deferred.length) {
     const left = open.map((result) => [result, doubtOf(result)]).filter(([, doubt]) => doubt !== "no");
-    const cost = (some) => some.reduce((sum, [, doubt]) => sum + piecesToRead(doubt, p.words.length), 0) * known.piece;
+    const cost = (some, most = Infinity) => some.reduce((sum, [, doubt]) => sum + Math.min(most, piecesToRead(doubt, p.words.length)), 0) * known.piece;
     const chunks = deferred.reduce((sum, i) => sum + chunkSize(p.words[i], known), 0);
     if (left.length <= CHECKED && cost(left) < chunks) break;
-    if (left.length > CHECKED && !sampled && cost(left.slice(0, PAGE_SIZE)) < chunks) {
+    if (left.length > CHECKED && !sampled && cost(left.slice(0, PAGE_SIZE), SAMPLED) < chunks) {
       sampled = true; // once: the pieces read are kept (textPiece()) for confirm()
       const sample = left.slice(0, PAGE_SIZE);
-      const written = await Promise.all(sample.map(([result, doubt]) => check(result.id, p.words, doubt)));
-      if (2 * written.filter(Boolean).length >= sample.length) break;
+      const written = await Promise.all(sample.map(([result, doubt]) => check(result.id, p.words, doubt, SAMPLED)));
+      if (2 * written.filter((yes) => yes === true).length >= sample.length) break;
     }
     // far too many pages for one more word to leave few: every deferred word at once (as before
     // anchored(), and in one round trip); else the next one
@@ -389,8 +399,12 @@ async function occurrences(pagefind, p, filters, known) {
     else if (doubt !== "no") doubtful.set(result.id, { result, doubt });
   }
   // the words whose chunks are loaded now: the results are ranked by them (startResultsPage())
-  return { found, doubtful, asked: offsets.filter((_, k) => !unknown[k]).map((i) => p.words[i]) };
+  return { found, doubtful, asked: [...p.terms, ...offsets.slice(p.terms.length).filter((_, j) => !unknown[p.terms.length + j]).map((i) => p.words[i])] };
 }
+
+// The pieces of a page's text the sample of occurrences() reads at most (check()): where the part is
+// not within them, the page does not count for leaving the deferred words to the texts.
+const SAMPLED = 2;
 
 // The most pages a part's deferred words are left to the pages' texts for (occurrences()): more, and
 // their chunks are fetched (fewer requests, and a phrase's pages ranked by all its words' positions).
@@ -417,7 +431,8 @@ const LONGEST = 12000;
 // { from } (every term capped: anywhere from there on, where one of them is past its last position).
 function judge(at, offsets, cap, unknown = []) {
   const places = at.map((positions) => new Set(positions));
-  const capped = at.map((positions, k) => unknown[k] || (cap > 0 && positions.length >= cap)); // unknown: deferred
+  const capOf = (k) => (Array.isArray(cap) ? cap[k] : cap); // per term: a lone key keeps fewer (anchored())
+  const capped = at.map((positions, k) => unknown[k] || (capOf(k) > 0 && positions.length >= capOf(k))); // unknown: deferred
   const last = at.map((positions) => positions.reduce((a, b) => Math.max(a, b), -1));
   const starts = (k) => at[k].map((position) => position - offsets[k]);
   if (starts(0).some((start) => offsets.every((offset, k) => places[k].has(start + offset)))) return "yes";
@@ -454,8 +469,9 @@ function plain(word) {
 }
 
 // Whether the part's words (`words`, all of them) follow one another in a doubtful page's text where
-// judge() left it open (`doubt`); null if the text cannot be had.
-async function check(id, words, doubt) {
+// judge() left it open (`doubt`); null if the text cannot be had; undefined if `most` pieces did not
+// tell.
+async function check(id, words, doubt, most = Infinity) {
   const wanted = words.map(plain);
   const at = (got, position) => got.get(Math.floor(position / piece))?.[position % piece];
   const matches = (got, start) => wanted.every((word, k) => plain(at(got, start + k) ?? "") === word);
@@ -464,6 +480,7 @@ async function check(id, words, doubt) {
     const byPiece = new Map(); // (not Map.groupBy: phones of 2023 lack it)
     for (const start of doubt.starts) byPiece.set(Math.floor(start / piece), [...(byPiece.get(Math.floor(start / piece)) || []), start]);
     for (const [n, starts] of [...byPiece].sort((a, b) => a[0] - b[0])) {
+      if (got.size >= most) return undefined;
       const needed = [n, ...new Set(starts.map((start) => Math.floor((start + wanted.length - 1) / piece)))];
       for (const [m, words] of await Promise.all(needed.filter((m) => !got.has(m)).map(async (m) => [m, await textPiece(id, m)]))) {
         if (words === null) return null;
@@ -475,6 +492,7 @@ async function check(id, words, doubt) {
   }
   const got = new Map();
   for (let n = Math.floor(doubt.from / piece); ; n++) { // piece by piece from where it may start
+    if (got.size >= most) return undefined;
     const words = await textPiece(id, n);
     if (words === null) return null;
     if (!words.length) return false;
@@ -488,6 +506,7 @@ async function startResultsPage(app) {
   ideographs = `[${app.dataset.ideographs}]`;
   cap = Number(app.dataset.positions) || 0;
   piece = Number(app.dataset.textPiece) || piece;
+  lonePositions = Number(app.dataset.lonePositions) || lonePositions;
   folding = new Map(Object.entries(JSON.parse(app.dataset.fold || "{}")));
   BREAK = app.dataset.break || BREAK;
   text = JSON.parse(app.dataset.words);
@@ -502,7 +521,7 @@ async function startResultsPage(app) {
 
   const index = app.dataset.index || document.documentElement.lang;
   if (input.value.split(/\s+/).some((part) => sized(phraseWords(part)))) chunkSizes(index); // beside the index's
-  if (input.value.split(/\s+/).some((part) => lonely(phraseWords(part)))) loneWords(index);
+  if (input.value.split(/\s+/).some((part) => lonely(phraseWords(part)) || choosable(phraseWords(part)))) loneWords(index);
   const pagefind = await openIndex(index);
 
   const selected = {};
@@ -555,7 +574,7 @@ async function startResultsPage(app) {
     // weighted); then, per part, the pages where it occurs as written. Every later search reads the
     // index chunks the first one loaded, so only the first costs a download.
     const known = parts.some(sized) ? await chunkSizes(index) : { typical: 1, large: [] };
-    const alone = parts.some(lonely) ? await loneWords(index) : new Set();
+    const alone = parts.some((part) => lonely(part) || choosable(part)) ? await loneWords(index) : new Set(); // (anchored())
     if (mine !== generation) return;
     const plans = parts.map((part) => plan(part, known, alone));
     const all = parts.length ? [...new Set(plans.flatMap((p) => p.terms))].join(" ") : null;
