@@ -238,7 +238,7 @@ def test_a_long_name_whose_common_word_is_left_out_is_still_found_exactly(tab, s
     assert sorted(anchored["offsets"] + anchored["deferred"]) == every["offsets"]  # the same bigrams, fewer at first
 
 
-def plans(tab, parts: list[list[str]], table: dict, alone: list[str] = []) -> list[dict]:  # noqa: B006 (not changed)
+def plans(tab, parts: list[list[str]], table: dict, alone: tuple[str, ...] = ()) -> list[dict]:
     return tab.evaluate("""([parts, table, alone]) => import(new URL('/assets/javascripts/search.js', location.origin).href)
         .then((module) => parts.map((part) => module.plan(part, table, new Set(alone))))""", [parts, table, alone])
 
@@ -264,7 +264,7 @@ def test_a_part_whose_words_are_all_in_large_chunks_starts_from_the_smallest(tab
     # 和潤企業股份有限公司: every bigram in a large chunk (a car-finance company on thousands of lists), 和潤
     # and 潤企 far smaller than the others: they are asked for first, the rest left to occurrences(). 業股
     # is in two listed ranges (業…業, whose last word is 業, and its own): its size is its own chunk's.
-    # 股份有限公司: all alike, nothing to start from (asked for whole, as before)
+    # 股份有限公司: all alike, nothing to start from but a lone key (without one: asked for whole, as before)
     sizes = {"和潤": 40_000, "潤企": 40_000, "企業": 100_000, "業股": 91_528, "股份": 169_000, "份有": 168_000,
              "有限": 178_000, "限公": 178_000, "公司": 193_000}
     table = {"typical": 1000, "piece": 500, "large": sorted([["業", "業", 18_733]] + [[w, w, n] for w, n in sizes.items()])}
@@ -277,7 +277,7 @@ def test_a_part_whose_words_are_all_in_large_chunks_starts_from_the_smallest(tab
     assert short["terms"] == ["潤企"] and [name[1:5][i] for i in short["deferred"]] == ["業股", "股份"], short
     assert common["deferred"] == [], common
     # all alike, with lone keys: the key of the smallest (股份's, 0股份), the rest deferred, smallest first
-    (keyed,) = plans(tab, [name[4:]], table, alone=["股份", "有限", "公司"])
+    (keyed,) = plans(tab, [name[4:]], table, alone=("股份", "有限", "公司"))
     assert keyed["terms"] == ["0股份"] and keyed["keyed"] == [True] and keyed["offsets"] == [0], keyed
     assert [name[4:][i] for i in keyed["deferred"]] == ["有限", "公司"]
     (without_texts,) = plans(tab, [name], {**table, "piece": 0})

@@ -374,6 +374,7 @@ async function occurrences(pagefind, p, filters, known) {
   // all of them, if they are few (CHECKED); else a results page of them at a time, as they are shown
   // (startResultsPage(), confirm()), if the first page's worth holds the part on most of its pages
   let sampled = false;
+  const fetched = []; // the deferred words fetched after all
   while (deferred.length) {
     const left = open.map((result) => [result, doubtOf(result)]).filter(([, doubt]) => doubt !== "no");
     const cost = (some, most = Infinity) => some.reduce((sum, [, doubt]) => sum + Math.min(most, piecesToRead(doubt, p.words.length)), 0) * known.piece;
@@ -388,6 +389,7 @@ async function occurrences(pagefind, p, filters, known) {
     // far too many pages for one more word to leave few: every deferred word at once (as before
     // anchored(), and in one round trip); else the next one
     const next = deferred.splice(0, left.length > 4 * CHECKED ? deferred.length : 1);
+    fetched.push(...next.map((i) => p.words[i]));
     for (const word of await Promise.all(next.map((i) => positionsOf(p.words[i])))) {
       unknown[per.length] = false;
       per.push(word);
@@ -399,7 +401,7 @@ async function occurrences(pagefind, p, filters, known) {
     else if (doubt !== "no") doubtful.set(result.id, { result, doubt });
   }
   // the words whose chunks are loaded now: the results are ranked by them (startResultsPage())
-  return { found, doubtful, asked: [...p.terms, ...offsets.slice(p.terms.length).filter((_, j) => !unknown[p.terms.length + j]).map((i) => p.words[i])] };
+  return { found, doubtful, asked: [...p.terms, ...fetched] };
 }
 
 // The pieces of a page's text the sample of occurrences() reads at most (check()): where the part is
@@ -521,7 +523,7 @@ async function startResultsPage(app) {
 
   const index = app.dataset.index || document.documentElement.lang;
   if (input.value.split(/\s+/).some((part) => sized(phraseWords(part)))) chunkSizes(index); // beside the index's
-  if (input.value.split(/\s+/).some((part) => lonely(phraseWords(part)) || choosable(phraseWords(part)))) loneWords(index);
+  if (input.value.split(/\s+/).some((part) => lonely(phraseWords(part)))) loneWords(index);
   const pagefind = await openIndex(index);
 
   const selected = {};
@@ -574,7 +576,9 @@ async function startResultsPage(app) {
     // weighted); then, per part, the pages where it occurs as written. Every later search reads the
     // index chunks the first one loaded, so only the first costs a download.
     const known = parts.some(sized) ? await chunkSizes(index) : { typical: 1, large: [] };
-    const alone = parts.some((part) => lonely(part) || choosable(part)) ? await loneWords(index) : new Set(); // (anchored())
+    // lone keys: for a part that is one such word, and one whose words are all in large chunks (anchored())
+    const alone = parts.some((part) => lonely(part) || (choosable(part) && part.every((word) => chunkSize(word, known) > known.typical)))
+      ? await loneWords(index) : new Set();
     if (mine !== generation) return;
     const plans = parts.map((part) => plan(part, known, alone));
     const all = parts.length ? [...new Set(plans.flatMap((p) => p.terms))].join(" ") : null;
